@@ -1,0 +1,57 @@
+//! `saring`: the command-line interface. Thin: parse arguments, call the library, print.
+
+mod compare;
+mod index;
+mod lists;
+mod rescreen;
+mod screen;
+mod verify;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Offline fuzzy name matching and sanctions/PEP watchlist screening.
+///
+/// Scores are 0–100. Decisions follow upper/lower thresholds (defaults 80/40): a score at or above
+/// the upper threshold is MATCH, below the lower threshold NOT_MATCH, anything between UNCLEAR.
+#[derive(Parser)]
+#[command(name = "saring", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compare two names (or a CSV of pairs) and print a 0–100 score and a decision.
+    Compare(compare::Args),
+    /// Inspect list files: detected format, publication date, counts and warnings.
+    Lists(lists::Args),
+    /// Build, verify or diff index files.
+    Index(index::Args),
+    /// Screen a name (or a JSONL file of queries) against the lists.
+    Screen(screen::Args),
+    /// Rescreen a whole customer base (CSV or JSONL), in full or against list changes only.
+    Rescreen(rescreen::Args),
+    /// Screen locally and with a commercial provider, and show both answers side by side.
+    Verify(verify::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Compare(args) => compare::run(args),
+        Command::Lists(args) => lists::run(args),
+        Command::Index(args) => index::run(args),
+        Command::Screen(args) => screen::run(args),
+        Command::Rescreen(args) => rescreen::run(args),
+        Command::Verify(args) => verify::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

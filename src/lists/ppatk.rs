@@ -1,0 +1,10 @@
+//! Reader (to be written).
+
+use super::{ListFormat, ListReader};
+use crate::{Error, Result};
+use std::path::Path;
+
+/// Reads the list at `path`.
+pub fn read(path: &Path, _format: ListFormat) -> Result<ListReader> {
+    Err(Error::ListFormat { file: path.to_path_buf(), reason: "reader not implemented".into() })
+}

@@ -1,0 +1,1 @@
+//! Provider adapters (to be written).

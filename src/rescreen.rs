@@ -1,0 +1,1 @@
+//! Bulk and delta rescreening of customer bases (to be written).
