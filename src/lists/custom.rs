@@ -8,3 +8,9 @@ use std::path::Path;
 pub fn read(path: &Path, _format: super::ListFormat) -> Result<ListReader> {
     Err(Error::ListFormat { file: path.to_path_buf(), reason: "reader not implemented".into() })
 }
+
+/// Whether `path` (with `head`, its first bytes; empty for a directory) looks like this format.
+pub(crate) fn sniff(path: &Path, head: &[u8]) -> Option<super::ListFormat> {
+    let _ = (path, head);
+    None
+}
