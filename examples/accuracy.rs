@@ -194,6 +194,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         println!("best F1 threshold ({name}): {} (F1 {:.3})", best.0, best.1);
     }
+    println!("\nprecision / recall of `score >= t` on the variant subset:");
+    for t in (50..=95).step_by(5).map(|t| t as f64) {
+        let (mut tp, mut fp, mut pos) = (0, 0, 0);
+        for (r, &s) in rows.iter().zip(&scores).filter(|(r, _)| r.variant_subset) {
+            pos += r.label as usize;
+            if s >= t {
+                if r.label {
+                    tp += 1
+                } else {
+                    fp += 1
+                }
+            }
+        }
+        println!("  t={t:>3}: precision {:.3} recall {:.3}", ratio(tp, tp + fp), ratio(tp, pos));
+    }
     if misses > 0 {
         println!("\nmissed positives (variant subset, not MATCH):");
         for (r, s) in
