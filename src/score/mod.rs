@@ -127,7 +127,7 @@ fn explain(a: &Name, b: &Name, al: &name::Alignment) -> Explanation {
     };
     let den = al.denominator as f64;
     let pts = |x: f32| if den > 0.0 { round1(100.0 * x as f64 / den) } else { 0.0 };
-    let (qf, cf) = name::miss_factors(al.conflict);
+    let costs = name::miss_costs(al.conflict);
     let mut tokens = Vec::new();
     let mut pairs: Vec<&name::Pair> = al.pairs.iter().collect();
     pairs.sort_by_key(|p| p.q.first().copied().unwrap_or(usize::MAX));
@@ -148,7 +148,7 @@ fn explain(a: &Name, b: &Name, al: &name::Alignment) -> Explanation {
             candidate: String::new(),
             how: "unmatched".into(),
             similarity: 0.0,
-            cost: pts(name::miss_cost(&a.tokens[i], qf)),
+            cost: pts(name::miss_cost(&a.tokens[i], costs.query, costs.floor)),
         });
     }
     for &j in &al.unmatched_c {
@@ -157,7 +157,7 @@ fn explain(a: &Name, b: &Name, al: &name::Alignment) -> Explanation {
             candidate: b.tokens[j].text.clone(),
             how: "unmatched".into(),
             similarity: 0.0,
-            cost: pts(name::miss_cost(&b.tokens[j], cf)),
+            cost: pts(name::miss_cost(&b.tokens[j], costs.candidate, costs.floor)),
         });
     }
     let mut notes = Vec::new();

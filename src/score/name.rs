@@ -23,6 +23,8 @@ pub(crate) const CANDIDATE_MISS: f32 = 0.16;
 const CONFLICT: f32 = 1.6;
 /// Weight floor of an unmatched name word.
 const MISS_WEIGHT_FLOOR: f32 = 0.6;
+/// Weight floor of an unmatched name word in a conflict.
+const CONFLICT_WEIGHT_FLOOR: f32 = 1.0;
 /// Score cap when only light tokens matched.
 const LIGHT_ONLY_CAP: f32 = 35.0;
 /// Tokens beyond this many per name are ignored (bounds the cost of pathological inputs).
@@ -89,9 +91,9 @@ pub(crate) fn align(a: &Name, b: &Name) -> Alignment {
         denominator += w;
     }
     let conflict = is_conflict(q, c, &unmatched_q, &unmatched_c);
-    let (qf, cf) = miss_factors(conflict);
-    denominator += unmatched_q.iter().map(|&i| miss_cost(&q[i], qf)).sum::<f32>();
-    denominator += unmatched_c.iter().map(|&j| miss_cost(&c[j], cf)).sum::<f32>();
+    let costs = miss_costs(conflict);
+    denominator += unmatched_q.iter().map(|&i| miss_cost(&q[i], costs.query, costs.floor)).sum::<f32>();
+    denominator += unmatched_c.iter().map(|&j| miss_cost(&c[j], costs.candidate, costs.floor)).sum::<f32>();
     let mut score = if denominator > 0.0 { 100.0 * numerator / denominator } else { 0.0 };
     let heavy = |t: &Token| matches!(t.tag, TokenTag::Name | TokenTag::Number);
     let any_heavy = pairs.iter().any(|p| p.q.iter().any(|&i| heavy(&q[i])) || p.c.iter().any(|&j| heavy(&c[j])));
@@ -109,12 +111,21 @@ fn is_conflict(q: &[Token], c: &[Token], uq: &[usize], uc: &[usize]) -> bool {
     uq.iter().any(|&i| named(&q[i])) && uc.iter().any(|&j| named(&c[j]))
 }
 
-/// Miss cost factors (query, candidate); conflicts cost more than a shorter alias.
-pub(crate) fn miss_factors(conflict: bool) -> (f32, f32) {
+/// How much unmatched tokens cost: a factor per side and a weight floor for name words.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MissCosts {
+    pub query: f32,
+    pub candidate: f32,
+    pub floor: f32,
+}
+
+/// Conflicts cost more than a shorter alias: higher factors, and a missing name word then costs as much
+/// as an ordinary one however common it is (`Ali GHOLAMI` is not `Mohammad GHOLAMI`).
+pub(crate) fn miss_costs(conflict: bool) -> MissCosts {
     if conflict {
-        (QUERY_MISS * CONFLICT, CANDIDATE_MISS * CONFLICT)
+        MissCosts { query: QUERY_MISS * CONFLICT, candidate: CANDIDATE_MISS * CONFLICT, floor: CONFLICT_WEIGHT_FLOOR }
     } else {
-        (QUERY_MISS, CANDIDATE_MISS)
+        MissCosts { query: QUERY_MISS, candidate: CANDIDATE_MISS, floor: MISS_WEIGHT_FLOOR }
     }
 }
 
@@ -122,10 +133,10 @@ pub(crate) fn miss_factors(conflict: bool) -> (f32, f32) {
 /// middling word, however common it is (a different given name is evidence of a different person even
 /// when it is `Ali`); a missing number always costs as much as on the query side (numbers distinguish
 /// `IMICO NEKA 455` from `IMICO NEKA 456`, `ASIA BRIDGE` from `ASIA BRIDGE 1`).
-pub(crate) fn miss_cost(t: &Token, factor: f32) -> f32 {
+pub(crate) fn miss_cost(t: &Token, factor: f32, floor: f32) -> f32 {
     match t.tag {
         TokenTag::Number => 2.0 * QUERY_MISS * t.weight,
-        TokenTag::Name => 2.0 * factor * t.weight.max(MISS_WEIGHT_FLOOR),
+        TokenTag::Name => 2.0 * factor * t.weight.max(floor),
         _ => 2.0 * factor * t.weight,
     }
 }
