@@ -7,6 +7,7 @@
 //! count as equal tokens in scoring and become keys in the index.
 
 mod analyze;
+pub mod dictionary;
 
 pub use analyze::analyze;
 
