@@ -74,6 +74,15 @@ fn single_han_characters_keep_only_frequent_readings() {
 }
 
 #[test]
+fn traditional_and_simplified_chinese_meet() {
+    // wd_chinese: george 喬 治 352 (traditional); giorgio 乔 治 (simplified) is rarer.
+    assert_eq!(equivalents("乔治").first().map(String::as_str), Some("george"));
+    assert_eq!(equivalents("喬治"), equivalents("乔治"));
+    // wd_chinese: vladimir 弗 拉 基 米 爾 43, written here in simplified characters.
+    assert_eq!(equivalents("弗拉基米尔").first().map(String::as_str), Some("vladimir"));
+}
+
+#[test]
 fn unknown_words() {
     assert!(equivalents("Smith").is_empty());
     assert!(!is_known("Smith"));
@@ -111,6 +120,9 @@ fn segment_katakana_full_name_with_middle_dot() {
 #[test]
 fn segment_gives_none_when_not_covered() {
     assert_eq!(segment("Smith"), None);
+    // Alphabetic scripts are not split into pieces (президент is not a dictionary word).
+    assert_eq!(segment("Президент"), None);
+    assert!(segment("Сергей").is_none());
     assert_eq!(segment(""), None);
     assert_eq!(segment(&"麦".repeat(65)), None);
 }

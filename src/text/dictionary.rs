@@ -29,6 +29,9 @@ use crate::{Error, Result};
 /// The compiled dictionary, embedded at build time.
 static DICTIONARY_BYTES: &[u8] = include_bytes!("../../data/translit.fst");
 
+/// Traditional → simplified Chinese characters (`traditional<TAB>simplified` lines, `#` comments).
+static HAN_SIMPLIFIED: &str = include_str!("../../data/han_simplified.tsv");
+
 /// First bytes of a dictionary file (format version 1).
 pub const MAGIC: &[u8; 8] = b"SARDICT1";
 
@@ -216,7 +219,8 @@ impl<'a> Dictionary<'a> {
     }
 
     /// The English word of a rank, found by walking the English FST: at each node, follow the last
-    /// transition whose output does not pass the rank (outputs grow with the keys).
+    /// transition whose output does not pass the rank (outputs grow with the keys, so it is a binary
+    /// search).
     fn english_word(&self, rank: u64) -> Option<String> {
         let fst = self.english.as_fst();
         let mut node = fst.root();
@@ -226,7 +230,20 @@ impl<'a> Dictionary<'a> {
             if node.is_final() && acc.cat(node.final_output()).value() == rank {
                 return String::from_utf8(word).ok();
             }
-            let t = node.transitions().take_while(|t| acc.cat(t.out).value() <= rank).last()?;
+            // Binary search for the last transition whose output does not pass the rank.
+            let (mut lo, mut hi) = (0usize, node.len());
+            while lo < hi {
+                let mid = lo + (hi - lo) / 2;
+                if acc.cat(node.transition(mid).out).value() <= rank {
+                    lo = mid + 1;
+                } else {
+                    hi = mid;
+                }
+            }
+            if lo == 0 {
+                return None;
+            }
+            let t = node.transition(lo - 1);
             acc = acc.cat(t.out);
             word.push(t.inp);
             node = fst.node(t.addr);
@@ -263,7 +280,7 @@ impl<'a> Dictionary<'a> {
     /// Splits a run written without spaces into dictionary words (see the free function [`segment`]).
     pub fn segment(&self, run: &str) -> Option<Vec<(String, Vec<String>)>> {
         let key = normalize(run);
-        if !is_valid_key(&key) {
+        if !is_valid_key(&key) || !key.chars().all(is_unspaced_script) {
             return None;
         }
         let chars: Vec<usize> = key.char_indices().map(|(b, _)| b).collect();
@@ -315,7 +332,8 @@ impl<'a> Dictionary<'a> {
 ///
 /// NFKC, lower case, then: combining marks of the Latin/Cyrillic, Hebrew and Arabic blocks dropped
 /// (stress accents, niqqud, harakat), `ё` → `е`, Arabic letter variants folded (`أ إ آ ٱ` → `ا`,
-/// `ى ی` → `ي`, `ک` → `ك`, `ة` → `ه`), hiragana → katakana, and everything that is not a letter dropped,
+/// `ى ی` → `ي`, `ک` → `ك`, `ة` → `ه`), hiragana → katakana, traditional Chinese characters → simplified
+/// (`data/han_simplified.tsv`), and everything that is not a letter dropped,
 /// including the katakana long vowel mark `ー`, the middle dots `・` and `·`, the Arabic tatweel, and
 /// apostrophes or gereshes.
 ///
@@ -325,6 +343,7 @@ impl<'a> Dictionary<'a> {
 /// assert_eq!(normalize("ザポロージェツ"), "ザポロジェツ");
 /// assert_eq!(normalize("ｳﾗｼﾞｰﾐﾙ・ﾌﾟｰﾁﾝ"), "ウラジミルプチン");
 /// assert_eq!(normalize("أحمد"), "احمد");
+/// assert_eq!(normalize("喬治"), "乔治");
 /// ```
 pub fn normalize(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
@@ -375,8 +394,28 @@ fn fold(c: char) -> char {
         '\u{0629}' => '\u{0647}',
         // Hiragana → katakana (same layout, 0x60 apart).
         '\u{3041}'..='\u{3096}' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+        '\u{3400}'..='\u{9FFF}' | '\u{20000}'..='\u{3FFFF}' => simplified(c),
         _ => c,
     }
+}
+
+/// The simplified form of a traditional Chinese character (the character itself if it has none).
+fn simplified(c: char) -> char {
+    static TABLE: OnceLock<Vec<(char, char)>> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut t: Vec<(char, char)> = HAN_SIMPLIFIED
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .filter_map(|l| {
+                let mut cols = l.split('\t').map(|f| f.chars());
+                let (mut a, mut b) = (cols.next()?, cols.next()?);
+                Some((a.next()?, b.next()?))
+            })
+            .collect();
+        t.sort_unstable();
+        t
+    });
+    table.binary_search_by_key(&c, |&(t, _)| t).map_or(c, |i| table.get(i).map_or(c, |&(_, s)| s))
 }
 
 /// Whether a normalised key is acceptable as a dictionary word: non-empty, no Latin letters, no digits.
@@ -433,7 +472,8 @@ pub fn has_equivalent(foreign: &str, english: &str) -> bool {
 ///
 /// The split uses the fewest pieces that cover the whole run (so longer dictionary words win), and among
 /// those the one whose pieces are most frequent. Returns `None` if the run cannot be fully covered by
-/// known words, or is empty or longer than 64 characters. Middle dots (`・`, `·`) and long vowel marks are
+/// known words, is empty or longer than 64 characters, or has characters outside Han, Kana and Hangul
+/// (splitting an alphabetic word such as `Президент` into dictionary pieces would only find noise). Middle dots (`・`, `·`) and long vowel marks are
 /// ignored, as in [`normalize`]; callers normally split on middle dots themselves.
 ///
 /// ```
