@@ -333,7 +333,7 @@ impl<'a> Dictionary<'a> {
 /// NFKC, lower case, then: combining marks of the Latin/Cyrillic, Hebrew and Arabic blocks dropped
 /// (stress accents, niqqud, harakat), `ё` → `е`, Arabic letter variants folded (`أ إ آ ٱ` → `ا`,
 /// `ى ی` → `ي`, `ک` → `ك`, `ة` → `ه`), hiragana → katakana, traditional Chinese characters → simplified
-/// (`data/han_simplified.tsv`), and everything that is not a letter dropped,
+/// (`data/han_simplified.tsv`), katakana `ヴァ ヴィ ヴ ヴェ ヴォ ヴュ` → `バ ビ ブ ベ ボ ビュ`, and everything that is not a letter dropped,
 /// including the katakana long vowel mark `ー`, the middle dots `・` and `·`, the Arabic tatweel, and
 /// apostrophes or gereshes.
 ///
@@ -344,6 +344,7 @@ impl<'a> Dictionary<'a> {
 /// assert_eq!(normalize("ｳﾗｼﾞｰﾐﾙ・ﾌﾟｰﾁﾝ"), "ウラジミルプチン");
 /// assert_eq!(normalize("أحمد"), "احمد");
 /// assert_eq!(normalize("喬治"), "乔治");
+/// assert_eq!(normalize("ヴァレリー"), normalize("バレリー"));
 /// ```
 pub fn normalize(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
@@ -352,9 +353,31 @@ pub fn normalize(word: &str) -> String {
             continue;
         }
         let c = fold(c);
-        if c.is_alphabetic() {
-            out.push(c);
+        if !c.is_alphabetic() {
+            continue;
         }
+        // Katakana ヴ (vu) is written with バ/ビ/ブ/ベ/ボ just as often: ヴァ → バ, ヴィ → ビ, ヴェ → ベ,
+        // ヴォ → ボ, ヴュ → ビュ, any other ヴ → ブ.
+        if out.ends_with('\u{30F4}') {
+            out.pop();
+            let (base, absorbed) = match c {
+                '\u{30A1}' => ('\u{30D0}', true),
+                '\u{30A3}' => ('\u{30D3}', true),
+                '\u{30A7}' => ('\u{30D9}', true),
+                '\u{30A9}' => ('\u{30DC}', true),
+                '\u{30E5}' => ('\u{30D3}', false),
+                _ => ('\u{30D6}', false),
+            };
+            out.push(base);
+            if absorbed {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    if out.ends_with('\u{30F4}') {
+        out.pop();
+        out.push('\u{30D6}');
     }
     out
 }
@@ -501,6 +524,11 @@ mod tests {
         assert_eq!(normalize("さくら"), "サクラ");
         assert_eq!(normalize("צ'רצ'יל"), "צרציל");
         assert_eq!(normalize(""), "");
+        assert_eq!(normalize("ヴィクトル"), "ビクトル");
+        assert_eq!(normalize("ヴ"), "ブ");
+        assert_eq!(normalize("ヴヴ"), "ブブ");
+        assert_eq!(normalize("ヴュ"), "ビュ");
+        assert_eq!(normalize("ゔぁ"), "バ");
     }
 
     #[test]
