@@ -8,8 +8,13 @@
 
 mod analyze;
 pub mod dictionary;
+mod names;
+mod phonetic;
+mod translit;
 
 pub use analyze::analyze;
+pub use phonetic::{phonetic_key, skeleton};
+pub(crate) use translit::is_abjad;
 
 use serde::{Deserialize, Serialize};
 
