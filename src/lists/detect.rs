@@ -41,9 +41,9 @@ pub fn detect(path: &Path) -> Result<ListFormat> {
     })
 }
 
-/// File extensions that may hold a list (anything else in a directory is skipped unless it is detected).
-const LIST_EXTENSIONS: [&str; 11] =
-    ["csv", "xml", "tsv", "txt", "htm", "html", "xlsx", "xls", "json", "jsonl", "ndjson"];
+/// Files with these extensions are always taken (a reader not recognising one is then a clear error).
+/// Files with other extensions (text, HTML, JSON, ...) are taken only when their format is detected.
+const LIST_EXTENSIONS: [&str; 7] = ["csv", "xml", "tsv", "xlsx", "xls", "jsonl", "ndjson"];
 
 /// True for files that are documentation next to lists, never lists themselves.
 fn is_skipped(name: &str) -> bool {

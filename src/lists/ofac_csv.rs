@@ -411,15 +411,16 @@ impl CsvRows {
         }
         for a in &adds {
             let f = |i: usize| a.fields.get(i).cloned().flatten();
-            let (street, place, country_text) = (f(2), f(3), f(4));
-            if street.is_none() && place.is_none() && country_text.is_none() {
-                continue;
-            }
-            let text = [street.as_deref(), place.as_deref(), country_text.as_deref()]
+            let (street, place, country_text, add_remarks) = (f(2), f(3), f(4), f(5));
+            let text = [street.as_deref(), place.as_deref(), country_text.as_deref(), add_remarks.as_deref()]
                 .into_iter()
                 .flatten()
                 .collect::<Vec<_>>()
                 .join(", ");
+            if text.is_empty() {
+                // An address row with every field null: nothing to keep beyond raw.
+                continue;
+            }
             let is_postal =
                 place.as_deref().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit() || c == '-' || c == ' '));
             let (city, postal_code) = if is_postal { (None, place) } else { (place, None) };
@@ -451,7 +452,10 @@ impl CsvRows {
             raw.insert(format!("extra_{i}"), extra.clone().map(Value::String).unwrap_or(Value::Null));
         }
         if !comments.is_empty() {
-            raw.insert("Remarks_main_file".into(), get(11).map(Value::String).unwrap_or(Value::Null));
+            // The spill-over rows as written (already appended to Remarks above).
+            let texts =
+                comments.iter().map(|c| c.fields.get(1).cloned().flatten().map(Value::String).unwrap_or(Value::Null));
+            raw.insert("comments".into(), Value::Array(texts.collect()));
         }
         raw.insert("alt".into(), side_json(&alts, &ALT_FIELDS));
         raw.insert("add".into(), side_json(&adds, &ADD_FIELDS));

@@ -131,9 +131,8 @@ fn record_entity(node: &Node, problems: &mut Vec<String>) -> Option<Entity> {
         let q = a.text_of("QUALITY").unwrap_or("").to_ascii_lowercase();
         let quality = if q.contains("low") { NameQuality::Weak } else { NameQuality::Strong };
         let name_type = if q.contains("f.k.a") || q == "fka" { NameType::Fka } else { NameType::Aka };
-        if !e.names.iter().any(|n| n.full == name && n.name_type == name_type && n.quality == quality) {
-            e.names.push(EntityName::new(name, name_type, quality));
-        }
+        // Kept as the UN wrote them, repeats included.
+        e.names.push(EntityName::new(name, name_type, quality));
         // Some aliases carry their own date of birth.
         if let Some(d) = a.text_of("DATE_OF_BIRTH") {
             match iso_date(d) {
@@ -202,7 +201,11 @@ fn push_date(list: &mut Vec<DateValue>, d: DateValue) {
 /// `YYYY-MM-DD`, `YYYY-MM` or `YYYY` (time part, if any, ignored).
 fn iso_date(s: &str) -> Option<DateValue> {
     let s = s.trim();
-    let s = s.get(..10).filter(|_| s.len() > 10 && s.as_bytes().get(10) == Some(&b'T')).unwrap_or(s);
+    // xs:date may carry a time or a zone: "1960-01-01-05:00", "1960-01-01Z", "1960-01-01T00:00:00".
+    let s = s
+        .get(..10)
+        .filter(|_| s.len() > 10 && matches!(s.as_bytes().get(10), Some(b'T' | b'-' | b'+' | b'Z')))
+        .unwrap_or(s);
     s.parse::<PartialDate>().ok().map(DateValue::exact)
 }
 
@@ -337,5 +340,6 @@ mod tests {
             birth_date(&node("<INDIVIDUAL_DATE_OF_BIRTH><DATE>18/08/1969</DATE></INDIVIDUAL_DATE_OF_BIRTH>")).is_err()
         );
         assert_eq!(clean("  ABU   BAKR "), "ABU BAKR");
+        assert_eq!(iso_date("1960-01-01-05:00").map(|d| (d.y, d.m, d.d)), Some((1960, 1, 1)));
     }
 }
