@@ -40,7 +40,8 @@ struct InspectArgs {
 /// What one source held.
 #[derive(Serialize, Default)]
 struct Report {
-    path: PathBuf,
+    /// The source as discovered (the list's own `path` comes with `info`).
+    source: PathBuf,
     #[serde(flatten)]
     info: Option<ListInfo>,
     entities: u64,
@@ -70,17 +71,20 @@ fn inspect(args: InspectArgs) -> anyhow::Result<ExitCode> {
     for path in &args.paths {
         match lists::discover(path) {
             Ok(sources) if sources.is_empty() => reports.push(Report {
-                path: path.clone(),
+                source: path.clone(),
                 error: Some("no list files found in this directory".into()),
                 ..Default::default()
             }),
             Ok(sources) => reports.extend(sources.into_iter().map(|s| read_one(s, args.show_warnings))),
-            Err(e) => reports.push(Report { path: path.clone(), error: Some(e.to_string()), ..Default::default() }),
+            Err(e) => reports.push(Report { source: path.clone(), error: Some(e.to_string()), ..Default::default() }),
         }
     }
     let failed = reports.iter().any(|r| r.error.is_some());
     if args.json {
         println!("{}", serde_json::to_string_pretty(&reports)?);
+        for r in reports.iter().filter(|r| r.error.is_some()) {
+            eprintln!("error: {}: {}", r.source.display(), r.error.as_deref().unwrap_or_default());
+        }
     } else {
         for r in &reports {
             print_report(r);
@@ -101,7 +105,7 @@ fn kind_name(k: EntityKind) -> &'static str {
 
 fn read_one(path: PathBuf, show: usize) -> Report {
     let start = Instant::now();
-    let mut r = Report { path: path.clone(), ..Default::default() };
+    let mut r = Report { source: path.clone(), ..Default::default() };
     let reader = match lists::open(&path) {
         Ok(reader) => reader,
         Err(e) => {
@@ -145,7 +149,7 @@ fn read_one(path: PathBuf, show: usize) -> Report {
 }
 
 fn print_report(r: &Report) {
-    println!("{}", r.path.display());
+    println!("{}", r.source.display());
     if let Some(info) = &r.info {
         let fmt = serde_json::to_value(info.format).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
         println!(
@@ -170,5 +174,6 @@ fn print_report(r: &Report) {
     }
     if let Some(e) = &r.error {
         println!("  error: {e}");
+        eprintln!("error: {}: {e}", r.source.display());
     }
 }
