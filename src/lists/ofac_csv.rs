@@ -14,7 +14,7 @@ use crate::model::{Address, CryptoAddress, DateValue, Entity, EntityKind, Entity
 use crate::model::{NameQuality, NameType, PartialDate};
 use crate::{Error, Publisher, Result};
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
@@ -775,33 +775,6 @@ fn mine_remarks(remarks: &str, kind: EntityKind, e: &mut Entity, problems: &mut 
             apply_feature(f, e, problems);
         }
     }
-}
-
-/// Counts rows per file of a set (used by tests and `lists inspect` to cross-check).
-#[doc(hidden)]
-pub fn side_counts(path: &Path) -> Result<BTreeMap<String, usize>> {
-    let (main, side, _) = locate(path)?;
-    let mut out = BTreeMap::new();
-    let mut files = vec![main];
-    files.extend(side.into_iter().flatten());
-    for f in files {
-        if !f.is_file() {
-            continue;
-        }
-        let mut rdr = csv_reader(&f)?;
-        let mut rec = csv::ByteRecord::new();
-        let mut n = 0;
-        while rdr
-            .read_byte_record(&mut rec)
-            .map_err(|e| Error::ListFormat { file: f.clone(), reason: e.to_string() })?
-        {
-            if !is_filler(&rec) {
-                n += 1;
-            }
-        }
-        out.insert(file_name_lower(&f), n);
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
