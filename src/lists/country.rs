@@ -154,7 +154,7 @@ pub fn split_countries(cell: &str) -> Vec<&'static str> {
         return out;
     }
     for segment in strong_segments(cell) {
-        if let Some(c) = lookup_loose(&segment) {
+        if let Some(c) = lookup_loose(&segment, false) {
             push(c);
             continue;
         }
@@ -165,7 +165,7 @@ pub fn split_countries(cell: &str) -> Vec<&'static str> {
             let mut found = None;
             for j in (i + 1..=pieces.len()).rev() {
                 let joined = pieces.get(i..j).map(|p| p.join(", ")).unwrap_or_default();
-                if let Some(c) = lookup_loose(&joined) {
+                if let Some(c) = lookup_loose(&joined, j == i + 1) {
                     found = Some((c, j));
                     break;
                 }
@@ -182,8 +182,9 @@ pub fn split_countries(cell: &str) -> Vec<&'static str> {
     out
 }
 
-/// A lookup that also tries the text without a parenthesised part (`Afghanistan (since 2009)`).
-fn lookup_loose(s: &str) -> Option<&'static str> {
+/// A lookup that also tries the text without a parenthesised part (`Afghanistan (since 2009)`), and with
+/// `trim_words`, without up to four leading or trailing words (`Possibly Ethiopian`).
+fn lookup_loose(s: &str, trim_words: bool) -> Option<&'static str> {
     if let Some(c) = to_iso(s) {
         return Some(c);
     }
@@ -204,7 +205,30 @@ fn lookup_loose(s: &str) -> Option<&'static str> {
             .collect()
     };
     if without.len() != s.len() {
-        return to_iso(&without);
+        if let Some(c) = to_iso(&without) {
+            return Some(c);
+        }
+    }
+    if !trim_words {
+        return None;
+    }
+    // Filler words around a name: "Possibly Ethiopian", "Iranian citizenship", "Pakistan (reportedly)".
+    let words: Vec<&str> = without.split_whitespace().collect();
+    let n = words.len();
+    for total in 1..n {
+        for skip_front in 0..=total.min(4) {
+            let skip_back = total - skip_front;
+            if skip_back > 4 || skip_front + skip_back >= n {
+                continue;
+            }
+            let inner = words.get(skip_front..n - skip_back).map(|w| w.join(" ")).unwrap_or_default();
+            // Only names here, never bare codes: "to" in free text is not Tonga.
+            if inner.chars().count() > 3 {
+                if let Some(c) = to_iso(&inner) {
+                    return Some(c);
+                }
+            }
+        }
     }
     None
 }
@@ -228,7 +252,24 @@ fn strong_segments(cell: &str) -> Vec<String> {
                 flush(&mut cur, &mut segs);
                 i += 1;
             }
+            // A sentence end: "United States of America. Also believed to hold Syrian nationality".
+            '.' if chars.get(i + 1).is_some_and(|c| c.is_whitespace()) => {
+                flush(&mut cur, &mut segs);
+                i += 1;
+            }
+            // Enumerations: "1)", "(a)", "a)", "b)" (a letter alone before ")").
             d if d.is_ascii_digit() && chars.get(i + 1) == Some(&')') => {
+                flush(&mut cur, &mut segs);
+                i += 2;
+            }
+            '(' if chars.get(i + 1).is_some_and(|c| c.is_ascii_alphanumeric()) && chars.get(i + 2) == Some(&')') => {
+                flush(&mut cur, &mut segs);
+                i += 3;
+            }
+            l if l.is_ascii_lowercase()
+                && chars.get(i + 1) == Some(&')')
+                && (i == 0 || chars.get(i - 1).is_some_and(|c| c.is_whitespace())) =>
+            {
                 flush(&mut cur, &mut segs);
                 i += 2;
             }
@@ -331,6 +372,14 @@ mod tests {
         assert_eq!(split_countries("Iran (Islamic Republic of)"), vec!["IR"]);
         assert_eq!(split_countries("Afghanistan (since 2009)"), vec!["AF"]);
         assert_eq!(split_countries("Korea, North, Syria"), vec!["KP", "SY"]);
+        assert_eq!(split_countries("(a) Malaysia (b) Indonesia"), vec!["MY", "ID"]);
+        assert_eq!(split_countries("a) Syrian Arab Republic b) State of Palestine"), vec!["SY", "PS"]);
+        assert_eq!(split_countries("Possibly Ethiopian"), vec!["ET"]);
+        assert_eq!(split_countries("Iranian citizenship"), vec!["IR"]);
+        assert_eq!(
+            split_countries("United States of America. Also believed to hold Syrian nationality"),
+            vec!["US", "SY"]
+        );
         assert_eq!(split_countries("Asia Tenggara"), Vec::<&str>::new());
         assert_eq!(split_countries("-"), Vec::<&str>::new());
     }
