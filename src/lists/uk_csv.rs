@@ -96,7 +96,7 @@ pub(crate) fn sniff(path: &Path, head: &[u8]) -> Option<ListFormat> {
 }
 
 /// UTF-8 (BOM stripped) when the bytes are valid UTF-8, Windows-1252 otherwise.
-fn decode(bytes: &[u8]) -> String {
+pub(crate) fn decode(bytes: &[u8]) -> String {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(s) => s.to_string(),
