@@ -457,13 +457,14 @@ impl HttpClient {
 
     /// Replaces every registered secret in `text` by `***` and bounds the length (for server messages).
     pub fn scrub(&self, text: &str) -> String {
-        let mut out: String = text.chars().take(300).collect();
+        // Replace first, then shorten: shortening first could leave part of a secret cut at the edge.
+        let mut out = text.to_string();
         for s in &self.secrets {
             if !s.is_empty() && out.contains(s.expose()) {
                 out = out.replace(s.expose(), "***");
             }
         }
-        out
+        out.chars().take(300).collect()
     }
 
     /// Sends a request, retrying retryable failures of safe requests; returns the last answer whatever its
