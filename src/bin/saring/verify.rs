@@ -227,3 +227,54 @@ pub fn render_table(cmp: &Comparison) -> String {
     ));
     s
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use saring::providers::compare_hits;
+    use saring::screen::Hit;
+    use saring::{EntityKind, Thresholds};
+
+    fn hit(id: &str, name: &str, score: f64) -> Hit {
+        Hit {
+            id: id.into(),
+            publisher: Publisher::Ofac,
+            list: "SDN".into(),
+            kind: EntityKind::Individual,
+            names: vec![name.into()],
+            matched_name: name.into(),
+            score,
+            decision: Thresholds::default().decide(score),
+            nationalities: vec![],
+            dates_of_birth: vec![],
+            record_data: serde_json::Value::Null,
+            entity_hash: String::new(),
+            explanation: Default::default(),
+        }
+    }
+
+    #[test]
+    fn table_has_a_row_per_entity_and_a_summary() {
+        let q = Query { name: Some("Ivan Petrov".into()), ..Default::default() };
+        let cmp = compare_hits(
+            "iluma",
+            &q,
+            vec![hit("L1", "Ivan Petrov", 95.0)],
+            vec![hit("P1", "Ivan Petrov", 88.0), hit("P2", "Xu Wen", 50.0)],
+            85.0,
+        );
+        let t = render_table(&cmp);
+        let lines: Vec<&str> = t.lines().collect();
+        assert!(lines[0].starts_with("query: Ivan Petrov   provider: iluma"), "{t}");
+        assert!(lines[2].starts_with("AGREEMENT"), "{t}");
+        assert!(
+            lines[3].starts_with("both")
+                && lines[3].contains("95.0")
+                && lines[3].contains("88.0")
+                && lines[3].contains("L1 | P1"),
+            "{t}"
+        );
+        assert!(lines[4].starts_with("only provider") && lines[4].contains("UNCLEAR"), "{t}");
+        assert!(t.ends_with("both flag: 1   only local: 0   only provider: 1   neither: 0\n"), "{t}");
+    }
+}
