@@ -134,7 +134,7 @@ fn request() -> SimilarityRequest {
 fn similarity_signed_and_mapped() {
     let server = start(0);
     let s = Arc::new(Mutex::new(Vec::new()));
-    let mut c = client(&server.url(), &s);
+    let c = client(&server.url(), &s);
     let a = c.similarity(&request()).unwrap();
 
     let reqs = server.requests();
@@ -189,7 +189,7 @@ fn expired_token_is_refreshed_once() {
     // Tokens below number 2 are refused as expired (401 / 021): the client must fetch tok-2 and retry.
     let server = start(2);
     let s = Arc::new(Mutex::new(Vec::new()));
-    let mut c = client(&server.url(), &s);
+    let c = client(&server.url(), &s);
     let a = c.similarity(&request()).unwrap();
     assert_eq!(a.sender_hits.len(), 2);
     let paths: Vec<String> = server.requests().iter().map(|r| r.path().to_string()).collect();
@@ -206,7 +206,7 @@ fn expired_token_is_refreshed_once() {
 
     // Refused every time: one refresh only, then the typed error.
     let server = start(usize::MAX);
-    let mut c = client(&server.url(), &s);
+    let c = client(&server.url(), &s);
     let e = c.similarity(&request()).unwrap_err();
     match &e {
         ProviderError::Bri { status, code, message } => {
@@ -314,7 +314,7 @@ fn token_endpoint_is_retried_but_similarity_is_not() {
 fn provider_trait_uses_query_and_thresholds() {
     let server = start(0);
     let s = Arc::new(Mutex::new(Vec::new()));
-    let c = Mutex::new(client(&server.url(), &s));
+    let c = client(&server.url(), &s);
     let q = Query {
         name: Some("Farkhad Akilov".into()),
         nationality: Some("UZ".into()),
@@ -337,7 +337,18 @@ fn base_url_prefix_is_signed() {
     let bri = Arc::new(Bri { tokens: AtomicUsize::new(0), reject_tokens_below: 0, prefix: "/gateway" });
     let server = Server::start(move |r, _| bri.handle(r));
     let s = Arc::new(Mutex::new(Vec::new()));
-    let mut c = client(&format!("{}/gateway", server.url()), &s);
+    let c = client(&format!("{}/gateway", server.url()), &s);
     assert!(c.similarity(&request()).is_ok());
     assert_eq!(server.requests()[1].path(), "/gateway/v1.0/aml/similarity");
+}
+
+#[test]
+fn timestamp_comes_from_the_clock_in_utc_millis() {
+    let server = start(0);
+    let s = Arc::new(Mutex::new(Vec::new()));
+    // python3 -c "import datetime;print(datetime.datetime.fromtimestamp(1700000000.5,datetime.timezone.utc))"
+    // → 2023-11-14 22:13:20.500000+00:00
+    let c = client(&server.url(), &s).with_clock(|| std::time::UNIX_EPOCH + Duration::from_millis(1_700_000_000_500));
+    c.similarity(&request()).unwrap();
+    assert_eq!(server.requests()[1].header("bri-timestamp"), Some("2023-11-14T22:13:20.500Z"));
 }

@@ -338,6 +338,22 @@ fn timeout_is_typed_and_post_not_retried() {
 }
 
 #[test]
+fn a_dripping_server_hits_the_total_timeout() {
+    // Each byte arrives well within the 300 ms read timeout, but the whole body would take ~6 s.
+    let body = fixture("iluma_cft_entity.json");
+    let server = Server::start(move |_, _| Reply::json(200, body.clone()).dripped(Duration::from_millis(20)));
+    let s = sleeps();
+    let http = saring::providers::HttpConfig { total_timeout: Duration::from_millis(400), ..fast_http(&s) };
+    let cfg = IlumaConfig { base_url: server.url(), api_key: Some(Secret::new(KEY)), ..Default::default() };
+    let c = IlumaClient::new(&cfg, &http).unwrap();
+    let req = CftEntityRequest { business_name: "JI".into(), score_threshold: 40.0, ..Default::default() };
+    let started = std::time::Instant::now();
+    let e = c.screen_entity(&req, &Thresholds::default()).unwrap_err();
+    assert!(matches!(e, ProviderError::Timeout { .. }), "{e:?}");
+    assert!(started.elapsed() < Duration::from_millis(1500), "{:?}", started.elapsed());
+}
+
+#[test]
 fn truncated_body_wrong_type_malformed_and_oversized() {
     let s = sleeps();
     let req = CftEntityRequest { business_name: "JI".into(), score_threshold: 40.0, ..Default::default() };

@@ -77,7 +77,7 @@ fn clients_and_configs_do_not_show_secrets() {
         client_secret: Some(Secret::new(BRI_SECRET)),
         ..Default::default()
     };
-    let mut bri = BriClient::new(&bri_cfg, &http()).unwrap();
+    let bri = BriClient::new(&bri_cfg, &http()).unwrap();
     let kg_cfg = KryptoGoConfig { base_url: server.url(), api_key: Some(Secret::new(KG_KEY)), ..Default::default() };
     let kg = KryptoGoClient::new(&kg_cfg, &http()).unwrap();
     let idw_cfg = IdWiseConfig { base_url: server.url(), api_key: Some(Secret::new(IDW_KEY)), ..Default::default() };

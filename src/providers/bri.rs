@@ -349,7 +349,7 @@ struct Token {
     expires: Instant,
 }
 
-/// A BRI client; the access token is cached inside (the client is `Sync`).
+/// A BRI client; the access token is cached inside, behind a mutex (the client is `Sync`).
 pub struct BriClient {
     http: HttpClient,
     client_id: Secret,
@@ -406,7 +406,7 @@ impl BriClient {
     }
 
     /// The cached token, or a new one.
-    fn token(&mut self) -> Result<Secret, ProviderError> {
+    fn token(&self) -> Result<Secret, ProviderError> {
         if let Ok(guard) = self.token.lock() {
             if let Some(t) = guard.as_ref().filter(|t| t.expires > Instant::now()) {
                 return Ok(t.value.clone());
@@ -475,7 +475,7 @@ impl BriClient {
     }
 
     /// Sends a prescreening request (refreshing the token once on 401 020–022) and maps the answer.
-    pub fn similarity(&mut self, request: &SimilarityRequest) -> Result<SimilarityAnswer, ProviderError> {
+    pub fn similarity(&self, request: &SimilarityRequest) -> Result<SimilarityAnswer, ProviderError> {
         if request.sender_name.trim().is_empty() {
             return Err(ProviderError::InvalidRequest { provider: PROVIDER, reason: "senderName is required".into() });
         }
@@ -628,8 +628,7 @@ fn profile_hit(p: &Value, best: &Option<HighestScore>, threshold: f64, threshold
     hit
 }
 
-/// A BRI client behind a mutex, so it can be shared as a [`Provider`].
-impl Provider for Mutex<BriClient> {
+impl Provider for BriClient {
     fn name(&self) -> &'static str {
         PROVIDER
     }
@@ -645,11 +644,7 @@ impl Provider for Mutex<BriClient> {
             threshold: query.score_threshold.unwrap_or(thresholds.lower),
             ..Default::default()
         };
-        let mut client = self.lock().map_err(|_| ProviderError::Config {
-            provider: PROVIDER,
-            reason: "client poisoned by an earlier panic".into(),
-        })?;
-        let answer = client.similarity(&req)?;
+        let answer = self.similarity(&req)?;
         let mut hits = answer.sender_hits;
         for h in &mut hits {
             h.decision = thresholds.decide(h.score);

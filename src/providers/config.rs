@@ -20,7 +20,7 @@
 //!
 //! The file may also set `bri.token_path`, `bri.similarity_path`, `kryptogo.task_path`,
 //! `kryptogo.task_detail_path`, `kryptogo.kya_path`, `kryptogo.search_setting_id`, and an `http` section
-//! (`connect_timeout_ms`, `read_timeout_ms`, `max_retries`, `backoff_base_ms`, `backoff_max_ms`,
+//! (`connect_timeout_ms`, `read_timeout_ms`, `total_timeout_ms`, `max_retries`, `backoff_base_ms`, `backoff_max_ms`,
 //! `max_response_bytes`). Unknown keys are an error, so a misspelt key is not silently ignored.
 //!
 //! ```
@@ -156,6 +156,7 @@ impl Default for IdWiseConfig {
 struct HttpSection {
     connect_timeout_ms: Option<u64>,
     read_timeout_ms: Option<u64>,
+    total_timeout_ms: Option<u64>,
     max_retries: Option<u32>,
     backoff_base_ms: Option<u64>,
     backoff_max_ms: Option<u64>,
@@ -209,6 +210,9 @@ impl ProvidersConfig {
         }
         if let Some(v) = h.read_timeout_ms {
             http.read_timeout = Duration::from_millis(v);
+        }
+        if let Some(v) = h.total_timeout_ms {
+            http.total_timeout = Duration::from_millis(v);
         }
         if let Some(v) = h.max_retries {
             http.max_retries = v.min(10);

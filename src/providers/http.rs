@@ -26,7 +26,7 @@ use serde::Deserialize;
 use std::fmt;
 use std::io::Read;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 /// A credential (API key, client secret, token). `Debug` and `Display` print `***`.
@@ -218,6 +218,9 @@ pub struct HttpConfig {
     pub connect_timeout: Duration,
     /// Time allowed for each read from the server (default 30 s).
     pub read_timeout: Duration,
+    /// Time allowed for one whole attempt, checked while the body is read, against servers that drip
+    /// bytes just fast enough to dodge the read timeout (default 60 s).
+    pub total_timeout: Duration,
     /// Retries after the first attempt, for retryable failures of safe requests (default 3).
     pub max_retries: u32,
     /// First backoff delay; attempt `n` waits a random time in `[d/2, d]` with `d = base * 2^n` (default 250 ms).
@@ -235,6 +238,7 @@ impl Default for HttpConfig {
         HttpConfig {
             connect_timeout: Duration::from_secs(5),
             read_timeout: Duration::from_secs(30),
+            total_timeout: Duration::from_secs(60),
             max_retries: 3,
             backoff_base: Duration::from_millis(250),
             backoff_max: Duration::from_secs(10),
@@ -249,6 +253,7 @@ impl fmt::Debug for HttpConfig {
         f.debug_struct("HttpConfig")
             .field("connect_timeout", &self.connect_timeout)
             .field("read_timeout", &self.read_timeout)
+            .field("total_timeout", &self.total_timeout)
             .field("max_retries", &self.max_retries)
             .field("backoff_base", &self.backoff_base)
             .field("backoff_max", &self.backoff_max)
@@ -406,7 +411,8 @@ pub struct HttpClient {
     base: BaseUrl,
     agent: ureq::Agent,
     config: HttpConfig,
-    secrets: Vec<Secret>,
+    /// Shared between clones, so a token obtained by one clone is scrubbed by all.
+    secrets: Arc<Mutex<Vec<Secret>>>,
 }
 
 impl fmt::Debug for HttpClient {
@@ -430,7 +436,8 @@ impl HttpClient {
             .redirects(0)
             .user_agent(concat!("saring/", env!("CARGO_PKG_VERSION")))
             .build();
-        HttpClient { provider, base, agent, config, secrets }
+        let secrets = secrets.into_iter().filter(|s| !s.is_empty()).collect();
+        HttpClient { provider, base, agent, config, secrets: Arc::new(Mutex::new(secrets)) }
     }
 
     /// The provider name.
@@ -449,9 +456,13 @@ impl HttpClient {
     }
 
     /// Registers one more secret to scrub (e.g. an access token obtained at run time).
-    pub fn add_secret(&mut self, secret: Secret) {
-        if !secret.is_empty() {
-            self.secrets.push(secret);
+    pub fn add_secret(&self, secret: Secret) {
+        if secret.is_empty() {
+            return;
+        }
+        let mut guard = self.secrets.lock().unwrap_or_else(|p| p.into_inner());
+        if !guard.contains(&secret) {
+            guard.push(secret);
         }
     }
 
@@ -459,7 +470,8 @@ impl HttpClient {
     pub fn scrub(&self, text: &str) -> String {
         // Replace first, then shorten: shortening first could leave part of a secret cut at the edge.
         let mut out = text.to_string();
-        for s in &self.secrets {
+        let guard = self.secrets.lock().unwrap_or_else(|p| p.into_inner());
+        for s in guard.iter() {
             if !s.is_empty() && out.contains(s.expose()) {
                 out = out.replace(s.expose(), "***");
             }
@@ -497,6 +509,7 @@ impl HttpClient {
 
     fn send_once(&self, request: &Request, url: &str, endpoint: &str) -> Result<Response, ProviderError> {
         let provider = self.provider;
+        let started = std::time::Instant::now();
         let mut req = self.agent.request(request.method, url);
         for (name, value) in &request.headers {
             req = req.set(name, value);
@@ -519,13 +532,21 @@ impl HttpClient {
             return Err(ProviderError::ResponseTooLarge { provider, endpoint: endpoint.to_string(), limit: cap });
         }
         let mut body = Vec::new();
-        let read = resp.into_reader().take(cap as u64 + 1).read_to_end(&mut body);
-        if let Err(e) = read {
-            return Err(if is_timeout_io(&e) {
-                ProviderError::Timeout { provider, endpoint: endpoint.to_string() }
-            } else {
-                ProviderError::TruncatedBody { provider, endpoint: endpoint.to_string() }
-            });
+        let mut reader = resp.into_reader().take(cap as u64 + 1);
+        let mut chunk = [0u8; 16 * 1024];
+        loop {
+            if started.elapsed() > self.config.total_timeout {
+                return Err(ProviderError::Timeout { provider, endpoint: endpoint.to_string() });
+            }
+            match reader.read(&mut chunk) {
+                Ok(0) => break,
+                Ok(n) => body.extend_from_slice(&chunk[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) if is_timeout_io(&e) => {
+                    return Err(ProviderError::Timeout { provider, endpoint: endpoint.to_string() })
+                }
+                Err(_) => return Err(ProviderError::TruncatedBody { provider, endpoint: endpoint.to_string() }),
+            }
         }
         if body.len() > cap {
             return Err(ProviderError::ResponseTooLarge { provider, endpoint: endpoint.to_string(), limit: cap });

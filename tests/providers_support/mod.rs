@@ -48,6 +48,8 @@ pub struct Reply {
     pub delay: Duration,
     /// Announce this Content-Length but send only `body` and close.
     pub declared_len: Option<usize>,
+    /// Send the body one byte at a time with this pause between bytes.
+    pub drip: Duration,
 }
 
 impl Reply {
@@ -62,6 +64,7 @@ impl Reply {
             body: body.as_ref().as_bytes().to_vec(),
             delay: Duration::ZERO,
             declared_len: None,
+            drip: Duration::ZERO,
         }
     }
 
@@ -72,6 +75,11 @@ impl Reply {
 
     pub fn delayed(mut self, d: Duration) -> Reply {
         self.delay = d;
+        self
+    }
+
+    pub fn dripped(mut self, pause: Duration) -> Reply {
+        self.drip = pause;
         self
     }
 
@@ -162,7 +170,17 @@ fn serve(
         reply.declared_len.unwrap_or(reply.body.len())
     ));
     let _ = stream.write_all(head.as_bytes());
-    let _ = stream.write_all(&reply.body);
+    if reply.drip.is_zero() {
+        let _ = stream.write_all(&reply.body);
+    } else {
+        for b in &reply.body {
+            let _ = stream.flush();
+            std::thread::sleep(reply.drip);
+            if stream.write_all(&[*b]).is_err() {
+                return;
+            }
+        }
+    }
     let _ = stream.flush();
     let _ = stream.shutdown(std::net::Shutdown::Both);
 }
@@ -208,6 +226,7 @@ pub fn fast_http(sleeps: &Arc<Mutex<Vec<Duration>>>) -> HttpConfig {
     HttpConfig {
         connect_timeout: Duration::from_millis(300),
         read_timeout: Duration::from_millis(300),
+        total_timeout: Duration::from_millis(2000),
         max_retries: 3,
         backoff_base: Duration::from_millis(100),
         backoff_max: Duration::from_millis(2000),

@@ -13,7 +13,6 @@ use saring::Publisher;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Mutex;
 use std::time::Duration;
 
 /// Which provider to compare with.
@@ -118,7 +117,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let local = |q: &Query| -> saring::Result<ScreenResult> { index.screen(q) };
     let cmp = match args.provider {
         ProviderName::Iluma => run_with(&local, &IlumaClient::new(&config.iluma, &config.http)?, &query)?,
-        ProviderName::Bri => run_with(&local, &Mutex::new(BriClient::new(&config.bri, &config.http)?), &query)?,
+        ProviderName::Bri => run_with(&local, &BriClient::new(&config.bri, &config.http)?, &query)?,
         ProviderName::Kryptogo => run_with(&local, &KryptoGoClient::new(&config.kryptogo, &config.http)?, &query)?,
         ProviderName::Idwise => {
             let journey_id = args.journey_id.clone().context("--provider idwise needs --journey-id")?;
