@@ -154,3 +154,24 @@ fn transport_errors_do_not_show_secrets() {
     .unwrap_err();
     check_error("insecure url", e);
 }
+
+#[test]
+fn a_token_ureq_refuses_as_a_header_is_not_quoted() {
+    // A token with a control character: ureq refuses the header line and quotes it in its message.
+    let server = Server::start(|_, _| {
+        Reply::json(200, fixture("bri_token.json").replace("TOKEN_PLACEHOLDER", &format!("{BRI_TOKEN}\\u0001x")))
+    });
+    let cfg = BriConfig {
+        base_url: server.url(),
+        client_id: Some(Secret::new(BRI_ID)),
+        client_secret: Some(Secret::new(BRI_SECRET)),
+        ..Default::default()
+    };
+    let e = BriClient::new(&cfg, &http())
+        .unwrap()
+        .similarity(&SimilarityRequest { sender_name: "x".into(), threshold: 50.0, ..Default::default() })
+        .unwrap_err();
+    assert!(matches!(e, ProviderError::Network { .. }), "{e:?}");
+    check_error("bad header", e);
+    assert_eq!(server.requests().len(), 1, "the similarity call never left");
+}

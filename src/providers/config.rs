@@ -302,7 +302,18 @@ pub(crate) fn require(
     key: &'static str,
 ) -> Result<Secret, ProviderError> {
     match value {
-        Some(s) if !s.is_empty() => Ok(s.clone()),
+        Some(s) if !s.is_empty() => {
+            // Credentials go into HTTP headers or form bodies: printable ASCII only (the value is not shown).
+            if !s.expose().bytes().all(|b| b.is_ascii_graphic() || b == b' ') {
+                return Err(ProviderError::Config {
+                    provider,
+                    reason: format!(
+                        "the credential from {variable} / `{key}` contains control or non-ASCII characters"
+                    ),
+                });
+            }
+            Ok(s.clone())
+        }
         _ => Err(ProviderError::MissingCredential { provider, variable, key }),
     }
 }
@@ -363,6 +374,15 @@ mod tests {
         std::fs::write(&p, r#"{"iluma":{"api_kye":"sekrit"}}"#).unwrap();
         let e = ProvidersConfig::load(Some(&p), &|_| None).unwrap_err().to_string();
         assert!(e.contains("unknown field `api_kye`") && !e.contains("sekrit"), "{e}");
+    }
+
+    #[test]
+    fn credentials_must_be_printable_ascii() {
+        let bad = Some(Secret::new("abc\ndef"));
+        let e = require("iluma", &bad, "SARING_ILUMA_API_KEY", "iluma.api_key").unwrap_err().to_string();
+        assert!(e.contains("control") && !e.contains("abc"), "{e}");
+        assert!(require("iluma", &Some(Secret::new("ok-key_1")), "V", "k").is_ok());
+        assert!(matches!(require("iluma", &None, "V", "k"), Err(ProviderError::MissingCredential { .. })));
     }
 
     #[test]

@@ -521,7 +521,15 @@ impl HttpClient {
         let resp = match result {
             Ok(resp) => resp,
             Err(ureq::Error::Status(_, resp)) => resp,
-            Err(ureq::Error::Transport(t)) => return Err(transport_error(provider, endpoint, &t)),
+            Err(ureq::Error::Transport(t)) => {
+                return Err(match transport_error(provider, endpoint, &t) {
+                    // ureq quotes a rejected header line (name and value) in its message: scrub it.
+                    ProviderError::Network { provider, endpoint, reason, connect } => {
+                        ProviderError::Network { provider, endpoint, reason: self.scrub(&reason), connect }
+                    }
+                    other => other,
+                });
+            }
         };
         let status = resp.status();
         let content_type = resp.header("content-type").map(str::to_string);
