@@ -13,7 +13,7 @@
 //! | IDWise | [`idwise`] | API key header (name configurable) | AML result of a journey |
 //!
 //! Credentials come from environment variables or a JSON config file ([`config`]); they are
-//! [`Secret`](http::Secret)s and never appear in `Debug` output, logs or error messages.
+//! [`Secret`]s and never appear in `Debug` output, logs or error messages.
 
 pub mod bri;
 pub mod config;
