@@ -62,11 +62,11 @@ pub struct Args {
     kind: KindArg,
 
     /// Upper threshold, 0–100: scores at or above it are MATCH.
-    #[arg(long, value_name = "N", default_value_t = 80.0, value_parser = parse_threshold)]
+    #[arg(long, value_name = "N", default_value_t = 80.0, value_parser = parse_threshold, allow_negative_numbers = true)]
     upper: f64,
 
     /// Lower threshold, 0–100, not above --upper: scores below it are NOT_MATCH.
-    #[arg(long, value_name = "N", default_value_t = 40.0, value_parser = parse_threshold)]
+    #[arg(long, value_name = "N", default_value_t = 40.0, value_parser = parse_threshold, allow_negative_numbers = true)]
     lower: f64,
 
     /// Print one JSON object: score, decision, kind, upper, lower (and explanation with --explain).
