@@ -123,7 +123,7 @@ fn parse_threshold(s: &str) -> Result<f64, String> {
 
 /// Runs the subcommand.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let thresholds = Thresholds::new(args.upper, args.lower).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let thresholds = Thresholds::new(args.upper, args.lower)?;
     let options = CompareOptions { kind: args.kind.name_kind(), thresholds };
     let result = match &args.pairs {
         Some(path) => run_pairs(path, &options, args.explain),
