@@ -312,3 +312,28 @@ fn pairs_without_name_columns_exit_2() {
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("/nonexistent/pairs.csv: cannot open"), "{}", stderr(&o));
 }
+
+#[test]
+fn explain_lists_the_same_notes_as_json() {
+    let pair = ["compare", "Abu Bakr bin Talal", "Abu Omar bin Laden", "--explain"];
+    let o = saring(&[&pair[..], &["--json"]].concat());
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v = &json_lines(&o)[0];
+    assert_ne!(v["decision"], "MATCH", "{v}");
+    let notes: Vec<String> =
+        v["explanation"]["notes"].as_array().unwrap().iter().map(|n| n.as_str().unwrap().to_string()).collect();
+    let rows = v["explanation"]["tokens"].as_array().unwrap().len();
+
+    let o = saring(&pair);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    // One table line per token pairing, after the header.
+    let table: Vec<&str> =
+        out.lines().skip_while(|l| !l.starts_with("QUERY TOKEN")).skip(1).take_while(|l| !l.is_empty()).collect();
+    assert_eq!(table.len(), rows, "{out}");
+    let printed: Vec<&str> = out.lines().skip_while(|l| *l != "notes:").skip(1).collect();
+    assert_eq!(printed.len(), notes.len(), "{out}");
+    for (line, note) in printed.iter().zip(&notes) {
+        assert_eq!(*line, format!("  - {note}"));
+    }
+}
