@@ -177,7 +177,9 @@ fn transliterate(run: &str, script: Script, out: &mut Vec<Piece>) {
         return;
     }
     let primary = romanize(run);
-    let mut alts: Vec<String> = dictionary::equivalents(run);
+    let known = dictionary::equivalents(run);
+    let in_dictionary = !known.is_empty();
+    let mut alts: Vec<String> = known;
     if let Some(a) = alternate(run, script, &primary) {
         alts.push(a);
     }
@@ -187,7 +189,7 @@ fn transliterate(run: &str, script: Script, out: &mut Vec<Piece>) {
     // A dictionary spelling is the canonical form when there is one (it is a real romanised name);
     // the mechanical romanisation stays as an alternate.
     let (text, mut rest) = match alts.first() {
-        Some(first) if !dictionary::equivalents(run).is_empty() => (first.clone(), alts[1..].to_vec()),
+        Some(first) if in_dictionary => (first.clone(), alts[1..].to_vec()),
         _ => (primary.clone(), alts),
     };
     if text != primary && !primary.is_empty() {
