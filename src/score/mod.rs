@@ -1,6 +1,7 @@
 //! Similarity: two analysed names become a deterministic 0–100 score with an explanation.
 
 mod decision;
+pub mod entity;
 
 pub use decision::{Decision, Thresholds};
 
