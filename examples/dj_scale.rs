@@ -29,19 +29,85 @@ const GIVEN: &[&str] = &[
     "Rajesh", "Priya", "Amit", "Sunita", "Vikram", "Anil",
 ];
 const SURNAME: &[&str] = &[
-    "Al-Rashid", "Hussein", "Khan", "Haddad", "Nasser", "Saleh", "Mansour", "Suharto", "Wijaya", "Santoso",
-    "Hidayat", "Kusuma", "Pratama", "Setiawan", "Wang", "Zhang", "Chen", "Liu", "Huang", "Kim", "Park", "Lee",
-    "Choi", "Ivanov", "Petrov", "Smirnov", "Kuznetsov", "Popova", "Garcia", "Rodriguez", "Martinez", "Lopez",
-    "Gonzalez", "Smith", "Johnson", "Brown", "Williams", "Taylor", "Sharma", "Patel", "Singh", "Gupta", "Reddy",
+    "Al-Rashid",
+    "Hussein",
+    "Khan",
+    "Haddad",
+    "Nasser",
+    "Saleh",
+    "Mansour",
+    "Suharto",
+    "Wijaya",
+    "Santoso",
+    "Hidayat",
+    "Kusuma",
+    "Pratama",
+    "Setiawan",
+    "Wang",
+    "Zhang",
+    "Chen",
+    "Liu",
+    "Huang",
+    "Kim",
+    "Park",
+    "Lee",
+    "Choi",
+    "Ivanov",
+    "Petrov",
+    "Smirnov",
+    "Kuznetsov",
+    "Popova",
+    "Garcia",
+    "Rodriguez",
+    "Martinez",
+    "Lopez",
+    "Gonzalez",
+    "Smith",
+    "Johnson",
+    "Brown",
+    "Williams",
+    "Taylor",
+    "Sharma",
+    "Patel",
+    "Singh",
+    "Gupta",
+    "Reddy",
 ];
 const SYL: &[&str] = &[
     "ka", "ri", "mo", "ta", "sun", "dar", "el", "na", "vo", "lin", "ber", "ha", "zu", "qi", "tor", "man", "sa", "ko",
     "ne", "bu", "ra", "shi", "den", "go", "pa", "le", "wi", "jo", "ya", "mir", "han", "ov", "ez", "ton", "ska", "yu",
 ];
 const WORDS: &[&str] = &[
-    "Global", "Energy", "Trading", "Shipping", "Holdings", "Petro", "Star", "Ocean", "Golden", "Eastern", "Capital",
-    "Industrial", "Logistics", "Mining", "Finance", "Nusantara", "Sejahtera", "Maju", "Jaya", "Abadi", "Silk",
-    "Dragon", "Baltic", "Caspian", "Sahara", "Pacific", "Alliance", "Group", "Tech", "Agro",
+    "Global",
+    "Energy",
+    "Trading",
+    "Shipping",
+    "Holdings",
+    "Petro",
+    "Star",
+    "Ocean",
+    "Golden",
+    "Eastern",
+    "Capital",
+    "Industrial",
+    "Logistics",
+    "Mining",
+    "Finance",
+    "Nusantara",
+    "Sejahtera",
+    "Maju",
+    "Jaya",
+    "Abadi",
+    "Silk",
+    "Dragon",
+    "Baltic",
+    "Caspian",
+    "Sahara",
+    "Pacific",
+    "Alliance",
+    "Group",
+    "Tech",
+    "Agro",
 ];
 const FORMS: &[&str] = &["LTD", "LLC", "PT", "PTE LTD", "JSC", "GmbH", "SA", "INC", "CORP", "Tbk", "CO"];
 const COUNTRIES: &[&str] = &["ID", "MY", "SG", "CN", "KR", "KP", "RU", "IR", "SY", "US", "GB", "MX", "IN", "AE", "PK"];
@@ -68,9 +134,17 @@ pub fn entity(i: u64) -> Entity {
     let mut names = Vec::new();
     let (kind, list) = if company {
         let base = format!("{} {} {}", pick(&mut rng, WORDS), surname(&mut rng), pick(&mut rng, WORDS));
-        names.push(EntityName::new(format!("{base} {}", pick(&mut rng, FORMS)), NameType::Primary, NameQuality::Strong));
+        names.push(EntityName::new(
+            format!("{base} {}", pick(&mut rng, FORMS)),
+            NameType::Primary,
+            NameQuality::Strong,
+        ));
         if rng.below(2) == 0 {
-            names.push(EntityName::new(format!("{base} {}", pick(&mut rng, FORMS)), NameType::Aka, NameQuality::Strong));
+            names.push(EntityName::new(
+                format!("{base} {}", pick(&mut rng, FORMS)),
+                NameType::Aka,
+                NameQuality::Strong,
+            ));
         }
         names.push(EntityName::new(
             format!("{} {} {}", pick(&mut rng, WORDS), surname(&mut rng), pick(&mut rng, FORMS)),

@@ -34,7 +34,10 @@ fn main() {
         variants.push(("no joined-token lookup", ScreenOptions { joined: false, ..Default::default() }));
         variants.push(("no typo-tolerant lookup", ScreenOptions { fuzzy: false, ..Default::default() }));
         variants.push(("no phonetic lookup", ScreenOptions { phonetic: false, ..Default::default() }));
-        variants.push(("exact tokens only", ScreenOptions { joined: false, fuzzy: false, phonetic: false, ..Default::default() }));
+        variants.push((
+            "exact tokens only",
+            ScreenOptions { joined: false, fuzzy: false, phonetic: false, ..Default::default() },
+        ));
     }
     println!("| lookups | recall vs brute force | source in top 10 | mean µs/query | recall per 10 µs |");
     println!("|---|---|---|---|---|");

@@ -161,10 +161,10 @@ fn print_table(hits: &[Hit], explain: bool) {
             let e = &h.explanation;
             println!("       name score {:.1}: {:?} ~ {:?}", e.name_score, e.name.query, e.name.candidate);
             for t in &e.name.tokens {
-                println!("         {:<16} ~ {:<16} {} ({:.2})", t.query, t.candidate, t.how, t.similarity);
-            }
-            if !e.name.unmatched_candidate.is_empty() {
-                println!("         unmatched list tokens: {}", e.name.unmatched_candidate.join(" "));
+                println!(
+                    "         {:<16} ~ {:<16} {:<9} sim {:.2}  cost {:.1}",
+                    t.query, t.candidate, t.how, t.similarity, t.cost
+                );
             }
             for n in &e.name.notes {
                 println!("         note: {n}");
