@@ -187,8 +187,8 @@ impl Index {
         let mut sections = Vec::new();
         for chunk in table.chunks_exact(format::SECTION_ENTRY_LEN) {
             let e = SectionEntry::decode(chunk).ok_or_else(|| corrupt("bad section entry".into()))?;
-            let end = e.offset.checked_add(e.len);
-            if e.offset < (HEADER_LEN + table_len) as u64 || !end.is_some_and(|end| end <= b.len() as u64) {
+            let inside = matches!(e.offset.checked_add(e.len), Some(end) if end <= b.len() as u64);
+            if e.offset < (HEADER_LEN + table_len) as u64 || !inside {
                 return Err(corrupt(format!("section {} lies outside the file", e.id)));
             }
             sections.push(e);
