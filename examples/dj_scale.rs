@@ -17,7 +17,6 @@ use saring::{Entity, EntityKind, Publisher};
 use std::time::Instant;
 
 #[path = "../tests/recall/gen.rs"]
-#[allow(dead_code)]
 mod gen;
 use gen::Rng;
 
