@@ -146,7 +146,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         by_kind.entry(format!("{:?}", r.kind).to_lowercase()).or_default().add(r.label, d);
     }
     println!(
-        "{} pairs scored in {:.2} s ({:.1} µs/pair on {} threads); thresholds upper {} lower {}",
+        "{} pairs scored in {:.2} s wall time ({:.1} µs CPU-equivalent per pair over {} threads); thresholds upper {} lower {}",
         rows.len(),
         elapsed.as_secs_f64(),
         elapsed.as_secs_f64() * 1e6 / rows.len().max(1) as f64 * rayon::current_num_threads() as f64,

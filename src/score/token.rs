@@ -41,7 +41,11 @@ pub(crate) const INITIAL: f32 = 0.8;
 /// Edit similarity below this earns nothing.
 const FUZZY_FLOOR: f32 = 0.75;
 /// Words shorter than this get no typo tolerance.
-const MIN_FUZZY_LEN: usize = 5;
+const MIN_FUZZY_LEN: usize = 4;
+/// Pairs whose longer word has at most this many letters need a closer similarity: only vowel changes
+/// and doubled letters (`Iyad` / `Ayyad`, `Said` / `Saed`), not a changed consonant (`Yong` / `Song`).
+const SHORT_LEN: usize = 5;
+const SHORT_FUZZY_FLOOR: f32 = 0.8;
 
 /// Similarity of two tokens, 0–1.
 pub(crate) fn similarity(a: &Token, b: &Token) -> (f32, How) {
@@ -102,7 +106,8 @@ pub(crate) fn fuzzy(a: &str, b: &str) -> f32 {
         return 0.0;
     }
     let sim = super::edit::similarity(a, b);
-    if sim < FUZZY_FLOOR {
+    let floor = if long <= SHORT_LEN { SHORT_FUZZY_FLOOR } else { FUZZY_FLOOR };
+    if sim < floor {
         return 0.0;
     }
     sim
