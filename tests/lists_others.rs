@@ -270,3 +270,372 @@ fn uk_csv_with_publisher_preamble() {
     let t = find(&es, "UK-13222");
     assert!(t.remarks[0].contains("so-called \u{2019}2nd Army Corps\u{2019}"), "{:?}", t.remarks);
 }
+
+fn addr_texts(e: &Entity) -> Vec<&str> {
+    e.addresses.iter().map(|a| a.text.as_deref().unwrap_or("")).collect()
+}
+
+fn check_ppatk_2026(es: &[Entity], ws: &[ListWarning], row10_id: &str) {
+    assert_eq!(es.len(), 12, "{:?}", es.iter().map(|e| &e.id).collect::<Vec<_>>());
+    assert!(es.iter().all(|e| e.publisher == Some(Publisher::Ppatk) && e.list == "DTTOT"));
+    let budi = find(es, "PPATK-DN-0101");
+    assert_eq!(
+        names(budi),
+        [
+            ("Budi Santoso", NameType::Primary, NameQuality::Strong),
+            ("Abu Hamzah", NameType::Aka, NameQuality::Strong),
+            ("Budi Gondrong", NameType::Aka, NameQuality::Strong)
+        ]
+    );
+    assert_eq!(budi.kind, EntityKind::Individual);
+    assert_eq!(dates(budi), ["1975-12-12", "1976-10-12"]);
+    assert_eq!(budi.places_of_birth, ["Surakarta"]);
+    assert_eq!(budi.nationalities, ["ID"]);
+    assert_eq!(addr_texts(budi), ["Jl. Melati No. 5, RT 002/RW 003, Bekasi", "Jl. Kenanga Gg. 7, Surakarta"]);
+    assert_eq!(budi.remarks, ["Data rekaan untuk pengujian (invented record)"]);
+    assert_eq!(budi.raw["Kode Densus"], "DN-0101");
+    assert_eq!(budi.raw["Tanggal_Lahir"], "12 Desember 1975 atau 12 Oktober 1976");
+
+    let siti = find(es, "PPATK-DN-0102");
+    assert_eq!(dates(siti), ["1954..1955"]);
+    assert_eq!(siti.nationalities, ["SY"]);
+    assert!(siti.addresses.is_empty() && siti.places_of_birth.is_empty(), "`-` is empty");
+    let fauzi = find(es, "PPATK-DN-0103");
+    assert_eq!(dates(fauzi), ["1958~"]);
+    assert_eq!(addr_texts(fauzi), ["Jalan Mawar 3, Johor Bahru", "Kampung Baru, Kuala Lumpur"]);
+    let hendra = find(es, "PPATK-DN-0104");
+    assert_eq!(names(hendra)[1], ("Hendro", NameType::Aka, NameQuality::Strong));
+    assert_eq!(dates(hendra), ["1973-01-04", "1974-11-04", "1973-11-04"]);
+    assert_eq!(hendra.nationalities, ["FR", "TN"]);
+    let yayasan = find(es, "PPATK-DN-0105");
+    assert_eq!(yayasan.kind, EntityKind::Entity);
+    assert_eq!(yayasan.names[1].full, "YASB");
+    assert_eq!(
+        addr_texts(yayasan),
+        ["Kantor cabang 1: Jl. Merdeka 10, Medan", "Kantor cabang 2: Jl. Diponegoro 22, Makassar"]
+    );
+    let hijri = find(es, "PPATK-DN-0106");
+    assert!(hijri.dates_of_birth.is_empty());
+    assert_eq!(hijri.nationalities, ["DE", "MA"]);
+    assert_eq!(dates(find(es, "PPATK-DN-0107")), ["1953..1958"]);
+    assert_eq!(find(es, "PPATK-DN-0107").nationalities, ["MR", "ML"]);
+    assert!(find(es, "PPATK-DN-0109").dates_of_birth.is_empty());
+    assert_eq!(find(es, "PPATK-DN-0109").nationalities, ["PH"]);
+    let dewi = find(es, row10_id);
+    assert_eq!(dewi.names[0].full, "Dewi Lestari");
+    assert_eq!(dates(dewi), ["1983-09-23"], "Excel serial 30582");
+    assert_eq!(dewi.nationalities, ["AF", "PK"]);
+    assert_eq!(dates(find(es, "PPATK-DN-0111")), ["1970~"]);
+    let niko = find(es, "PPATK-DN-0112");
+    assert_eq!(dates(niko), ["1960-05"]);
+    assert_eq!(niko.nationalities, ["RU", "GB"]);
+    assert_eq!(dates(find(es, "PPATK-DN-0113")), ["1983-04-01"]);
+
+    let reasons: Vec<&str> = ws.iter().map(|w| w.reason.as_str()).collect();
+    assert_eq!(ws.len(), 4, "{reasons:?}");
+    assert!(reasons[0].starts_with("PPATK-DN-0106: Hijri date"), "{reasons:?}");
+    assert!(reasons[1].starts_with("PPATK-DN-0108: row without a name"), "{reasons:?}");
+    assert!(reasons[2].starts_with("PPATK-DN-0109: invalid date"), "{reasons:?}");
+    assert!(reasons[3].contains("Asia Tenggara"), "{reasons:?}");
+}
+
+#[test]
+fn ppatk_csv_fixture() {
+    let path = fixture("ppatk/dttot_invented_2026.csv");
+    assert_eq!(lists::detect(&path).unwrap(), lists::ListFormat::PpatkCsv);
+    let (es, ws) = read_all(lists::open(&path).unwrap());
+    // Row 10 has no Kode Densus: its id is its line (the first row spans lines 2-3).
+    check_ppatk_2026(&es, &ws, "PPATK-row-12");
+    assert_eq!(ws.iter().map(|w| w.line).collect::<Vec<_>>(), [8, 10, 11, 13]);
+}
+
+#[test]
+fn ppatk_xlsx_fixture() {
+    let path = fixture("ppatk/dttot_invented_2026.xlsx");
+    assert_eq!(lists::detect(&path).unwrap(), lists::ListFormat::PpatkSheet);
+    let (es, ws) = read_all(lists::open(&path).unwrap());
+    check_ppatk_2026(&es, &ws, "PPATK-row-11");
+    assert_eq!(ws.iter().map(|w| w.line).collect::<Vec<_>>(), [7, 9, 10, 12]);
+}
+
+#[test]
+fn ppatk_legacy_xls_fixture() {
+    let path = fixture("ppatk/20251208091237.xls");
+    let reader = lists::open(&path).unwrap();
+    assert_eq!(reader.info.format, lists::ListFormat::PpatkSheet);
+    assert_eq!(reader.info.publication_date.as_deref(), Some("2025-12-08"));
+    let (es, ws) = read_all(reader);
+    assert_eq!(es.len(), 3);
+    let joko = find(&es, "PPATK-DN-0201");
+    assert_eq!(joko.names.iter().map(|n| n.full.as_str()).collect::<Vec<_>>(), ["Joko Susilo", "Abu Jundi"]);
+    assert_eq!(dates(joko), ["1943-08-17", "1944"]);
+    assert_eq!(joko.places_of_birth, ["Cilacap"]);
+    assert_eq!(addr_texts(joko), ["Jl. Sawo 4, Cilacap"]);
+    assert_eq!(joko.raw["pekerjaan"], "Petani");
+    let kpf = find(&es, "PPATK-DN-0202");
+    assert_eq!(kpf.kind, EntityKind::Entity);
+    assert!(kpf.addresses.is_empty(), "N/A is empty");
+    let rahmat = find(&es, "PPATK-DN-0203");
+    assert_eq!(dates(rahmat), ["1973-02-20", "1980-02-20"]);
+    assert!(rahmat.nationalities.is_empty());
+    assert_eq!(ws.len(), 1);
+    assert!(ws[0].reason.contains("Eks Uni Soviet") && ws[0].line == 4, "{ws:?}");
+}
+
+#[test]
+fn dowjones_fixture() {
+    let path = fixture("dowjones/pfa_invented.xml");
+    assert_eq!(lists::detect(&path).unwrap(), lists::ListFormat::DowJonesXml);
+    let reader = lists::open(&path).unwrap();
+    assert_eq!(reader.info.publication_date.as_deref(), Some("2026-11-22"));
+    let (es, ws) = read_all(reader);
+    let ids: Vec<&str> = es.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(
+        ids,
+        ["DJ-1001", "DJ-1002", "DJ-1003", "DJ-1004", "DJ-2001", "DJ-1005", "DJ-1006", "DJ-1007", "DJ-1009"]
+    );
+
+    let b = find(&es, "DJ-1001");
+    assert_eq!(b.kind, EntityKind::Individual);
+    assert_eq!(b.list, "PEP");
+    assert_eq!(b.programs, ["Politically Exposed Person (PEP)"]);
+    assert_eq!(
+        names(b),
+        [
+            ("Bambang Sutrisno Wibowo", NameType::Primary, NameQuality::Strong),
+            ("Bambang S. Wibowo", NameType::Aka, NameQuality::Strong),
+            ("Pak Bambang", NameType::Aka, NameQuality::Weak)
+        ]
+    );
+    assert_eq!(b.names[0].given.as_deref(), Some("Bambang"));
+    assert_eq!(b.names[0].middle.as_deref(), Some("Sutrisno"));
+    assert_eq!(b.names[0].family.as_deref(), Some("Wibowo"));
+    assert_eq!(dates(b), ["1961-01-05"]);
+    assert_eq!(b.places_of_birth, ["Semarang, Central Java, Indonesia"]);
+    assert_eq!(b.citizenships, ["ID"]);
+    assert_eq!(b.addresses.len(), 1, "{:?}", b.addresses);
+    assert_eq!(b.addresses[0].street.as_deref(), Some("Jl. Sudirman Kav. 52"));
+    assert_eq!(b.addresses[0].city.as_deref(), Some("Jakarta"));
+    assert_eq!(b.addresses[0].country.as_deref(), Some("ID"));
+    assert_eq!(b.identifiers[0].kind, "national_id");
+    assert_eq!(b.identifiers[0].number, "3174050501610009");
+    assert_eq!(b.identifiers[0].note.as_deref(), Some("Indonesia"));
+    assert_eq!(b.remarks, ["Invented profile & test record.\nSecond line of notes."]);
+    assert_eq!(b.gender, Some(saring::model::Gender::Male));
+    assert_eq!(b.updated.as_deref(), Some("2026-11-02"));
+    assert_eq!(b.raw["RoleDetail"]["Roles"]["OccTitle"]["#text"], "Member, House of Representatives (invented)");
+    assert_eq!(b.raw["NameDetails"]["Name"][0]["NameValue"]["TitleHonorific"], "Dr.");
+
+    let n = find(&es, "DJ-1002");
+    assert_eq!(n.list, "RCA");
+    assert_eq!(
+        names(n),
+        [
+            ("Nurul Aisyah binti Ahmad", NameType::Primary, NameQuality::Strong),
+            ("Nurul Aisyah Rahman", NameType::Fka, NameQuality::Strong)
+        ]
+    );
+    assert_eq!(dates(n), ["1965-03"]);
+    assert_eq!(n.citizenships, ["MY"]);
+
+    let z = find(&es, "DJ-1003");
+    assert_eq!(z.list, "SIP");
+    assert_eq!(
+        names(z),
+        [
+            ("Wei Zhang", NameType::Primary, NameQuality::Strong),
+            ("张伟", NameType::OriginalScript, NameQuality::Strong),
+            ("Wei Chang", NameType::SpellingVariant, NameQuality::Strong)
+        ]
+    );
+    assert_eq!(dates(z), ["1970"], "the deceased date is not a birth date");
+    assert_eq!(z.programs, ["Special Interest Person (SIP)", "Terror"]);
+
+    let s = find(&es, "DJ-1004");
+    assert_eq!(s.list, "Sanctions");
+    assert_eq!(s.programs, ["Sanctions Lists", "Current Sanctions", "OFAC - Specially Designated Nationals"]);
+    assert_eq!(s.names[1].full, "Иван Петрович Соколов");
+    assert_eq!(dates(s), ["1968-02-14", "1969"]);
+    assert_eq!(s.citizenships, ["RU"], "USSR is in the file's CountryList but is no ISO country");
+    assert_eq!((s.identifiers[0].kind.as_str(), s.identifiers[0].number.as_str()), ("passport", "750000001"));
+
+    let pt = find(&es, "DJ-2001");
+    assert_eq!(pt.kind, EntityKind::Entity);
+    assert_eq!(
+        pt.names.iter().map(|n| n.full.as_str()).collect::<Vec<_>>(),
+        ["PT Maju Bersama Sejahtera Tbk", "Maju Bersama"]
+    );
+    assert_eq!(dates(pt), ["1998"], "date of registration");
+    assert_eq!(pt.addresses.len(), 1);
+    assert_eq!(pt.addresses[0].city.as_deref(), Some("Surabaya"));
+    assert_eq!(pt.identifiers[0].kind, "registration");
+
+    let chg = find(&es, "DJ-1005");
+    assert_eq!(chg.raw["@action"], "chg");
+    assert!(!saring::lists::dowjones::is_deletion(chg));
+    assert_eq!(chg.names[1].quality, NameQuality::Weak);
+    assert_eq!(chg.citizenships, ["SA"]);
+    let del = find(&es, "DJ-1006");
+    assert!(saring::lists::dowjones::is_deletion(del));
+    assert!(del.names.is_empty());
+    let bad = find(&es, "DJ-1007");
+    assert_eq!(bad.list, "");
+    assert_eq!(bad.citizenships, ["TH"]);
+    assert!(bad.dates_of_birth.is_empty());
+    assert_eq!(find(&es, "DJ-1009").citizenships, ["US"]);
+
+    let reasons: Vec<&str> = ws.iter().map(|w| w.reason.as_str()).collect();
+    assert_eq!(reasons.len(), 4, "{reasons:?}");
+    assert!(reasons[0].contains("month \"Foo\""));
+    assert!(reasons[1].contains("\"XXXXX\""));
+    assert!(reasons[2].contains("Description1 code \"99\""));
+    assert!(reasons[3].starts_with("DJ-1008: record without any name"));
+    assert_eq!(ws.iter().map(|w| w.line).collect::<Vec<_>>(), [8, 8, 8, 9], "record numbers");
+}
+
+fn check_mas(path: &Path) {
+    assert_eq!(lists::detect(path).unwrap(), lists::ListFormat::MasText);
+    let reader = lists::open(path).unwrap();
+    assert_eq!(reader.info.publisher, Publisher::Mas);
+    assert_eq!(reader.info.publication_date.as_deref(), Some("2026-11-22"));
+    let (es, ws) = read_all(reader);
+    assert_eq!(es.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["MAS-1", "MAS-2", "MAS-4", "MAS-5", "MAS-6"]);
+    let r = find(&es, "MAS-1");
+    assert_eq!(r.kind, EntityKind::Individual);
+    assert_eq!(r.list, "TSFA First Schedule");
+    assert_eq!(
+        names(r),
+        [
+            ("Rahim bin Salleh s/o Salleh", NameType::Primary, NameQuality::Strong),
+            ("Rahim bin Salleh", NameType::Aka, NameQuality::Strong),
+            ("Abu Rahim", NameType::Aka, NameQuality::Strong)
+        ]
+    );
+    assert_eq!(r.names[0].given.as_deref(), Some("Rahim bin Salleh"));
+    assert_eq!(r.nationalities, ["SG"]);
+    assert_eq!(dates(r), ["1987-04-10"]);
+    assert_eq!((r.identifiers[0].kind.as_str(), r.identifiers[0].number.as_str()), ("national_id", "S8700001Z"));
+    assert_eq!(r.raw["item"], "1");
+    // (The text file wraps item 1 over two lines: the lines are joined with a space.)
+    assert_eq!(
+        r.raw["text"].as_str().unwrap().replace(") (", ")("),
+        "Rahim bin Salleh s/o Salleh @ Abu Rahim (Singapore citizen)(Date of Birth: 10 April 1987)(NRIC No. S8700001Z);"
+    );
+    let n = find(&es, "MAS-2");
+    assert_eq!(
+        n.names.iter().map(|n| n.full.as_str()).collect::<Vec<_>>(),
+        ["Nurul Huda d/o Ismail", "Nurul Huda", "Ummu Huda", "Huda Ismail"]
+    );
+    assert_eq!(n.nationalities, ["MY"]);
+    assert_eq!(dates(n), ["1990-03-03"]);
+    assert_eq!(n.identifiers[0].kind, "passport");
+    assert_eq!(n.identifiers[0].number, "A00000017");
+    assert_eq!(n.identifiers[0].country.as_deref(), Some("MY"));
+    let k = find(&es, "MAS-4");
+    assert_eq!(k.names.len(), 1);
+    assert_eq!(k.gender, Some(saring::model::Gender::Male));
+    assert_eq!(k.remarks, ["Formerly a member of an invented group & its youth wing"]);
+    let a = find(&es, "MAS-5");
+    assert_eq!(a.nationalities, ["ID"]);
+    assert!(a.dates_of_birth.is_empty());
+    let l = find(&es, "MAS-6");
+    assert_eq!(l.places_of_birth, ["Singapore"]);
+    assert_eq!(dates(l), ["2001-08-15"]);
+    assert_eq!(ws.len(), 1);
+    assert!(ws[0].reason.contains("31 June 1985"), "{ws:?}");
+}
+
+#[test]
+fn mas_schedule_html_and_text() {
+    check_mas(&fixture("mas/tsfa_first_schedule_invented.html"));
+    check_mas(&fixture("mas/tsfa_first_schedule_invented.txt"));
+}
+
+#[test]
+fn mas_tags_un_entries() {
+    let path = fixture("mas/tsfa_first_schedule_invented.txt");
+    let opts = lists::ReadOptions { publisher_override: Some(Publisher::Mas) };
+    let reader = lists::open_with(&path, &opts).unwrap();
+    assert_eq!(reader.info.publisher, Publisher::Mas);
+}
+
+#[test]
+fn custom_csv_fixture() {
+    let path = fixture("custom/watchlist.csv");
+    assert_eq!(lists::detect(&path).unwrap(), lists::ListFormat::CustomCsv);
+    let (es, ws) = read_all(lists::open(&path).unwrap());
+    assert_eq!(
+        es.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+        ["CUSTOM-C-001", "CUSTOM-C-002", "CUSTOM-C-003", "CUSTOM-C-004", "CUSTOM-line-6", "CUSTOM-C-007"]
+    );
+    let b = find(&es, "CUSTOM-C-001");
+    assert_eq!(b.publisher, Some(Publisher::Custom));
+    assert_eq!(b.kind, EntityKind::Individual);
+    assert_eq!(b.names.iter().map(|n| n.full.as_str()).collect::<Vec<_>>(), ["Budi Santoso", "Budi S.", "Abu Hamzah"]);
+    assert_eq!(dates(b), ["1975-12-12"]);
+    assert_eq!(b.nationalities, ["ID"]);
+    assert_eq!(b.addresses[0].country.as_deref(), Some("ID"));
+    assert_eq!(b.list, "internal-blacklist");
+    assert_eq!(b.remarks, ["Invented: fraud ring 2025"]);
+    assert_eq!(b.raw["risk_owner"], "ops-team");
+    assert_eq!(find(&es, "CUSTOM-C-002").kind, EntityKind::Entity);
+    assert_eq!(find(&es, "CUSTOM-C-003").kind, EntityKind::Vessel);
+    let a = find(&es, "CUSTOM-C-004");
+    assert_eq!(dates(a), ["1980-05-12", "1981"]);
+    assert_eq!(a.nationalities, ["DE", "MA"]);
+    assert_eq!(find(&es, "CUSTOM-C-007").kind, EntityKind::Unknown);
+    assert_eq!(ws.len(), 3, "{ws:?}");
+    assert_eq!(ws.iter().map(|w| w.line).collect::<Vec<_>>(), [7, 8, 9]);
+    assert!(ws[0].reason.contains("without a name"));
+    assert!(ws[1].reason.contains("robot") && ws[1].reason.contains("someday") && ws[1].reason.contains("Atlantis"));
+    assert!(ws[2].reason.contains("3 fields"));
+}
+
+#[test]
+fn custom_jsonl_fixture() {
+    let path = fixture("custom/watchlist.jsonl");
+    assert_eq!(lists::detect(&path).unwrap(), lists::ListFormat::CustomJsonl);
+    let (es, ws) = read_all(lists::open(&path).unwrap());
+    assert_eq!(es.iter().map(|e| e.id.as_str()).collect::<Vec<_>>(), ["CUSTOM-J-1", "CUSTOM-2", "CUSTOM-J-3"]);
+    let s = find(&es, "CUSTOM-J-1");
+    assert_eq!(s.names.iter().map(|n| n.full.as_str()).collect::<Vec<_>>(), ["Siti Aminah", "Siti A.", "Ummu Aminah"]);
+    assert_eq!(dates(s), ["1988-03"]);
+    assert_eq!(s.nationalities, ["ID", "MY"]);
+    assert_eq!(s.list, "pep-local");
+    assert_eq!(s.raw["source"], "branch 12");
+    assert_eq!(find(&es, "CUSTOM-2").kind, EntityKind::Entity);
+    assert_eq!(find(&es, "CUSTOM-2").addresses[0].country.as_deref(), Some("ID"));
+    let z = find(&es, "CUSTOM-J-3");
+    assert_eq!(z.names.iter().map(|n| n.full.as_str()).collect::<Vec<_>>(), ["Zhang Wei", "Chang Wei", "张伟"]);
+    assert_eq!(z.gender, Some(saring::model::Gender::Male));
+    assert_eq!(ws.iter().map(|w| w.line).collect::<Vec<_>>(), [5, 6, 7, 8]);
+}
+
+#[test]
+fn not_a_list_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases = [
+        ("a.xml", "<html><body>hello</body></html>", lists::ListFormat::EuXml),
+        ("b.xml", "<export generationDate=\"2026-01-01\"><sanctionEntity logicalId=\"1\">", lists::ListFormat::EuXml),
+        ("c.xml", "not xml at all", lists::ListFormat::UkXml),
+        ("d.xml", "", lists::ListFormat::DowJonesXml),
+        ("e.csv", "just,some,words\n", lists::ListFormat::UkCsv),
+        ("f.csv", "id,full_name\n1,x\n", lists::ListFormat::CustomCsv),
+        ("g.csv", "foo,bar\n1,2\n", lists::ListFormat::PpatkCsv),
+        ("h.xlsx", "this is not a zip file", lists::ListFormat::PpatkSheet),
+        ("i.txt", "nothing to see", lists::ListFormat::MasText),
+    ];
+    for (name, content, format) in cases {
+        let path = dir.path().join(name);
+        std::fs::write(&path, content).unwrap();
+        let err = match lists::open_as(&path, format, &Default::default()) {
+            Err(e) => e,
+            Ok(reader) => match reader.into_iter().find_map(|ev| ev.err()) {
+                Some(e) => e,
+                None => panic!("{name}: no error"),
+            },
+        };
+        assert!(matches!(err, saring::Error::ListFormat { .. }), "{name}: {err}");
+        assert!(err.to_string().contains(name), "{name}: {err}");
+    }
+}

@@ -131,8 +131,9 @@ fn csv_rows(path: &Path) -> Result<Vec<(u64, Vec<String>)>> {
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(sep).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut lines = super::uk_csv::LineCounter::new(&text);
     loop {
-        let line = rdr.position().line();
+        let line = lines.line_at(rdr.position().byte());
         match rdr.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => rows.push((line, record.iter().map(str::to_string).collect())),
