@@ -639,3 +639,125 @@ fn not_a_list_is_a_clear_error() {
         assert!(err.to_string().contains(name), "{name}: {err}");
     }
 }
+
+/// Reads a (possibly damaged) file as `format`; returns whether a fatal error was reported. Panics on a
+/// panic inside the reader (the test then fails), on an error that does not name the file, and on an
+/// endless read.
+fn read_damaged(path: &Path, format: lists::ListFormat) -> bool {
+    let name = path.file_name().unwrap().to_string_lossy().to_string();
+    let reader = match lists::open_as(path, format, &Default::default()) {
+        Ok(r) => r,
+        Err(e) => {
+            assert!(e.to_string().contains(&name), "{format:?}: error does not name the file: {e}");
+            return true;
+        }
+    };
+    let mut failed = false;
+    for (n, ev) in reader.enumerate() {
+        assert!(n < 1_000_000, "{format:?}: endless read");
+        match ev {
+            Ok(ListEvent::Warning(w)) => assert_eq!(w.file, path, "{format:?}: warning names another file"),
+            Ok(ListEvent::Entity(_)) => {}
+            Err(e) => {
+                assert!(e.to_string().contains(&name), "{format:?}: error does not name the file: {e}");
+                failed = true;
+            }
+        }
+    }
+    failed
+}
+
+/// A fixed-seed xorshift generator for reproducible damage.
+struct XorShift(u64);
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+#[test]
+fn truncated_and_garbled_inputs_never_panic() {
+    use lists::ListFormat as F;
+    let samples: Vec<(PathBuf, F)> = vec![
+        (bundled("eu_fsf_excerpt_2026-08-05.xml"), F::EuXml),
+        (bundled("uk_sanctions_list_excerpt_2026-08-14.xml"), F::UkXml),
+        (fixture("uk/conlist_with_preamble.csv"), F::UkCsv),
+        (fixture("mas/tsfa_first_schedule_invented.html"), F::MasText),
+        (fixture("mas/tsfa_first_schedule_invented.txt"), F::MasText),
+        (fixture("ppatk/dttot_invented_2026.csv"), F::PpatkCsv),
+        (fixture("ppatk/dttot_invented_2026.xlsx"), F::PpatkSheet),
+        (fixture("ppatk/20251208091237.xls"), F::PpatkSheet),
+        (fixture("dowjones/pfa_invented.xml"), F::DowJonesXml),
+        (fixture("custom/watchlist.csv"), F::CustomCsv),
+        (fixture("custom/watchlist.jsonl"), F::CustomJsonl),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let mut rng = XorShift(0x5A41_494E_4721_2026);
+    for (path, format) in samples {
+        let bytes = std::fs::read(&path).unwrap();
+        let ext = path.extension().unwrap().to_string_lossy().to_string();
+        let is_xml = matches!(format, F::EuXml | F::UkXml | F::DowJonesXml);
+        let len = bytes.len();
+        // Truncations: XML must fail with an error naming the file (the document is not closed).
+        for cut in [0, 1, len / 7, len / 3, len / 2, 2 * len / 3, len - 20] {
+            let damaged = dir.path().join(format!("cut_{cut}.{ext}"));
+            std::fs::write(&damaged, &bytes[..cut]).unwrap();
+            let failed = read_damaged(&damaged, format);
+            if is_xml {
+                assert!(failed, "{}: cut at {cut} not reported", path.display());
+            }
+        }
+        // Garbled: flipped bytes at fixed-seed positions, and a block of invalid UTF-8.
+        for round in 0..6 {
+            let mut g = bytes.clone();
+            for _ in 0..(4 + round * 4) {
+                let at = (rng.next() % len as u64) as usize;
+                g[at] ^= (rng.next() % 255 + 1) as u8;
+            }
+            let damaged = dir.path().join(format!("garbled_{round}.{ext}"));
+            std::fs::write(&damaged, &g).unwrap();
+            read_damaged(&damaged, format);
+        }
+        let mut g = bytes.clone();
+        let start = len / 2;
+        for b in g.iter_mut().skip(start).take(64) {
+            *b = 0xFF;
+        }
+        let damaged = dir.path().join(format!("invalid_utf8.{ext}"));
+        std::fs::write(&damaged, &g).unwrap();
+        let failed = read_damaged(&damaged, format);
+        if is_xml {
+            assert!(failed, "{}: invalid UTF-8 not reported", path.display());
+        }
+    }
+}
+
+#[test]
+fn real_uk_csv_garbled_keeps_reading() {
+    let bytes = std::fs::read(bundled("uk_ofsi_conlist_2018-11-29.csv")).unwrap();
+    let mut rng = XorShift(42);
+    let mut g = bytes.clone();
+    for _ in 0..200 {
+        let at = (rng.next() % g.len() as u64) as usize;
+        g[at] = b"\",\n\r\x92\x00"[(rng.next() % 6) as usize];
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("conlist_garbled.csv");
+    std::fs::write(&path, &g).unwrap();
+    let (mut entities, mut warnings) = (0, 0);
+    for ev in lists::open_as(&path, lists::ListFormat::UkCsv, &Default::default()).unwrap() {
+        match ev {
+            Ok(ListEvent::Entity(_)) => entities += 1,
+            Ok(ListEvent::Warning(w)) => {
+                assert!(w.line > 0);
+                warnings += 1;
+            }
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(entities > 2000, "{entities}");
+    assert!(warnings > 0);
+}

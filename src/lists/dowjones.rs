@@ -214,7 +214,7 @@ impl Iterator for DjEvents {
             match self.xml.next_record(&RECORDS) {
                 Ok(Some(node)) => {
                     self.record += 1;
-                    convert(&node, &self.refs, &self.path, self.record, &mut self.pending);
+                    convert(node, &self.refs, &self.path, self.record, &mut self.pending);
                 }
                 Ok(None) => return None,
                 Err(e) => {
@@ -257,9 +257,9 @@ fn category(text: &str) -> String {
     }
 }
 
-fn convert(node: &Node, refs: &References, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) {
+fn convert(node: Node, refs: &References, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) {
     let mut warns: Vec<String> = Vec::new();
-    let mut e = Entity { publisher: Some(Publisher::DowJones), raw: node.to_json(), ..Default::default() };
+    let mut e = Entity { publisher: Some(Publisher::DowJones), ..Default::default() };
     let id = match node.attr("id") {
         Some(id) => format!("DJ-{id}"),
         None => {
@@ -456,6 +456,7 @@ fn convert(node: &Node, refs: &References, path: &Path, record: u64, out: &mut V
         out.extend(warns.into_iter().map(|w| warning(path, record, format!("{id}: {w}"))));
         return;
     }
+    e.raw = node.into_json();
     out.push_back(ListEvent::Entity(Box::new(e)));
     out.extend(warns.into_iter().map(|w| warning(path, record, format!("{id}: {w}"))));
 }
