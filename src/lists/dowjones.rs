@@ -7,8 +7,7 @@
 //!
 //! 1. the reference lists are read (pass 1 stops at the first record when the lists come first, as in
 //!    every feed; otherwise it scans the whole file, skipping records);
-//! 2. records are streamed one at a time, their codes resolved through those lists (a parser thread feeds
-//!    element trees through a bounded channel to the iterator, which converts them).
+//! 2. records are streamed one at a time, their codes resolved through those lists.
 //!
 //! Mapping: id `DJ-<id>`; `NameType` `Primary Name` → primary, `Also Known As` → aka, `Low Quality AKA`
 //! → weak aka, `Formerly Known As` / `Maiden Name` → fka, `Spelling Variation` → spelling variant,
@@ -27,12 +26,12 @@ use super::{ListEvent, ListFormat, ListInfo, ListReader, ListWarning};
 use crate::model::{Address, DateValue, EntityName, Gender, Identifier, NameQuality, NameType};
 use crate::{Entity, EntityKind, PartialDate, Publisher, Result};
 use std::collections::{HashMap, VecDeque};
+use std::fs::File;
+use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 const RECORDS: [&str; 2] = ["Person", "Entity"];
-/// Records parsed ahead of the conversion (pass 2 pipeline).
-const PIPELINE_DEPTH: usize = 256;
 const LISTS: [&str; 7] = [
     "CountryList",
     "Description1List",
@@ -61,25 +60,7 @@ pub fn read(path: &Path) -> Result<ListReader> {
         publisher: Publisher::DowJones,
         publication_date,
     };
-    // Pass 2 runs on two threads: one parses records into element trees, the iterator converts them. The
-    // channel is bounded, so memory stays independent of the file size.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Node>>(PIPELINE_DEPTH);
-    std::thread::spawn(move || loop {
-        match xml.next_record(&RECORDS) {
-            Ok(Some(node)) => {
-                if tx.send(Ok(node)).is_err() {
-                    return; // The reader was dropped.
-                }
-            }
-            Ok(None) => return,
-            Err(e) => {
-                let _ = tx.send(Err(e));
-                return;
-            }
-        }
-    });
-    let events =
-        DjEvents { records: rx, refs, path: path.to_path_buf(), record: 0, pending: VecDeque::new(), failed: false };
+    let events = DjEvents { xml, refs, path: path.to_path_buf(), record: 0, pending: VecDeque::new(), failed: false };
     Ok(ListReader::new(info, Box::new(events)))
 }
 
@@ -211,7 +192,7 @@ fn make_date(y: Option<&str>, m: Option<&str>, d: Option<&str>) -> std::result::
 }
 
 struct DjEvents {
-    records: std::sync::mpsc::Receiver<Result<Node>>,
+    xml: XmlStream<BufReader<File>>,
     refs: Arc<References>,
     path: PathBuf,
     record: u64,
@@ -230,13 +211,13 @@ impl Iterator for DjEvents {
             if self.failed {
                 return None;
             }
-            match self.records.recv() {
-                Ok(Ok(node)) => {
+            match self.xml.next_record(&RECORDS) {
+                Ok(Some(node)) => {
                     self.record += 1;
                     convert(node, &self.refs, &self.path, self.record, &mut self.pending);
                 }
-                Err(_) => return None, // The parser finished.
-                Ok(Err(e)) => {
+                Ok(None) => return None,
+                Err(e) => {
                     self.failed = true;
                     return Some(Err(e));
                 }
