@@ -349,7 +349,7 @@ pub(crate) fn split_aliases(cell: &str) -> Vec<String> {
             let marker = ["alias", "als."].iter().find(|m| rest.starts_with(*m)).copied();
             if let (true, Some(m)) = (before_ok, marker) {
                 let after = bytes.get(i + m.len());
-                let after_ok = m.ends_with('.') || after.map_or(true, |b| !b.is_ascii_alphanumeric());
+                let after_ok = m.ends_with('.') || after.is_none_or(|b| !b.is_ascii_alphanumeric());
                 if after_ok {
                     parts.push(cell.get(start..i).unwrap_or(""));
                     i += m.len();

@@ -423,12 +423,12 @@ fn convert(group: &Group, columns: &[String], path: &Path, out: &mut VecDeque<Li
         }
         let date = |k: &str| get(row, k).map(|d| parse_dmy(&d).map(|p| p.to_string()).unwrap_or(d));
         if let Some(d) = date("Listed On") {
-            if e.listed_on.as_ref().map_or(true, |x| d < *x) {
+            if e.listed_on.as_ref().is_none_or(|x| d < *x) {
                 e.listed_on = Some(d);
             }
         }
         if let Some(d) = date("Last Updated") {
-            if e.updated.as_ref().map_or(true, |x| d > *x) {
+            if e.updated.as_ref().is_none_or(|x| d > *x) {
                 e.updated = Some(d);
             }
         }
