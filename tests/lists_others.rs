@@ -761,3 +761,104 @@ fn real_uk_csv_garbled_keeps_reading() {
     assert!(entities > 2000, "{entities}");
     assert!(warnings > 0);
 }
+
+/// Attributes and non-blank text values inside each `record` element of an XML file, per record.
+fn xml_leaf_counts(path: &Path, records: &[&str]) -> Vec<usize> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_file(path).unwrap();
+    let mut buf = Vec::new();
+    let mut counts = Vec::new();
+    let mut depth_in_record = 0usize;
+    loop {
+        let ev = reader.read_event_into(&mut buf).unwrap();
+        match ev {
+            Event::Start(ref s) | Event::Empty(ref s) => {
+                let name = String::from_utf8_lossy(s.local_name().as_ref()).to_string();
+                let is_empty = matches!(ev, Event::Empty(_));
+                let starts_record = depth_in_record == 0 && records.contains(&name.as_str());
+                if starts_record {
+                    counts.push(0);
+                }
+                if starts_record || depth_in_record > 0 {
+                    let attrs = s.attributes().flatten().filter(|a| !a.key.as_ref().starts_with(b"xmlns")).count();
+                    *counts.last_mut().unwrap() += attrs;
+                    if !is_empty {
+                        depth_in_record += 1;
+                    }
+                }
+            }
+            Event::End(_) if depth_in_record > 0 => depth_in_record -= 1,
+            Event::Text(t) if depth_in_record > 0 && !t.iter().all(u8::is_ascii_whitespace) => {
+                *counts.last_mut().unwrap() += 1;
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    counts
+}
+
+/// Attributes and non-blank strings in a raw JSON record.
+fn json_leaf_count(v: &serde_json::Value) -> usize {
+    match v {
+        serde_json::Value::Object(m) => {
+            m.iter().map(|(k, v)| if k.starts_with('@') { 1 } else { json_leaf_count(v) }).sum()
+        }
+        serde_json::Value::Array(a) => a.iter().map(json_leaf_count).sum(),
+        serde_json::Value::String(s) => usize::from(!s.trim().is_empty()),
+        _ => 0,
+    }
+}
+
+#[test]
+fn raw_round_trips_every_source_field() {
+    // XML readers: every attribute and text value of each record is in `raw`.
+    for (path, records) in [
+        (bundled("eu_fsf_excerpt_2026-08-05.xml"), &["sanctionEntity"][..]),
+        (bundled("uk_sanctions_list_excerpt_2026-08-14.xml"), &["Designation"][..]),
+        (fixture("dowjones/pfa_invented.xml"), &["Person", "Entity"][..]),
+    ] {
+        let want = xml_leaf_counts(&path, records);
+        let reader = lists::open(&path).unwrap();
+        let raws: Vec<serde_json::Value> = reader
+            .filter_map(|ev| match ev.unwrap() {
+                ListEvent::Entity(e) => Some(e.raw),
+                _ => None,
+            })
+            .collect();
+        // (Dow Jones record 1008 has no name and is reported instead of read.)
+        let want: Vec<usize> = if records[0] == "Person" {
+            want.into_iter().enumerate().filter(|(i, _)| *i != 8).map(|(_, c)| c).collect()
+        } else {
+            want
+        };
+        let got: Vec<usize> = raws.iter().map(json_leaf_count).collect();
+        assert_eq!(got, want, "{}", path.display());
+        assert!(want.iter().sum::<usize>() > 0);
+    }
+    // UK CSV: the raw rows are exactly the file's rows.
+    let path = bundled("uk_ofsi_conlist_2018-11-29.csv");
+    let bytes = std::fs::read(&path).unwrap();
+    // Compare on the ASCII characters (the file is Windows-1252; raw holds the decoded text).
+    let text: String = bytes.iter().filter(|b| b.is_ascii()).map(|&b| b as char).collect();
+    let mut rows: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(|c| c.chars().filter(char::is_ascii).collect()).collect())
+        .collect();
+    let mut raw_rows: Vec<Vec<String>> = Vec::new();
+    for ev in lists::open(&path).unwrap() {
+        if let ListEvent::Entity(e) = ev.unwrap() {
+            for row in e.raw["rows"].as_array().unwrap() {
+                let cells = row.as_object().unwrap().values();
+                raw_rows.push(cells.map(|c| c.as_str().unwrap().chars().filter(char::is_ascii).collect()).collect());
+            }
+        }
+    }
+    rows.sort();
+    raw_rows.sort();
+    assert_eq!(raw_rows.len(), 9717);
+    assert!(raw_rows == rows, "raw rows differ from the file's rows");
+}
