@@ -37,11 +37,21 @@ pub struct ScreenOptions {
     pub phonetic: bool,
     /// Joined adjacent query tokens looked up as one term.
     pub joined: bool,
+    /// Candidates whose cheap rank (0–1, the weight-averaged quality of the query tokens they match) is
+    /// below this are not scored.
+    pub min_rank: f32,
 }
 
 impl Default for ScreenOptions {
     fn default() -> Self {
-        ScreenOptions { max_scored: 200, common_postings: 20_000, fuzzy: true, phonetic: true, joined: true }
+        ScreenOptions {
+            max_scored: 200,
+            common_postings: 20_000,
+            fuzzy: true,
+            phonetic: true,
+            joined: true,
+            min_rank: 0.0,
+        }
     }
 }
 
@@ -110,13 +120,19 @@ pub(crate) struct Candidate {
 fn lookups(index: &Index, query: &Name, opts: &ScreenOptions) -> Result<Vec<Lookup>> {
     let tokens = &query.tokens[..query.tokens.len().min(MAX_QUERY_TOKENS)];
     let mut out: Vec<Lookup> = Vec::new();
+    let mut seen: HashMap<(usize, u64), usize> = HashMap::new();
     let mut push = |token: usize, offset: u64, quality: f32| -> Result<()> {
         // Keep the best quality per (token, posting list).
-        if let Some(l) = out.iter_mut().find(|l| l.token == token && l.offset == offset) {
-            l.quality = l.quality.max(quality);
-            return Ok(());
+        match seen.entry((token, offset)) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let l = &mut out[*e.get()];
+                l.quality = l.quality.max(quality);
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push(Lookup { token, offset, quality, len: index.posting_len(offset)? });
+            }
         }
-        out.push(Lookup { token, offset, quality, len: index.posting_len(offset)? });
         Ok(())
     };
     let fuzzy = |term: &str, mut f: &mut dyn FnMut(u64, u8) -> Result<()>| -> Result<()> {
@@ -138,11 +154,8 @@ fn lookups(index: &Index, query: &Name, opts: &ScreenOptions) -> Result<Vec<Look
         Ok(())
     };
     for (i, t) in tokens.iter().enumerate() {
-        for v in std::iter::once(&t.text).chain(&t.alternates) {
-            if v.is_empty() {
-                continue;
-            }
-            fuzzy(v, &mut |off, dist| {
+        if !t.text.is_empty() {
+            fuzzy(&t.text, &mut |off, dist| {
                 let q = match dist {
                     0 => Q_EXACT,
                     1 => Q_EDIT1,
@@ -150,6 +163,11 @@ fn lookups(index: &Index, query: &Name, opts: &ScreenOptions) -> Result<Vec<Look
                 };
                 push(i, off, q)
             })?;
+        }
+        for a in &t.alternates {
+            if let Some(off) = index.terms.get(a.as_bytes()) {
+                push(i, off, Q_VARIANT)?;
+            }
         }
         for k in &t.keys {
             if let Some(off) = index.terms.get(k.as_bytes()) {
@@ -166,17 +184,14 @@ fn lookups(index: &Index, query: &Name, opts: &ScreenOptions) -> Result<Vec<Look
         }
     }
     if opts.joined {
+        // Joined adjacent tokens: exact lookup only (a typo inside a joined pair is left to the
+        // per-token lookups, which still find the other token).
         for (i, pair) in tokens.windows(2).enumerate() {
             let joined = format!("{}{}", pair[0].text, pair[1].text);
-            fuzzy(&joined, &mut |off, dist| {
-                let q = match dist {
-                    0 => Q_JOINED,
-                    1 => Q_JOINED * Q_EDIT1,
-                    _ => Q_JOINED * Q_EDIT2,
-                };
-                push(i, off, q)?;
-                push(i + 1, off, q)
-            })?;
+            if let Some(off) = index.terms.get(joined.as_bytes()) {
+                push(i, off, Q_JOINED)?;
+                push(i + 1, off, Q_JOINED)?;
+            }
         }
     }
     Ok(out)
@@ -243,7 +258,11 @@ pub(crate) fn candidates(
             }
         }
     }
-    let mut ranked: Vec<Candidate> = found.into_iter().map(|(name, rank)| Candidate { name, rank }).collect();
+    let mut ranked: Vec<Candidate> = found
+        .into_iter()
+        .filter(|(_, rank)| *rank >= opts.min_rank)
+        .map(|(name, rank)| Candidate { name, rank })
+        .collect();
     let order = |a: &Candidate, b: &Candidate| b.rank.total_cmp(&a.rank).then(a.name.cmp(&b.name));
     let n = opts.max_scored;
     let mut out = Vec::with_capacity(n.min(ranked.len()));
