@@ -47,9 +47,10 @@ fn main() {
         variants.push(("no joined-token lookup", ScreenOptions { joined: false, ..base.clone() }));
         variants.push(("no typo-tolerant lookup", ScreenOptions { fuzzy: false, ..base.clone() }));
         variants.push(("no phonetic lookup", ScreenOptions { phonetic: false, ..base.clone() }));
+        variants.push(("no initial lookup", ScreenOptions { initials: false, ..base.clone() }));
         variants.push((
             "exact tokens only",
-            ScreenOptions { joined: false, fuzzy: false, phonetic: false, ..base.clone() },
+            ScreenOptions { joined: false, fuzzy: false, phonetic: false, initials: false, ..base.clone() },
         ));
     }
     println!(
@@ -76,7 +77,7 @@ fn main() {
     }
     if let Some(f) = first {
         println!("\ntop-10 misses (query → entity, brute-force score):");
-        for (q, e, s) in f.top_misses.iter().step_by((f.misses.len() / 25).max(1)).take(25) {
+        for (q, e, s) in f.top_misses.iter().step_by((f.top_misses.len() / 25).max(1)).take(25) {
             let names = index
                 .entity(e)
                 .ok()

@@ -279,13 +279,11 @@ pub(crate) fn screen_index(index: &Index, query: &Query, options: &ScreenOptions
 /// Screens an already validated query.
 pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> Result<ScreenResult> {
     let filter = !q.publishers.is_empty();
-    let keep = |name: u32| -> Result<bool> {
+    let keep = |entity: u32| -> Result<bool> {
         if !filter {
             return Ok(true);
         }
-        let b = index.name_bytes(name)?;
-        let e = crate::index::format::name_entity(b).ok_or_else(|| index.corrupt(format!("name {name}")))?;
-        Ok(index.publisher_of(e)?.is_some_and(|p| q.publishers.contains(&p)))
+        Ok(index.publisher_of(entity)?.is_some_and(|p| q.publishers.contains(&p)))
     };
     let candidates = crate::index::candidates::candidates(index, &q.name, options, keep)?;
     let mut best: crate::index::candidates::IdMap<Best> = Default::default();

@@ -5,7 +5,8 @@
 //! Levenshtein DFAs from `levenshtein_automata`, transpositions counting one edit, the automaton builders
 //! built once per process); by its equivalence keys (name-variant classes, cross-script dictionary
 //! equivalents) exactly; and by its phonetic key in the phonetic FST. Each pair of adjacent query tokens
-//! is also looked up joined (`Abdul Rahman` → `abdulrahman`), exactly and with typos; list names are
+//! is also looked up joined (`Abdul Rahman` → `abdulrahman`), exactly; each token's first letter is
+//! looked up as a list-side initial (`M.` in `Noordin M. Top`); list names are
 //! indexed under their joined adjacent pairs too, so a joined query token finds a split list name.
 //!
 //! Each hit key carries a quality (exact 1.0, variant key 0.95, joined 0.9, one edit 0.85, two edits
@@ -37,6 +38,10 @@ pub struct ScreenOptions {
     pub phonetic: bool,
     /// Joined adjacent query tokens looked up as one term.
     pub joined: bool,
+    /// Each query token's first letter looked up as a list-side initial.
+    pub initials: bool,
+    /// At most this many names of one entity are scored.
+    pub names_per_entity: usize,
     /// Candidates whose cheap rank (0–1, the weight-averaged quality of the query tokens they match) is
     /// below this are not scored.
     pub min_rank: f32,
@@ -50,7 +55,9 @@ impl Default for ScreenOptions {
             fuzzy: true,
             phonetic: true,
             joined: true,
+            initials: true,
             min_rank: 0.0,
+            names_per_entity: 4,
         }
     }
 }
@@ -65,6 +72,7 @@ const Q_JOINED: f32 = 0.9;
 const Q_EDIT1: f32 = 0.85;
 const Q_EDIT2: f32 = 0.7;
 const Q_PHONETIC: f32 = 0.7;
+const Q_INITIAL: f32 = 0.5;
 
 /// The Levenshtein automaton builders for distances 1 and 2 (with transpositions), built once.
 fn automata() -> &'static [LevenshteinAutomatonBuilder; 2] {
@@ -169,6 +177,12 @@ fn lookups(index: &Index, query: &Name, opts: &ScreenOptions) -> Result<Vec<Look
                 push(i, off, Q_VARIANT)?;
             }
         }
+        // A list name may give this token as an initial (`M.` for `Mohammad`).
+        if opts.initials && t.text.len() > 1 {
+            if let Some(off) = t.text.get(..1).and_then(|c| index.terms.get(c.as_bytes())) {
+                push(i, off, Q_INITIAL)?;
+            }
+        }
         for k in &t.keys {
             if let Some(off) = index.terms.get(k.as_bytes()) {
                 push(i, off, Q_VARIANT)?;
@@ -197,8 +211,9 @@ fn lookups(index: &Index, query: &Name, opts: &ScreenOptions) -> Result<Vec<Look
     Ok(out)
 }
 
-/// The candidate names for a query, best cheap rank first, at most `opts.max_scored` of them, keeping
-/// only names for which `keep` (e.g. a publisher filter) is true.
+/// The candidate names for a query, best cheap rank first, at most `opts.max_scored` of them and at
+/// most [`ScreenOptions::names_per_entity`] per entity (so one entity with dozens of aliases does not
+/// crowd the others out), keeping only entities for which `keep` (e.g. a publisher filter) is true.
 pub(crate) fn candidates(
     index: &Index,
     query: &Name,
@@ -266,8 +281,10 @@ pub(crate) fn candidates(
     let order = |a: &Candidate, b: &Candidate| b.rank.total_cmp(&a.rank).then(a.name.cmp(&b.name));
     let n = opts.max_scored;
     let mut out = Vec::with_capacity(n.min(ranked.len()));
-    // Partial selection, widened until enough names pass `keep`.
-    let mut want = n;
+    let mut entity_of: IdMap<u32> = IdMap::default();
+    let mut kept: IdMap<bool> = IdMap::default();
+    // Partial selection, widened until enough names pass the filters.
+    let mut want = n.saturating_mul(2);
     loop {
         if ranked.len() > want {
             ranked.select_nth_unstable_by(want, order);
@@ -277,8 +294,31 @@ pub(crate) fn candidates(
             ranked.sort_unstable_by(order);
         }
         out.clear();
+        let mut per_entity: IdMap<usize> = IdMap::default();
         for c in ranked.iter().take(want) {
-            if keep(c.name)? {
+            let entity = match entity_of.get(&c.name) {
+                Some(e) => *e,
+                None => {
+                    let b = index.name_bytes(c.name)?;
+                    let e = super::format::name_entity(b).ok_or_else(|| index.corrupt(format!("name {}", c.name)))?;
+                    entity_of.insert(c.name, e);
+                    e
+                }
+            };
+            let count = per_entity.entry(entity).or_insert(0);
+            if *count >= opts.names_per_entity {
+                continue;
+            }
+            let ok = match kept.get(&entity) {
+                Some(k) => *k,
+                None => {
+                    let k = keep(entity)?;
+                    kept.insert(entity, k);
+                    k
+                }
+            };
+            if ok {
+                *count += 1;
                 out.push(*c);
                 if out.len() == n {
                     return Ok(out);
