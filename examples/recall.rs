@@ -19,7 +19,20 @@ mod gen;
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let ablation = args.iter().any(|a| a == "--ablation");
-    let pos: Vec<&String> = args.iter().filter(|a| !a.starts_with("--")).collect();
+    let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
+    let mut base = ScreenOptions::default();
+    if let Some(v) = flag("--max-scored") {
+        base.max_scored = v.parse().expect("--max-scored N");
+    }
+    if let Some(v) = flag("--min-rank") {
+        base.min_rank = v.parse().expect("--min-rank R");
+    }
+    let values: Vec<&String> = ["--max-scored", "--min-rank"]
+        .iter()
+        .filter_map(|f| args.iter().position(|a| a == f).and_then(|i| args.get(i + 1)))
+        .collect();
+    let pos: Vec<&String> =
+        args.iter().filter(|a| !a.starts_with("--") && !values.iter().any(|v| std::ptr::eq(*v, *a))).collect();
     let index = match pos.first() {
         Some(p) => Index::open(Path::new(p)).expect("open index"),
         None => Index::open_bundled().expect("bundled index"),
@@ -29,23 +42,29 @@ fn main() {
     let names = gen::list_names(&index);
     let qs = gen::queries(&names, nq, 20_261_122);
     println!("{} list names, {} queries, {} brute-forced", names.len(), qs.len(), brute.min(qs.len()));
-    let mut variants = vec![("all lookups", ScreenOptions::default())];
+    let mut variants = vec![("all lookups", base.clone())];
     if ablation {
-        variants.push(("no joined-token lookup", ScreenOptions { joined: false, ..Default::default() }));
-        variants.push(("no typo-tolerant lookup", ScreenOptions { fuzzy: false, ..Default::default() }));
-        variants.push(("no phonetic lookup", ScreenOptions { phonetic: false, ..Default::default() }));
+        variants.push(("no joined-token lookup", ScreenOptions { joined: false, ..base.clone() }));
+        variants.push(("no typo-tolerant lookup", ScreenOptions { fuzzy: false, ..base.clone() }));
+        variants.push(("no phonetic lookup", ScreenOptions { phonetic: false, ..base.clone() }));
+        variants.push(("no initial lookup", ScreenOptions { initials: false, ..base.clone() }));
         variants.push((
             "exact tokens only",
-            ScreenOptions { joined: false, fuzzy: false, phonetic: false, ..Default::default() },
+            ScreenOptions { joined: false, fuzzy: false, phonetic: false, initials: false, ..base.clone() },
         ));
     }
-    println!("| lookups | recall vs brute force | source in top 10 | mean µs/query | recall per 10 µs |");
+    println!(
+        "| lookups | top-10 recall vs brute force | full recall vs brute force | source in top 10 | mean µs/query |"
+    );
     println!("|---|---|---|---|---|");
     let mut first = None;
     for (label, opts) in &variants {
         let f = gen::measure(&index, &names, &qs, brute, opts);
         println!(
-            "| {label} | {:.2}% ({}/{}) | {:.2}% ({}/{}) | {:.1} | {:.3} |",
+            "| {label} | {:.2}% ({}/{}) | {:.2}% ({}/{}) | {:.2}% ({}/{}) | {:.1} |",
+            100.0 * f.top_recall(),
+            f.top_found,
+            f.top_hits,
             100.0 * f.recall(),
             f.found,
             f.brute_hits,
@@ -53,14 +72,19 @@ fn main() {
             f.top10,
             f.queries,
             f.mean_us,
-            f.recall() / f.mean_us * 10.0
         );
         first.get_or_insert(f);
     }
     if let Some(f) = first {
-        println!("\nfirst misses (query → entity, brute-force score):");
-        for (q, e, s) in f.misses.iter().take(15) {
-            println!("  {q:?} → {e} ({s:.1})");
+        println!("\ntop-10 misses (query → entity, brute-force score):");
+        for (q, e, s) in f.top_misses.iter().step_by((f.top_misses.len() / 25).max(1)).take(25) {
+            let names = index
+                .entity(e)
+                .ok()
+                .flatten()
+                .map(|x| x.names.iter().map(|n| n.full.clone()).collect::<Vec<_>>().join(" | "))
+                .unwrap_or_default();
+            println!("  {q:?} → {e} ({s:.1}) {names}");
         }
         println!("first top-10 misses (query, source, perturbations):");
         for (q, e, k) in f.top10_misses.iter().take(15) {

@@ -50,8 +50,6 @@ pub struct Query {
     pub upper_threshold: Option<f64>,
     /// NOT_MATCH threshold (default 40).
     pub lower_threshold: Option<f64>,
-    /// Person: `male` or `female` (`m` / `f` accepted).
-    pub gender: Option<String>,
 }
 
 /// How each qualifier (date of birth, nationality, kind, gender) moved a hit's score.
@@ -180,7 +178,7 @@ impl Query {
     ///
     /// Errors ([`Error::InvalidInput`]): no name (or a name without letters or digits); a middle name or
     /// surname without a given name; both person and business fields; a malformed date; a country that is
-    /// not ISO alpha-2; thresholds outside 0–100 or lower above upper; a limit of 0; an unknown gender.
+    /// not ISO alpha-2; thresholds outside 0–100 or lower above upper; or a limit of 0.
     ///
     /// ```
     /// use saring::screen::Query;
@@ -232,12 +230,9 @@ impl Query {
             NameKind::Entity => (dor.or(dob), domicile.or(nationality)),
             _ => (dob.or(dor), nationality.or(domicile)),
         };
-        let gender = match present(&self.gender).map(|g| g.to_ascii_lowercase()) {
-            None => None,
-            Some(g) if g == "male" || g == "m" => Some(Gender::Male),
-            Some(g) if g == "female" || g == "f" => Some(Gender::Female),
-            Some(g) => return bad(format!("gender {g:?}: expected male or female")),
-        };
+        // The API has no gender field yet; `score::entity` applies the gender qualifier when a caller
+        // sets `ValidQuery::facts.gender` and uses `screen_valid`.
+        let gender: Option<Gender> = None;
         let defaults = Thresholds::default();
         let thresholds = Thresholds::new(
             self.upper_threshold.unwrap_or(defaults.upper),
@@ -284,13 +279,11 @@ pub(crate) fn screen_index(index: &Index, query: &Query, options: &ScreenOptions
 /// Screens an already validated query.
 pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> Result<ScreenResult> {
     let filter = !q.publishers.is_empty();
-    let keep = |name: u32| -> Result<bool> {
+    let keep = |entity: u32| -> Result<bool> {
         if !filter {
             return Ok(true);
         }
-        let b = index.name_bytes(name)?;
-        let e = crate::index::format::name_entity(b).ok_or_else(|| index.corrupt(format!("name {name}")))?;
-        Ok(index.publisher_of(e)?.is_some_and(|p| q.publishers.contains(&p)))
+        Ok(index.publisher_of(entity)?.is_some_and(|p| q.publishers.contains(&p)))
     };
     let candidates = crate::index::candidates::candidates(index, &q.name, options, keep)?;
     let mut best: crate::index::candidates::IdMap<Best> = Default::default();

@@ -204,7 +204,6 @@ fn invalid_queries_are_clear_errors() {
     bad(Query { upper_threshold: Some(130.0), ..Query::name("x") }, "outside");
     bad(Query { score_threshold: Some(-1.0), ..Query::name("x") }, "score_threshold");
     bad(Query { limit: Some(0), ..Query::name("x") }, "limit");
-    bad(Query { gender: Some("x".into()), ..Query::name("x") }, "gender");
 }
 
 #[test]

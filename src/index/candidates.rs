@@ -5,7 +5,8 @@
 //! Levenshtein DFAs from `levenshtein_automata`, transpositions counting one edit, the automaton builders
 //! built once per process); by its equivalence keys (name-variant classes, cross-script dictionary
 //! equivalents) exactly; and by its phonetic key in the phonetic FST. Each pair of adjacent query tokens
-//! is also looked up joined (`Abdul Rahman` → `abdulrahman`), exactly and with typos; list names are
+//! is also looked up joined (`Abdul Rahman` → `abdulrahman`), exactly; each token's first letter is
+//! looked up as a list-side initial (`M.` in `Noordin M. Top`); list names are
 //! indexed under their joined adjacent pairs too, so a joined query token finds a split list name.
 //!
 //! Each hit key carries a quality (exact 1.0, variant key 0.95, joined 0.9, one edit 0.85, two edits
@@ -37,11 +38,27 @@ pub struct ScreenOptions {
     pub phonetic: bool,
     /// Joined adjacent query tokens looked up as one term.
     pub joined: bool,
+    /// Each query token's first letter looked up as a list-side initial.
+    pub initials: bool,
+    /// At most this many names of one entity are scored.
+    pub names_per_entity: usize,
+    /// Candidates whose cheap rank (0–1, the weight-averaged quality of the query tokens they match) is
+    /// below this are not scored.
+    pub min_rank: f32,
 }
 
 impl Default for ScreenOptions {
     fn default() -> Self {
-        ScreenOptions { max_scored: 200, common_postings: 20_000, fuzzy: true, phonetic: true, joined: true }
+        ScreenOptions {
+            max_scored: 200,
+            common_postings: 20_000,
+            fuzzy: true,
+            phonetic: true,
+            joined: true,
+            initials: true,
+            min_rank: 0.0,
+            names_per_entity: 4,
+        }
     }
 }
 
@@ -55,6 +72,7 @@ const Q_JOINED: f32 = 0.9;
 const Q_EDIT1: f32 = 0.85;
 const Q_EDIT2: f32 = 0.7;
 const Q_PHONETIC: f32 = 0.7;
+const Q_INITIAL: f32 = 0.5;
 
 /// The Levenshtein automaton builders for distances 1 and 2 (with transpositions), built once.
 fn automata() -> &'static [LevenshteinAutomatonBuilder; 2] {
@@ -110,13 +128,19 @@ pub(crate) struct Candidate {
 fn lookups(index: &Index, query: &Name, opts: &ScreenOptions) -> Result<Vec<Lookup>> {
     let tokens = &query.tokens[..query.tokens.len().min(MAX_QUERY_TOKENS)];
     let mut out: Vec<Lookup> = Vec::new();
+    let mut seen: HashMap<(usize, u64), usize> = HashMap::new();
     let mut push = |token: usize, offset: u64, quality: f32| -> Result<()> {
         // Keep the best quality per (token, posting list).
-        if let Some(l) = out.iter_mut().find(|l| l.token == token && l.offset == offset) {
-            l.quality = l.quality.max(quality);
-            return Ok(());
+        match seen.entry((token, offset)) {
+            std::collections::hash_map::Entry::Occupied(e) => {
+                let l = &mut out[*e.get()];
+                l.quality = l.quality.max(quality);
+            }
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(out.len());
+                out.push(Lookup { token, offset, quality, len: index.posting_len(offset)? });
+            }
         }
-        out.push(Lookup { token, offset, quality, len: index.posting_len(offset)? });
         Ok(())
     };
     let fuzzy = |term: &str, mut f: &mut dyn FnMut(u64, u8) -> Result<()>| -> Result<()> {
@@ -138,11 +162,8 @@ fn lookups(index: &Index, query: &Name, opts: &ScreenOptions) -> Result<Vec<Look
         Ok(())
     };
     for (i, t) in tokens.iter().enumerate() {
-        for v in std::iter::once(&t.text).chain(&t.alternates) {
-            if v.is_empty() {
-                continue;
-            }
-            fuzzy(v, &mut |off, dist| {
+        if !t.text.is_empty() {
+            fuzzy(&t.text, &mut |off, dist| {
                 let q = match dist {
                     0 => Q_EXACT,
                     1 => Q_EDIT1,
@@ -150,6 +171,17 @@ fn lookups(index: &Index, query: &Name, opts: &ScreenOptions) -> Result<Vec<Look
                 };
                 push(i, off, q)
             })?;
+        }
+        for a in &t.alternates {
+            if let Some(off) = index.terms.get(a.as_bytes()) {
+                push(i, off, Q_VARIANT)?;
+            }
+        }
+        // A list name may give this token as an initial (`M.` for `Mohammad`).
+        if opts.initials && t.text.len() > 1 {
+            if let Some(off) = t.text.get(..1).and_then(|c| index.terms.get(c.as_bytes())) {
+                push(i, off, Q_INITIAL)?;
+            }
         }
         for k in &t.keys {
             if let Some(off) = index.terms.get(k.as_bytes()) {
@@ -166,24 +198,22 @@ fn lookups(index: &Index, query: &Name, opts: &ScreenOptions) -> Result<Vec<Look
         }
     }
     if opts.joined {
+        // Joined adjacent tokens: exact lookup only (a typo inside a joined pair is left to the
+        // per-token lookups, which still find the other token).
         for (i, pair) in tokens.windows(2).enumerate() {
             let joined = format!("{}{}", pair[0].text, pair[1].text);
-            fuzzy(&joined, &mut |off, dist| {
-                let q = match dist {
-                    0 => Q_JOINED,
-                    1 => Q_JOINED * Q_EDIT1,
-                    _ => Q_JOINED * Q_EDIT2,
-                };
-                push(i, off, q)?;
-                push(i + 1, off, q)
-            })?;
+            if let Some(off) = index.terms.get(joined.as_bytes()) {
+                push(i, off, Q_JOINED)?;
+                push(i + 1, off, Q_JOINED)?;
+            }
         }
     }
     Ok(out)
 }
 
-/// The candidate names for a query, best cheap rank first, at most `opts.max_scored` of them, keeping
-/// only names for which `keep` (e.g. a publisher filter) is true.
+/// The candidate names for a query, best cheap rank first, at most `opts.max_scored` of them and at
+/// most [`ScreenOptions::names_per_entity`] per entity (so one entity with dozens of aliases does not
+/// crowd the others out), keeping only entities for which `keep` (e.g. a publisher filter) is true.
 pub(crate) fn candidates(
     index: &Index,
     query: &Name,
@@ -243,12 +273,18 @@ pub(crate) fn candidates(
             }
         }
     }
-    let mut ranked: Vec<Candidate> = found.into_iter().map(|(name, rank)| Candidate { name, rank }).collect();
+    let mut ranked: Vec<Candidate> = found
+        .into_iter()
+        .filter(|(_, rank)| *rank >= opts.min_rank)
+        .map(|(name, rank)| Candidate { name, rank })
+        .collect();
     let order = |a: &Candidate, b: &Candidate| b.rank.total_cmp(&a.rank).then(a.name.cmp(&b.name));
     let n = opts.max_scored;
     let mut out = Vec::with_capacity(n.min(ranked.len()));
-    // Partial selection, widened until enough names pass `keep`.
-    let mut want = n;
+    let mut entity_of: IdMap<u32> = IdMap::default();
+    let mut kept: IdMap<bool> = IdMap::default();
+    // Partial selection, widened until enough names pass the filters.
+    let mut want = n.saturating_mul(2);
     loop {
         if ranked.len() > want {
             ranked.select_nth_unstable_by(want, order);
@@ -258,8 +294,31 @@ pub(crate) fn candidates(
             ranked.sort_unstable_by(order);
         }
         out.clear();
+        let mut per_entity: IdMap<usize> = IdMap::default();
         for c in ranked.iter().take(want) {
-            if keep(c.name)? {
+            let entity = match entity_of.get(&c.name) {
+                Some(e) => *e,
+                None => {
+                    let b = index.name_bytes(c.name)?;
+                    let e = super::format::name_entity(b).ok_or_else(|| index.corrupt(format!("name {}", c.name)))?;
+                    entity_of.insert(c.name, e);
+                    e
+                }
+            };
+            let count = per_entity.entry(entity).or_insert(0);
+            if *count >= opts.names_per_entity {
+                continue;
+            }
+            let ok = match kept.get(&entity) {
+                Some(k) => *k,
+                None => {
+                    let k = keep(entity)?;
+                    kept.insert(entity, k);
+                    k
+                }
+            };
+            if ok {
+                *count += 1;
                 out.push(*c);
                 if out.len() == n {
                     return Ok(out);

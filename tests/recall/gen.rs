@@ -277,8 +277,14 @@ pub struct Figures {
     pub brute_hits: usize,
     /// Of those, returned by the index path.
     pub found: usize,
+    /// Brute-force top-10 hits (entity ≥ lower threshold, best 10 per query), summed over queries.
+    pub top_hits: usize,
+    /// Of those, in the index path's top 10 (or displaced there by hits scoring at least as much).
+    pub top_found: usize,
     /// Mean index-path time per query, microseconds.
     pub mean_us: f64,
+    /// Top-10 misses: (query, entity, brute-force score).
+    pub top_misses: Vec<(String, String, f64)>,
     /// Misses: (query, entity, brute-force score).
     pub misses: Vec<(String, String, f64)>,
     /// Queries whose source was not in the top 10, with their perturbations.
@@ -291,6 +297,13 @@ impl Figures {
             1.0
         } else {
             self.found as f64 / self.brute_hits as f64
+        }
+    }
+    pub fn top_recall(&self) -> f64 {
+        if self.top_hits == 0 {
+            1.0
+        } else {
+            self.top_found as f64 / self.top_hits as f64
         }
     }
     pub fn top10_rate(&self) -> f64 {
@@ -307,10 +320,16 @@ impl Figures {
 pub fn measure(index: &Index, names: &[ListName], qs: &[TestQuery], brute: usize, opts: &ScreenOptions) -> Figures {
     use rayon::prelude::*;
     let mut f = Figures { queries: qs.len(), ..Default::default() };
-    let start = Instant::now();
+    let mut spent = 0.0;
     let mut wide: Vec<HashSet<String>> = Vec::new();
+    let mut tops: Vec<Vec<(String, f64)>> = Vec::new();
     for (i, q) in qs.iter().enumerate() {
+        let t = Instant::now();
         let top = index.screen_with(&Query::name(q.text.clone()), opts).expect("screen");
+        spent += t.elapsed().as_secs_f64();
+        if i < brute {
+            tops.push(top.results.iter().map(|h| (h.id.clone(), h.score)).collect());
+        }
         if top.results.iter().any(|h| h.id == q.source) {
             f.top10 += 1;
         } else {
@@ -323,12 +342,25 @@ pub fn measure(index: &Index, names: &[ListName], qs: &[TestQuery], brute: usize
             wide.push(all.results.into_iter().map(|h| h.id).collect());
         }
     }
-    f.mean_us = start.elapsed().as_secs_f64() * 1e6 / (qs.len() + wide.len()).max(1) as f64;
+    f.mean_us = spent * 1e6 / qs.len().max(1) as f64;
     let n = brute.min(qs.len());
     let brute_sets: Vec<HashMap<String, f64>> =
         qs[..n].par_iter().map(|q| brute_force(&analyze(&q.text, NameKind::Unknown), names)).collect();
     f.brute_queries = n;
     for (i, b) in brute_sets.iter().enumerate() {
+        // Top 10 by brute force (score desc, then id, as the screen sorts).
+        let mut sorted: Vec<(&String, f64)> = b.iter().map(|(e, s)| (e, *s)).collect();
+        sorted.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(y.0)));
+        let top = &tops[i];
+        let floor = if top.len() == 10 { top.last().map(|t| t.1).unwrap_or(f64::MAX) } else { f64::MAX };
+        for (e, s) in sorted.iter().take(10) {
+            f.top_hits += 1;
+            if top.iter().any(|t| &t.0 == *e) || *s <= floor + 0.05 {
+                f.top_found += 1;
+            } else {
+                f.top_misses.push((qs[i].text.clone(), (*e).clone(), *s));
+            }
+        }
         f.brute_hits += b.len();
         for (e, s) in b {
             if wide[i].contains(e) {

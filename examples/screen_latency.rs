@@ -1,0 +1,64 @@
+//! Single-thread screening latency percentiles over many perturbed queries, and open time.
+//!
+//! ```text
+//! cargo run --release --example screen_latency                 # bundled lists, 5,000 queries
+//! cargo run --release --example screen_latency -- INDEX.sidx 5000
+//! ```
+
+use saring::index::Index;
+use saring::screen::Query;
+use std::path::Path;
+use std::time::Instant;
+
+#[path = "../tests/recall/gen.rs"]
+mod gen;
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted.get(((sorted.len().max(1) - 1) as f64 * p).round() as usize).copied().unwrap_or(0.0)
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let path = match args.first() {
+        Some(p) => p.into(),
+        None => {
+            Index::open_bundled().expect("bundled index");
+            saring::index::cache::bundled_index_path().expect("cache path")
+        }
+    };
+    let n: usize = args.get(1).and_then(|s| s.parse().ok()).unwrap_or(5000);
+    let mut opens = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let index = Index::open(Path::new(&path)).expect("open");
+        opens.push(t.elapsed().as_secs_f64() * 1e3);
+        drop(index);
+    }
+    opens.sort_by(f64::total_cmp);
+    let index = Index::open(Path::new(&path)).expect("open");
+    let names = gen::list_names(&index);
+    let qs = gen::queries(&names, n, 42);
+    // Warm the page cache and the automaton builders.
+    for q in qs.iter().take(100) {
+        index.screen(&Query::name(q.text.clone())).expect("screen");
+    }
+    let mut times = Vec::with_capacity(qs.len());
+    for q in &qs {
+        let query = Query::name(q.text.clone());
+        let t = Instant::now();
+        let r = index.screen(&query).expect("screen");
+        times.push(t.elapsed().as_secs_f64() * 1e6);
+        std::hint::black_box(r);
+    }
+    times.sort_by(f64::total_cmp);
+    println!("index {} ({} names)", path.display(), names.len());
+    println!("open: median {:.3} ms, max {:.3} ms (20 opens)", percentile(&opens, 0.5), opens.last().unwrap_or(&0.0));
+    println!(
+        "{} queries, single thread: p50 {:.0} µs, p90 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
+        times.len(),
+        percentile(&times, 0.5),
+        percentile(&times, 0.9),
+        percentile(&times, 0.99),
+        times.last().copied().unwrap_or(0.0)
+    );
+}

@@ -1,0 +1,156 @@
+//! End to end on the bundled lists: the seed examples through the library and the CLI binary, the
+//! cached bundled index, and `saring index` building from list files.
+
+use saring::index::{build_from_lists, Index};
+use saring::screen::Query;
+use saring::{Decision, Publisher};
+use std::path::Path;
+use std::process::Command;
+use std::sync::OnceLock;
+
+/// One bundled index per test binary (built once; tests run in parallel).
+fn bundled() -> &'static Index {
+    static INDEX: OnceLock<(tempfile::TempDir, Index)> = OnceLock::new();
+    &INDEX
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("bundled.sidx");
+            let report = build_from_lists(&saring::index::cache::bundled_sources().unwrap(), &path).unwrap();
+            assert!(report.info.entities > 12_000, "{}", report.info.entities);
+            (dir, Index::open(&path).unwrap())
+        })
+        .1
+}
+
+#[test]
+fn kim_kyong_ok_person_query_finds_the_un_entry() {
+    let q = Query { given_name: Some("Kim Kyong".into()), surname: Some("Ok".into()), ..Default::default() };
+    let r = bundled().screen(&q).unwrap();
+    let un = r.results.iter().find(|h| h.publisher == Publisher::Unscr).expect("a UN hit");
+    assert_eq!(un.id, "UN-KPi.045");
+    assert_eq!(un.matched_name, "KIM KYONG OK");
+    assert_eq!(un.score, 100.0);
+    assert_eq!(un.decision, Decision::Match);
+    assert_eq!(un.nationalities, vec!["KP"]);
+    assert!(un.dates_of_birth.iter().any(|d| d.y == 1937), "{:?}", un.dates_of_birth);
+    assert_eq!(un.record_data["REFERENCE_NUMBER"], "KPi.045", "{}", un.record_data);
+    // The same person on the OFAC and UK lists also scores 100.
+    let ids: Vec<&str> = r.results.iter().filter(|h| h.score == 100.0).map(|h| h.id.as_str()).collect();
+    assert_eq!(ids, vec!["OFAC-SDN-20125", "UK-13475", "UN-KPi.045"]);
+    // With the UN filter only UN hits come back.
+    let un_only = bundled().screen(&Query { publishers: vec![Publisher::Unscr], ..q }).unwrap();
+    assert_eq!(un_only.results[0].id, "UN-KPi.045");
+    assert!(un_only.results.iter().all(|h| h.publisher == Publisher::Unscr));
+}
+
+#[test]
+fn yuk_tung_energy_business_query_with_domicile() {
+    let q = Query {
+        business_name: Some("Yuk Tung Energy".into()),
+        business_domicile: Some("SG".into()),
+        publishers: vec![Publisher::Ofac],
+        ..Default::default()
+    };
+    let r = bundled().screen(&q).unwrap();
+    let h = &r.results[0];
+    assert_eq!(h.id, "OFAC-SDN-23787");
+    assert_eq!(h.matched_name, "YUK TUNG ENERGY PTE LTD");
+    assert_eq!(h.decision, Decision::Match);
+    assert!(h.explanation.qualifiers.iter().any(|q| q.name == "domicile" && q.points > 0.0), "{:?}", h.explanation);
+    // The vessel YUK TUNG is an organisation-like entry; the company ranks above it.
+    assert!(r.results.iter().skip(1).all(|x| x.score <= h.score));
+}
+
+#[test]
+fn typo_and_reordered_queries_still_find_the_entry() {
+    for (name, id) in [
+        ("Kim Kyong Ock", "UN-KPi.045"),
+        ("Ok Kim Kyong", "UN-KPi.045"),
+        ("Yuk Tung Enrgy Pte Ltd", "OFAC-SDN-23787"),
+        ("YUKTUNG ENERGY", "OFAC-SDN-23787"),
+    ] {
+        let r = bundled().screen(&Query { limit: Some(20), ..Query::name(name) }).unwrap();
+        assert!(
+            r.results.iter().any(|h| h.id == id),
+            "{name}: {:?}",
+            r.results.iter().map(|h| &h.id).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
+fn bundled_index_verifies_and_round_trips_a_record() {
+    let index = bundled();
+    index.verify().unwrap();
+    let info = index.info().unwrap();
+    assert_eq!(info.sources.len(), 6, "{:?}", info.sources);
+    let un = info.sources.iter().find(|s| s.format == "un_xml").unwrap();
+    assert_eq!(un.entities, 1003);
+    assert_eq!(un.publication_date.as_deref(), Some("2026-02-27"));
+    let sdn = info.sources.iter().find(|s| s.path.ends_with("ofac_sdn_2021-07")).unwrap();
+    assert_eq!(sdn.entities, 8976);
+    let e = index.entity("UN-KPi.045").unwrap().unwrap();
+    assert_eq!(e.primary_name(), "KIM KYONG OK");
+    let hashes: Vec<(String, String)> = index.entity_hashes().take(3).collect::<saring::Result<_>>().unwrap();
+    for (id, h) in hashes {
+        assert_eq!(h, index.entity(&id).unwrap().unwrap().content_hash());
+    }
+}
+
+fn saring(cache: &Path) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_saring"));
+    c.env("SARING_CACHE_DIR", cache);
+    c
+}
+
+#[test]
+fn cli_uses_the_cached_bundled_index_and_builds_from_lists() {
+    let cache = tempfile::tempdir().unwrap();
+    // First use builds the cache (two processes at once: both must succeed).
+    let a = saring(cache.path())
+        .args(["screen", "--given", "Kim Kyong", "--surname", "Ok", "--publisher", "UNSCR", "--json"])
+        .spawn()
+        .unwrap();
+    let out = saring(cache.path())
+        .args(["screen", "Yuk Tung Energy", "--entity", "--nationality", "SG", "--json"])
+        .output()
+        .unwrap();
+    let a = a.wait_with_output().unwrap();
+    assert!(a.status.success() && out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let ids: Vec<&str> = v["results"].as_array().unwrap().iter().filter_map(|h| h["id"].as_str()).collect();
+    assert!(ids.contains(&"OFAC-SDN-23787"), "{ids:?}");
+    let files: Vec<String> = std::fs::read_dir(cache.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    assert!(files[0].starts_with("bundled-") && files[0].ends_with(".sidx"));
+    // Second use opens the cache (no rebuild: the file is unchanged).
+    let before = std::fs::metadata(cache.path().join(&files[0])).unwrap().modified().unwrap();
+    let out = saring(cache.path()).args(["screen", "Kim Kyong Ok", "--publisher", "UN"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("UN-KPi.045"));
+    assert_eq!(std::fs::metadata(cache.path().join(&files[0])).unwrap().modified().unwrap(), before);
+
+    // `saring index --out FILE LIST...` (the default subcommand) and `saring index build`.
+    let out_file = cache.path().join("un.sidx");
+    let un = saring::lists::bundled_dir().join("un_consolidated_2026-02-27.xml");
+    let out = saring(cache.path()).args(["index", "--out"]).arg(&out_file).arg(&un).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("1003 entities"), "{}", String::from_utf8_lossy(&out.stdout));
+    let out =
+        saring(cache.path()).args(["screen", "Kim Kyong Ok", "--json", "--index"]).arg(&out_file).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["results"][0]["id"], "UN-KPi.045");
+    let out = saring(cache.path()).args(["index", "build", "--out"]).arg(&out_file).arg(&un).output().unwrap();
+    assert!(out.status.success());
+    let out = saring(cache.path()).args(["index", "info"]).arg(&out_file).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("published 2026-02-27"));
+    // A file that is not a list is a clear error.
+    let junk = cache.path().join("junk.txt");
+    std::fs::write(&junk, "hello").unwrap();
+    let out = saring(cache.path()).args(["index", "--out"]).arg(&out_file).arg(&junk).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("junk.txt"));
+}
