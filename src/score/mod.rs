@@ -1,6 +1,12 @@
 //! Similarity: two analysed names become a deterministic 0–100 score with an explanation.
+//!
+//! [`token`](self) similarity (exact, variant, phonetic, fuzzy, ...) feeds an order-tolerant alignment
+//! in `name.rs`; the score weighs rare tokens above common ones and charges unmatched query tokens more
+//! than unmatched candidate tokens. [`Thresholds`] turn the score into a [`Decision`].
 
 mod decision;
+mod name;
+mod token;
 
 pub use decision::{Decision, Thresholds};
 
@@ -10,23 +16,28 @@ use serde::{Deserialize, Serialize};
 /// Options for [`compare`].
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct CompareOptions {
-    /// Person, entity, or detect from the names.
+    /// Person, entity, or `Unknown` to detect from the names (a legal form such as `LTD` or `PT` makes
+    /// both names be read as organisations).
     pub kind: NameKind,
     /// Decision thresholds.
     pub thresholds: Thresholds,
 }
 
-/// How one query token was paired.
+/// How tokens were paired, and what each cost.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TokenMatch {
-    /// Query token (canonical).
+    /// Query token(s), canonical; empty for an unmatched candidate token.
     pub query: String,
-    /// Candidate token (canonical); empty when unmatched.
+    /// Candidate token(s), canonical; empty for an unmatched query token.
     pub candidate: String,
-    /// How they matched: `exact`, `variant`, `dictionary`, `phonetic`, `fuzzy`, `joined`, `initial`, `unmatched`.
+    /// `exact`, `variant` (shared romanisation, dictionary equivalent or variant class), `phonetic`,
+    /// `initial`, `skeleton` (consonants of an Arabic/Hebrew token), `fuzzy` (typos), `joined`
+    /// (split/joined words), or `unmatched`.
     pub how: String,
     /// Token similarity 0–1.
     pub similarity: f64,
+    /// Points this pairing (or missing token) removed from 100; the costs add up to `100 - score`.
+    pub cost: f64,
 }
 
 /// Why a pair got its score.
@@ -36,11 +47,10 @@ pub struct Explanation {
     pub query: String,
     /// Candidate name after analysis.
     pub candidate: String,
-    /// Token alignment, query side first.
+    /// Token alignment: matched pairs in query order, then unmatched query tokens, then unmatched
+    /// candidate tokens.
     pub tokens: Vec<TokenMatch>,
-    /// Candidate tokens left unmatched.
-    pub unmatched_candidate: Vec<String>,
-    /// Free-text notes (penalties, caps).
+    /// Caps or other adjustments applied.
     pub notes: Vec<String>,
 }
 
@@ -55,25 +65,109 @@ pub struct Similarity {
     pub explanation: Explanation,
 }
 
-/// Compares two raw names (analysing both).
+/// Compares two raw names, analysing both.
+///
+/// ```
+/// use saring::{compare, CompareOptions, Decision, NameKind};
+/// let opts = CompareOptions { kind: NameKind::Entity, ..Default::default() };
+/// let sim = compare("Yuk Tung Energy", "YUK TUNG ENERGY PTE LTD", &opts);
+/// assert_eq!(sim.decision, Decision::Match);
+/// assert!(compare("George Bush", "George Habbash", &CompareOptions::default()).decision != Decision::Match);
+/// ```
 pub fn compare(a: &str, b: &str, options: &CompareOptions) -> Similarity {
-    let na = analyze(a, options.kind);
-    let nb = analyze(b, options.kind);
+    let mut na = analyze(a, options.kind);
+    let mut nb = analyze(b, options.kind);
+    if options.kind == NameKind::Unknown {
+        // One side is clearly an organisation: read both as organisations.
+        if na.kind == NameKind::Entity && nb.kind != NameKind::Entity {
+            nb = analyze(b, NameKind::Entity);
+        } else if nb.kind == NameKind::Entity && na.kind != NameKind::Entity {
+            na = analyze(a, NameKind::Entity);
+        }
+    }
     compare_names(&na, &nb, options)
 }
 
-/// Compares two analysed names; use this in hot loops (analyse once, compare many times).
+/// Compares two analysed names: analyse once with [`analyze`], compare many times.
+///
+/// ```
+/// use saring::{analyze, compare_names, CompareOptions, NameKind};
+/// let query = analyze("Kim Kyong Ok", NameKind::Person);
+/// let listed = analyze("KIM KYONG OK", NameKind::Person);
+/// assert_eq!(compare_names(&query, &listed, &CompareOptions::default()).score, 100.0);
+/// ```
 pub fn compare_names(a: &Name, b: &Name, options: &CompareOptions) -> Similarity {
-    let ta: Vec<&str> = a.tokens.iter().map(|t| t.text.as_str()).collect();
-    let tb: Vec<&str> = b.tokens.iter().map(|t| t.text.as_str()).collect();
-    let mut sa = ta.clone();
-    sa.sort();
-    let mut sb = tb.clone();
-    sb.sort();
-    let score = (strsim::normalized_levenshtein(&sa.join(" "), &sb.join(" ")) * 1000.0).round() / 10.0;
-    Similarity {
-        score,
-        decision: options.thresholds.decide(score),
-        explanation: Explanation { query: a.canonical(), candidate: b.canonical(), ..Default::default() },
+    let al = name::align(a, b);
+    let score = final_score(a, b, &al);
+    Similarity { score, decision: options.thresholds.decide(score), explanation: explain(a, b, &al) }
+}
+
+/// The 0–100 score of two analysed names, without building an explanation (for hot loops).
+pub fn score_names(a: &Name, b: &Name) -> f64 {
+    final_score(a, b, &name::align(a, b))
+}
+
+fn final_score(a: &Name, b: &Name, al: &name::Alignment) -> f64 {
+    if a.tokens.is_empty() || b.tokens.is_empty() {
+        // Names with no letters or digits at all: equal text is the only evidence.
+        let same = !a.original.trim().is_empty() && a.original.trim() == b.original.trim();
+        return if same { 100.0 } else { 0.0 };
     }
+    round1(al.score as f64)
+}
+
+fn round1(x: f64) -> f64 {
+    ((x * 10.0).round() / 10.0).clamp(0.0, 100.0)
+}
+
+fn explain(a: &Name, b: &Name, al: &name::Alignment) -> Explanation {
+    let text = |toks: &[crate::text::Token], idx: &[usize]| {
+        idx.iter().map(|&i| toks[i].text.as_str()).collect::<Vec<_>>().join(" ")
+    };
+    let den = al.denominator as f64;
+    let pts = |x: f32| if den > 0.0 { round1(100.0 * x as f64 / den) } else { 0.0 };
+    let mut tokens = Vec::new();
+    let mut pairs: Vec<&name::Pair> = al.pairs.iter().collect();
+    pairs.sort_by_key(|p| p.q.first().copied().unwrap_or(usize::MAX));
+    for p in pairs {
+        let w: f32 =
+            p.q.iter().map(|&i| a.tokens[i].weight).sum::<f32>() + p.c.iter().map(|&j| b.tokens[j].weight).sum::<f32>();
+        tokens.push(TokenMatch {
+            query: text(&a.tokens, &p.q),
+            candidate: text(&b.tokens, &p.c),
+            how: p.how.as_str().to_string(),
+            similarity: round3(p.sim),
+            cost: pts((1.0 - p.sim) * w),
+        });
+    }
+    for &i in &al.unmatched_q {
+        tokens.push(TokenMatch {
+            query: a.tokens[i].text.clone(),
+            candidate: String::new(),
+            how: "unmatched".into(),
+            similarity: 0.0,
+            cost: pts(2.0 * name::QUERY_MISS * a.tokens[i].weight),
+        });
+    }
+    for &j in &al.unmatched_c {
+        tokens.push(TokenMatch {
+            query: String::new(),
+            candidate: b.tokens[j].text.clone(),
+            how: "unmatched".into(),
+            similarity: 0.0,
+            cost: pts(2.0 * name::CANDIDATE_MISS * b.tokens[j].weight),
+        });
+    }
+    let mut notes = Vec::new();
+    if al.capped {
+        notes.push("only particles, legal forms or initials matched: score capped at 35".to_string());
+    }
+    if a.tokens.len() > name::MAX_TOKENS || b.tokens.len() > name::MAX_TOKENS {
+        notes.push(format!("only the first {} tokens of each name were compared", name::MAX_TOKENS));
+    }
+    Explanation { query: a.canonical(), candidate: b.canonical(), tokens, notes }
+}
+
+fn round3(x: f32) -> f64 {
+    (x as f64 * 1000.0).round() / 1000.0
 }

@@ -7,8 +7,14 @@
 //! count as equal tokens in scoring and become keys in the index.
 
 mod analyze;
+pub mod dictionary;
+mod names;
+mod phonetic;
+mod translit;
 
 pub use analyze::analyze;
+pub use phonetic::{phonetic_key, skeleton};
+pub(crate) use translit::is_abjad;
 
 use serde::{Deserialize, Serialize};
 

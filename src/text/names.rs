@@ -1,0 +1,145 @@
+//! Data-driven name tables: honorifics, particles, legal forms, name-variant classes, token frequencies
+//! and romanisation/spelling rules. Every table is a file in `data/`, compiled into the binary and parsed
+//! once on first use.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// All tables, parsed.
+pub(crate) struct Tables {
+    /// Honorifics dropped whether or not written with dots.
+    pub honorifics: HashSet<String>,
+    /// Honorific phrases dropped only when every letter group was followed by a dot (`S.H.`, `H.`).
+    pub dotted_honorifics: HashSet<Vec<String>>,
+    /// Light particles.
+    pub particles: HashSet<String>,
+    /// Legal-form phrase (tokens) → canonical form.
+    pub legal_forms: HashMap<Vec<String>, String>,
+    /// Longest legal-form phrase, in tokens.
+    pub legal_form_max_len: usize,
+    /// Legal forms strong enough to mark a name as an organisation on their own.
+    pub strong_legal_forms: HashSet<String>,
+    /// Spelling → variant class key.
+    pub variant_class: HashMap<String, String>,
+    /// Token → number of list names containing it.
+    pub token_freq: HashMap<String, u32>,
+    /// Total number of names the frequencies were counted over.
+    pub token_freq_total: u32,
+    /// Phonetic rewrite rules (pattern, replacement), longest pattern first at each position.
+    pub spelling_rules: Vec<(String, String)>,
+    /// Second Cyrillic romanisation rules.
+    pub cyrillic_alt: Vec<(String, String)>,
+}
+
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    text.lines().filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+}
+
+/// Splits a table phrase into normalised tokens (same tokenisation as names).
+fn phrase(s: &str) -> Vec<String> {
+    s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).map(|t| t.to_ascii_lowercase()).collect()
+}
+
+fn rules(text: &str) -> Vec<(String, String)> {
+    let mut rules: Vec<(String, String)> = lines(text)
+        .filter_map(|l| {
+            let mut it = l.splitn(2, '\t');
+            let pat = it.next()?.to_string();
+            let rep = it.next().unwrap_or("").to_string();
+            (!pat.is_empty()).then_some((pat, rep))
+        })
+        .collect();
+    // Longest pattern first, so that a scan tries `shch` before `sh`.
+    rules.sort_by_key(|(p, _)| std::cmp::Reverse(p.chars().count()));
+    rules
+}
+
+pub(crate) fn tables() -> &'static Tables {
+    static TABLES: OnceLock<Tables> = OnceLock::new();
+    TABLES.get_or_init(|| {
+        let mut honorifics = HashSet::new();
+        let mut dotted_honorifics = HashSet::new();
+        for l in lines(include_str!("../../data/honorifics.txt")) {
+            let l = l.trim();
+            if let Some(d) = l.strip_prefix('=') {
+                dotted_honorifics.insert(phrase(d));
+            } else {
+                honorifics.insert(l.to_string());
+            }
+        }
+        let particles = lines(include_str!("../../data/particles.txt")).map(|l| l.trim().to_string()).collect();
+        let mut legal_forms = HashMap::new();
+        for l in lines(include_str!("../../data/legal_forms.tsv")) {
+            if let Some((alias, canon)) = l.split_once('\t') {
+                let p = phrase(alias);
+                if !p.is_empty() {
+                    legal_forms.insert(p, canon.trim().to_string());
+                }
+            }
+        }
+        let legal_form_max_len = legal_forms.keys().map(Vec::len).max().unwrap_or(1);
+        let mut strong_legal_forms = HashSet::new();
+        for l in lines(include_str!("../../data/legal_forms_extra.tsv")) {
+            if let Some((_, canon)) = l.split_once('\t') {
+                strong_legal_forms.insert(canon.trim().replace(' ', ""));
+            }
+        }
+        let mut variant_class = HashMap::new();
+        for l in lines(include_str!("../../data/name_variants.tsv")) {
+            let forms: Vec<&str> = l.split_whitespace().collect();
+            if let Some(first) = forms.first() {
+                let key = format!("~{first}");
+                for f in &forms {
+                    // A spelling in several classes keeps its first (hand-written classes come first).
+                    variant_class.entry(f.to_string()).or_insert_with(|| key.clone());
+                }
+            }
+        }
+        let mut token_freq = HashMap::new();
+        let mut token_freq_total = 0;
+        for l in lines(include_str!("../../data/token_freq.tsv")) {
+            if let Some((tok, n)) = l.split_once('\t') {
+                let n: u32 = n.trim().parse().unwrap_or(0);
+                if tok == "*" {
+                    token_freq_total = n;
+                } else {
+                    token_freq.insert(tok.to_string(), n);
+                }
+            }
+        }
+        Tables {
+            honorifics,
+            dotted_honorifics,
+            particles,
+            legal_forms,
+            legal_form_max_len,
+            strong_legal_forms,
+            variant_class,
+            token_freq,
+            token_freq_total: token_freq_total.max(1),
+            spelling_rules: rules(include_str!("../../data/spelling_rules.tsv")),
+            cyrillic_alt: rules(include_str!("../../data/cyrillic_alt.tsv")),
+        }
+    })
+}
+
+/// Applies rewrite rules left to right, trying the longest pattern first at each position.
+pub(crate) fn rewrite(text: &str, rules: &[(String, String)]) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    'outer: while !rest.is_empty() {
+        for (pat, rep) in rules {
+            if let Some(tail) = rest.strip_prefix(pat.as_str()) {
+                out.push_str(rep);
+                rest = tail;
+                continue 'outer;
+            }
+        }
+        let mut chars = rest.chars();
+        if let Some(c) = chars.next() {
+            out.push(c);
+        }
+        rest = chars.as_str();
+    }
+    out
+}

@@ -1,0 +1,65 @@
+//! Phonetic keys and consonant skeletons.
+//!
+//! The phonetic key folds spelling variation that is common across romanisations of the same name:
+//! Indonesian/Malay old spelling (`oe`→`u`, `dj`→`j`, `tj`→`c`, `sj`→`sy`, `ch`→`kh`), `sy`/`sh`, `kh`/`h`,
+//! `ph`/`f`, `q`/`k`, `z`/`s`, `w`/`v`, `y`/`i`, doubled letters, and a silent `h` after the first letter.
+//! The rules are the table `data/spelling_rules.tsv`. Equal keys are evidence of the same name, not proof:
+//! the scorer gives them less than an exact match.
+//!
+//! ```
+//! use saring::text::phonetic_key;
+//! assert_eq!(phonetic_key("soekarno"), phonetic_key("sukarno"));
+//! assert_eq!(phonetic_key("djoko"), phonetic_key("joko"));
+//! assert_eq!(phonetic_key("baasyir"), phonetic_key("bashir"));
+//! assert_ne!(phonetic_key("bush"), phonetic_key("habbash"));
+//! ```
+
+use super::names::{rewrite, tables};
+
+/// The phonetic key of a canonical (lower-case ASCII) token.
+pub fn phonetic_key(text: &str) -> String {
+    if text.bytes().all(|b| b.is_ascii_digit()) {
+        return text.to_string();
+    }
+    let rewritten = rewrite(text, &tables().spelling_rules);
+    let mut out = String::with_capacity(rewritten.len());
+    let mut prev = '\0';
+    for (i, c) in rewritten.chars().enumerate() {
+        if c == 'h' && i > 0 {
+            continue;
+        }
+        if c != prev {
+            out.push(c);
+        }
+        prev = c;
+    }
+    out
+}
+
+/// The consonant skeleton: vowels, `h`, `w`, `y`, `v` and doubled letters removed (`mohammed` and
+/// `mhmd` both give `mmd`). Used to compare abjad-script tokens (Arabic, Hebrew) with Latin ones.
+///
+/// ```
+/// use saring::text::skeleton;
+/// assert_eq!(skeleton("mohammed"), skeleton("mhmd"));
+/// ```
+pub fn skeleton(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut prev = '\0';
+    for c in text.chars() {
+        if matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'h' | 'w' | 'y' | 'v') {
+            continue;
+        }
+        let c = match c {
+            'q' | 'c' => 'k',
+            'z' => 's',
+            'p' => 'b',
+            _ => c,
+        };
+        if c != prev {
+            out.push(c);
+        }
+        prev = c;
+    }
+    out
+}
