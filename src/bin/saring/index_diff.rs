@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `saring index diff`.
-#[derive(clap::Args)]
+#[derive(clap::Args, Debug)]
 pub struct DiffArgs {
     /// The older index file.
     pub old: PathBuf,

@@ -90,8 +90,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         (None, Some(out)) if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => OutputFormat::Csv,
         _ => OutputFormat::Jsonl,
     };
+    // Cheap input checks first, so a bad dispositions file fails before the index is opened.
+    let dispositions = match &args.dispositions {
+        Some(path) => Some(Dispositions::read(path)?),
+        None => None,
+    };
     let (index, index_fingerprint) = open_index(args.index.as_deref())?;
     let mut job = Job::new(&args.customers);
+    job.dispositions = dispositions;
     job.out = args.out.clone();
     job.rejects = args.rejects.clone();
     job.format = format;
@@ -99,9 +105,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     job.chunk_size = args.chunk_size;
     job.resume = args.resume;
     job.screener_fingerprint = index_fingerprint;
-    if let Some(path) = &args.dispositions {
-        job.dispositions = Some(Dispositions::read(path)?);
-    }
     if let Some(old_path) = &args.since {
         let old = Index::open(old_path).with_context(|| format!("opening older index {}", old_path.display()))?;
         let diff = saring::rescreen::diff(&old, &index)?;
