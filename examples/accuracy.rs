@@ -146,7 +146,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         by_kind.entry(format!("{:?}", r.kind).to_lowercase()).or_default().add(r.label, d);
     }
     println!(
-        "{} pairs scored in {:.2} s ({:.1} µs/pair on {} threads); thresholds upper {} lower {}",
+        "{} pairs scored in {:.2} s wall time ({:.1} µs CPU-equivalent per pair over {} threads); thresholds upper {} lower {}",
         rows.len(),
         elapsed.as_secs_f64(),
         elapsed.as_secs_f64() * 1e6 / rows.len().max(1) as f64 * rayon::current_num_threads() as f64,
@@ -193,6 +193,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             }
         }
         println!("best F1 threshold ({name}): {} (F1 {:.3})", best.0, best.1);
+    }
+    println!("\nprecision / recall of `score >= t` on the variant subset:");
+    for t in (50..=95).step_by(5).map(|t| t as f64) {
+        let (mut tp, mut fp, mut pos) = (0, 0, 0);
+        for (r, &s) in rows.iter().zip(&scores).filter(|(r, _)| r.variant_subset) {
+            pos += r.label as usize;
+            if s >= t {
+                if r.label {
+                    tp += 1
+                } else {
+                    fp += 1
+                }
+            }
+        }
+        println!("  t={t:>3}: precision {:.3} recall {:.3}", ratio(tp, tp + fp), ratio(tp, pos));
     }
     if misses > 0 {
         println!("\nmissed positives (variant subset, not MATCH):");

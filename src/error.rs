@@ -75,6 +75,11 @@ pub enum Error {
         message: String,
     },
 
+    /// A provider call failed, with the provider's typed error.
+    #[cfg(feature = "providers")]
+    #[error(transparent)]
+    ProviderCall(crate::providers::ProviderError),
+
     /// JSON (de)serialisation failed.
     #[error("JSON: {0}")]
     Json(#[from] serde_json::Error),

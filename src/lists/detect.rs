@@ -41,8 +41,101 @@ pub fn detect(path: &Path) -> Result<ListFormat> {
     })
 }
 
+/// Files with these extensions are always taken (a reader not recognising one is then a clear error).
+/// Files with other extensions (text, HTML, JSON, ...) are taken only when their format is detected.
+const LIST_EXTENSIONS: [&str; 7] = ["csv", "xml", "tsv", "xlsx", "xls", "jsonl", "ndjson"];
+
+/// True for files that are documentation next to lists, never lists themselves.
+fn is_skipped(name: &str) -> bool {
+    let l = name.to_ascii_lowercase();
+    l.starts_with('.')
+        || l.starts_with("readme")
+        || l.starts_with("notice")
+        || l.starts_with("layout")
+        || l.starts_with("license")
+        || l.ends_with(".md")
+        || l.ends_with(".xsd")
+}
+
+/// Whether a file in a searched directory is taken as a list source.
+fn is_list_file(path: &Path) -> bool {
+    let ext = path.extension().map(|e| e.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    LIST_EXTENSIONS.contains(&ext.as_str()) || detect(path).is_ok()
+}
+
+/// The entries of a directory, sorted by name, without documentation files.
+fn sorted_entries(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
+        if !is_skipped(&entry.file_name().to_string_lossy()) {
+            out.push(entry.path());
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
 /// Expands a path into list sources: a file is itself; a directory holding an OFAC CSV set is one
-/// source; any other directory is searched (not recursively) for list files.
+/// source; any other directory is searched for list files and OFAC-set subdirectories, and its
+/// subdirectories for list files (one level deep), sorted by path. README, NOTICE, LAYOUT, `.md` and
+/// `.xsd` files are skipped.
+///
+/// ```
+/// let sources = saring::lists::discover(&saring::lists::bundled_dir()).unwrap();
+/// assert!(sources.iter().any(|p| p.ends_with("ofac_sdn_2021-07")));
+/// ```
 pub fn discover(path: &Path) -> Result<Vec<PathBuf>> {
-    Ok(vec![path.to_path_buf()])
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if !meta.is_dir() || ofac_csv::sniff(path, &[]).is_some() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut sources = Vec::new();
+    for entry in sorted_entries(path)? {
+        if entry.is_dir() {
+            if ofac_csv::sniff(&entry, &[]).is_some() {
+                sources.push(entry);
+            } else {
+                for inner in sorted_entries(&entry)? {
+                    if inner.is_dir() {
+                        if ofac_csv::sniff(&inner, &[]).is_some() {
+                            sources.push(inner);
+                        }
+                    } else if is_list_file(&inner) {
+                        sources.push(inner);
+                    }
+                }
+            }
+        } else if is_list_file(&entry) {
+            sources.push(entry);
+        }
+    }
+    Ok(sources)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bundled_lists_are_found() {
+        let dir = crate::lists::bundled_dir();
+        let found: Vec<String> =
+            discover(&dir).unwrap().iter().map(|p| p.file_name().unwrap().to_string_lossy().into_owned()).collect();
+        assert_eq!(
+            found,
+            [
+                "eu_fsf_excerpt_2026-08-05.xml",
+                "ofac_cons_2025-12",
+                "ofac_sdn_2021-07",
+                "uk_ofsi_conlist_2018-11-29.csv",
+                "uk_sanctions_list_excerpt_2026-08-14.xml",
+                "un_consolidated_2026-02-27.xml"
+            ]
+        );
+        assert_eq!(detect(&dir.join("ofac_sdn_2021-07")).unwrap(), ListFormat::OfacCsv);
+        assert_eq!(detect(&dir.join("ofac_sdn_2021-07").join("alt.csv")).unwrap(), ListFormat::OfacCsv);
+        assert_eq!(detect(&dir.join("un_consolidated_2026-02-27.xml")).unwrap(), ListFormat::UnXml);
+        assert!(discover(Path::new("/no/such/dir")).is_err());
+    }
 }

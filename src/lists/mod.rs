@@ -17,6 +17,7 @@ pub mod ppatk;
 pub mod uk_csv;
 pub mod uk_xml;
 pub mod un;
+mod xmltree;
 
 pub use detect::{detect, discover};
 

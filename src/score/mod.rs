@@ -5,6 +5,7 @@
 //! than unmatched candidate tokens. [`Thresholds`] turn the score into a [`Decision`].
 
 mod decision;
+mod edit;
 mod name;
 mod token;
 
@@ -126,6 +127,7 @@ fn explain(a: &Name, b: &Name, al: &name::Alignment) -> Explanation {
     };
     let den = al.denominator as f64;
     let pts = |x: f32| if den > 0.0 { round1(100.0 * x as f64 / den) } else { 0.0 };
+    let costs = name::miss_costs(al.conflict);
     let mut tokens = Vec::new();
     let mut pairs: Vec<&name::Pair> = al.pairs.iter().collect();
     pairs.sort_by_key(|p| p.q.first().copied().unwrap_or(usize::MAX));
@@ -146,7 +148,7 @@ fn explain(a: &Name, b: &Name, al: &name::Alignment) -> Explanation {
             candidate: String::new(),
             how: "unmatched".into(),
             similarity: 0.0,
-            cost: pts(2.0 * name::QUERY_MISS * a.tokens[i].weight),
+            cost: pts(name::miss_cost(&a.tokens[i], costs.query, costs.floor)),
         });
     }
     for &j in &al.unmatched_c {
@@ -155,10 +157,13 @@ fn explain(a: &Name, b: &Name, al: &name::Alignment) -> Explanation {
             candidate: b.tokens[j].text.clone(),
             how: "unmatched".into(),
             similarity: 0.0,
-            cost: pts(2.0 * name::CANDIDATE_MISS * b.tokens[j].weight),
+            cost: pts(name::miss_cost(&b.tokens[j], costs.candidate, costs.floor)),
         });
     }
     let mut notes = Vec::new();
+    if al.conflict {
+        notes.push("both names have words the other lacks: unmatched words cost more".to_string());
+    }
     if al.capped {
         notes.push("only particles, legal forms or initials matched: score capped at 35".to_string());
     }

@@ -16,9 +16,15 @@ use super::token::{fuzzy, similarity, How};
 use crate::text::{Name, Token, TokenTag};
 
 /// Cost factor of an unmatched query token.
-pub(crate) const QUERY_MISS: f32 = 0.6;
+pub(crate) const QUERY_MISS: f32 = 0.42;
 /// Cost factor of an unmatched candidate token.
-pub(crate) const CANDIDATE_MISS: f32 = 0.25;
+pub(crate) const CANDIDATE_MISS: f32 = 0.16;
+/// Multiplier of miss costs when both names have unmatched name words.
+const CONFLICT: f32 = 1.6;
+/// Weight floor of an unmatched name word.
+const MISS_WEIGHT_FLOOR: f32 = 0.6;
+/// Weight floor of an unmatched name word in a conflict.
+const CONFLICT_WEIGHT_FLOOR: f32 = 1.0;
 /// Score cap when only light tokens matched.
 const LIGHT_ONLY_CAP: f32 = 35.0;
 /// Tokens beyond this many per name are ignored (bounds the cost of pathological inputs).
@@ -42,6 +48,8 @@ pub(crate) struct Alignment {
     pub denominator: f32,
     pub score: f32,
     pub capped: bool,
+    /// Both names have name words the other lacks (`MAKHLUF, Muhammad` / `MAKHLUF, Rami`).
+    pub conflict: bool,
 }
 
 pub(crate) fn align(a: &Name, b: &Name) -> Alignment {
@@ -82,8 +90,10 @@ pub(crate) fn align(a: &Name, b: &Name) -> Alignment {
         numerator += p.sim * w;
         denominator += w;
     }
-    denominator += unmatched_q.iter().map(|&i| 2.0 * QUERY_MISS * q[i].weight).sum::<f32>();
-    denominator += unmatched_c.iter().map(|&j| 2.0 * CANDIDATE_MISS * c[j].weight).sum::<f32>();
+    let conflict = is_conflict(q, c, &unmatched_q, &unmatched_c);
+    let costs = miss_costs(conflict);
+    denominator += unmatched_q.iter().map(|&i| miss_cost(&q[i], costs.query, costs.floor)).sum::<f32>();
+    denominator += unmatched_c.iter().map(|&j| miss_cost(&c[j], costs.candidate, costs.floor)).sum::<f32>();
     let mut score = if denominator > 0.0 { 100.0 * numerator / denominator } else { 0.0 };
     let heavy = |t: &Token| matches!(t.tag, TokenTag::Name | TokenTag::Number);
     let any_heavy = pairs.iter().any(|p| p.q.iter().any(|&i| heavy(&q[i])) || p.c.iter().any(|&j| heavy(&c[j])));
@@ -91,7 +101,44 @@ pub(crate) fn align(a: &Name, b: &Name) -> Alignment {
     if capped {
         score = LIGHT_ONLY_CAP;
     }
-    Alignment { pairs, unmatched_q, unmatched_c, denominator, score, capped }
+    Alignment { pairs, unmatched_q, unmatched_c, denominator, score, capped, conflict }
+}
+
+/// Whether both sides have unmatched name words: a conflict (different given names), not just a
+/// shorter alias.
+fn is_conflict(q: &[Token], c: &[Token], uq: &[usize], uc: &[usize]) -> bool {
+    let named = |t: &Token| matches!(t.tag, TokenTag::Name | TokenTag::Number);
+    uq.iter().any(|&i| named(&q[i])) && uc.iter().any(|&j| named(&c[j]))
+}
+
+/// How much unmatched tokens cost: a factor per side and a weight floor for name words.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct MissCosts {
+    pub query: f32,
+    pub candidate: f32,
+    pub floor: f32,
+}
+
+/// Conflicts cost more than a shorter alias: higher factors, and a missing name word then costs as much
+/// as an ordinary one however common it is (`Ali GHOLAMI` is not `Mohammad GHOLAMI`).
+pub(crate) fn miss_costs(conflict: bool) -> MissCosts {
+    if conflict {
+        MissCosts { query: QUERY_MISS * CONFLICT, candidate: CANDIDATE_MISS * CONFLICT, floor: CONFLICT_WEIGHT_FLOOR }
+    } else {
+        MissCosts { query: QUERY_MISS, candidate: CANDIDATE_MISS, floor: MISS_WEIGHT_FLOOR }
+    }
+}
+
+/// What an unmatched token adds to the denominator. A missing name word costs at least as much as a
+/// middling word, however common it is (a different given name is evidence of a different person even
+/// when it is `Ali`); a missing number always costs as much as on the query side (numbers distinguish
+/// `IMICO NEKA 455` from `IMICO NEKA 456`, `ASIA BRIDGE` from `ASIA BRIDGE 1`).
+pub(crate) fn miss_cost(t: &Token, factor: f32, floor: f32) -> f32 {
+    match t.tag {
+        TokenTag::Number => 2.0 * QUERY_MISS * t.weight,
+        TokenTag::Name => 2.0 * factor * t.weight.max(floor),
+        _ => 2.0 * factor * t.weight,
+    }
 }
 
 /// Tries runs of 2–3 adjacent unmatched tokens of `side` against single unmatched tokens of `other`.

@@ -39,7 +39,13 @@ pub(crate) const PHONETIC: f32 = 0.9;
 pub(crate) const SKELETON: f32 = 0.85;
 pub(crate) const INITIAL: f32 = 0.8;
 /// Edit similarity below this earns nothing.
-const FUZZY_FLOOR: f32 = 0.7;
+const FUZZY_FLOOR: f32 = 0.75;
+/// Words shorter than this get no typo tolerance.
+const MIN_FUZZY_LEN: usize = 4;
+/// Pairs whose longer word has at most this many letters need a closer similarity: only vowel changes
+/// and doubled letters (`Iyad` / `Ayyad`, `Said` / `Saed`), not a changed consonant (`Yong` / `Song`).
+const SHORT_LEN: usize = 5;
+const SHORT_FUZZY_FLOOR: f32 = 0.8;
 
 /// Similarity of two tokens, 0–1.
 pub(crate) fn similarity(a: &Token, b: &Token) -> (f32, How) {
@@ -66,7 +72,7 @@ pub(crate) fn similarity(a: &Token, b: &Token) -> (f32, How) {
     if abjad(a) != abjad(b) {
         let (x, y) = if abjad(a) { (a, b) } else { (b, a) };
         let sy = skeleton(&y.text);
-        if sy.len() >= 2 && std::iter::once(&x.text).chain(&x.alternates).any(|f| skeleton(f) == sy) {
+        if !sy.is_empty() && std::iter::once(&x.text).chain(&x.alternates).any(|f| skeleton(f) == sy) {
             return (SKELETON, How::Skeleton);
         }
     }
@@ -86,19 +92,30 @@ fn shares_form(a: &Token, b: &Token) -> bool {
         || a.alternates.iter().any(|x| b.alternates.contains(x))
 }
 
-/// Character-level edit similarity with transpositions, credited only when close.
+/// Character-level, vowel-tolerant edit similarity, credited only when close.
 pub(crate) fn fuzzy(a: &str, b: &str) -> f32 {
-    let (la, lb) = (a.chars().count(), b.chars().count());
+    let (la, lb) = (a.len(), b.len());
     let (short, long) = (la.min(lb), la.max(lb));
     // Short words get no typo tolerance; a length gap alone rules a pair out.
-    if short < 4 || (long - short) as f32 / long as f32 > 1.0 - FUZZY_FLOOR {
+    if short < MIN_FUZZY_LEN || (long - short) as f32 / long as f32 > 1.0 - FUZZY_FLOOR {
         return 0.0;
     }
-    let d = strsim::damerau_levenshtein(a, b);
-    let sim = 1.0 - d as f32 / long as f32;
-    if sim < FUZZY_FLOOR {
+    // Cheap filter: words sharing few consonants are not typos of each other.
+    let diff = (consonant_mask(a) ^ consonant_mask(b)).count_ones();
+    if diff > 3 {
         return 0.0;
     }
-    // Partial credit shrinks faster than the raw similarity: two typos in a short word are weak evidence.
-    sim * sim
+    let sim = super::edit::similarity(a, b);
+    let floor = if long <= SHORT_LEN { SHORT_FUZZY_FLOOR } else { FUZZY_FLOOR };
+    if sim < floor {
+        return 0.0;
+    }
+    sim
+}
+
+/// Bit set of the consonants (a–z other than vowels) in a canonical token.
+fn consonant_mask(s: &str) -> u32 {
+    s.bytes()
+        .filter(|b| b.is_ascii_lowercase() && !matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'h'))
+        .fold(0, |m, b| m | 1 << (b - b'a'))
 }

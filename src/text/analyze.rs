@@ -210,8 +210,11 @@ fn transliterate(run: &str, script: Script, out: &mut Vec<Piece>) {
 /// assert_eq!(name.kind, NameKind::Entity);
 /// ```
 pub fn analyze(raw: &str, kind: NameKind) -> Name {
-    let cleaned: String =
-        raw.chars().map(|c| if c.is_control() { ' ' } else { c }).nfkc().flat_map(char::to_lowercase).collect();
+    let cleaned: String = if raw.is_ascii() {
+        raw.bytes().map(|b| if b.is_ascii_control() { ' ' } else { b.to_ascii_lowercase() as char }).collect()
+    } else {
+        raw.chars().map(|c| if c.is_control() { ' ' } else { c }).nfkc().flat_map(char::to_lowercase).collect()
+    };
     let mut pieces: Vec<Piece> = Vec::new();
     for word in split_words(&cleaned) {
         let start = pieces.len();
@@ -254,16 +257,16 @@ fn mark_legal_forms(pieces: &mut Vec<Piece>, is_entity: bool) -> bool {
     let mut found_strong = false;
     let mut i = 0;
     while i < pieces.len() {
-        let max = t.legal_form_max_len.min(pieces.len() - i);
         let mut matched = None;
-        for len in (1..=max).rev() {
-            let phrase: Vec<String> = pieces[i..i + len].iter().map(|p| p.text.clone()).collect();
-            if let Some(canon) = t.legal_forms.get(&phrase) {
-                let strong = t.strong_legal_forms.contains(canon) || len >= 2;
-                if is_entity || strong {
-                    matched = Some((len, canon.clone(), strong));
-                    break;
-                }
+        for (phrase, canon) in t.legal_forms.get(&pieces[i].text).map(Vec::as_slice).unwrap_or(&[]) {
+            let len = phrase.len();
+            if i + len > pieces.len() || !pieces[i..i + len].iter().zip(phrase).all(|(p, w)| &p.text == w) {
+                continue;
+            }
+            let strong = t.strong_legal_forms.contains(canon) || len >= 2;
+            if is_entity || strong {
+                matched = Some((len, canon.clone(), strong));
+                break;
             }
         }
         if let Some((len, canon, strong)) = matched {
@@ -303,7 +306,8 @@ fn drop_honorifics(pieces: &mut Vec<Piece>) {
         }
         // Dotted abbreviations (`H.`, `S.H.`, `M.Sc.`): every part followed by a dot.
         let mut matched = 0;
-        for len in (1..=3.min(pieces.len() - i)).rev() {
+        let max = if pieces[i].dotted { 3.min(pieces.len() - i) } else { 0 };
+        for len in (1..=max).rev() {
             let span = &pieces[i..i + len];
             if !span.iter().all(|p| p.dotted) {
                 continue;

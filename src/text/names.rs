@@ -13,10 +13,8 @@ pub(crate) struct Tables {
     pub dotted_honorifics: HashSet<Vec<String>>,
     /// Light particles.
     pub particles: HashSet<String>,
-    /// Legal-form phrase (tokens) → canonical form.
-    pub legal_forms: HashMap<Vec<String>, String>,
-    /// Longest legal-form phrase, in tokens.
-    pub legal_form_max_len: usize,
+    /// Legal-form phrases by their first token: (phrase tokens, canonical form), longest first.
+    pub legal_forms: HashMap<String, Vec<(Vec<String>, String)>>,
     /// Legal forms strong enough to mark a name as an organisation on their own.
     pub strong_legal_forms: HashSet<String>,
     /// Spelling → variant class key.
@@ -25,10 +23,10 @@ pub(crate) struct Tables {
     pub token_freq: HashMap<String, u32>,
     /// Total number of names the frequencies were counted over.
     pub token_freq_total: u32,
-    /// Phonetic rewrite rules (pattern, replacement), longest pattern first at each position.
-    pub spelling_rules: Vec<(String, String)>,
+    /// Phonetic rewrite rules.
+    pub spelling_rules: Rules,
     /// Second Cyrillic romanisation rules.
-    pub cyrillic_alt: Vec<(String, String)>,
+    pub cyrillic_alt: Rules,
 }
 
 fn lines(text: &str) -> impl Iterator<Item = &str> {
@@ -40,7 +38,12 @@ fn phrase(s: &str) -> Vec<String> {
     s.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).map(|t| t.to_ascii_lowercase()).collect()
 }
 
-fn rules(text: &str) -> Vec<(String, String)> {
+/// Rewrite rules grouped by the first character of their pattern, longest pattern first.
+pub(crate) struct Rules {
+    by_first: HashMap<char, Vec<(String, String)>>,
+}
+
+fn rules(text: &str) -> Rules {
     let mut rules: Vec<(String, String)> = lines(text)
         .filter_map(|l| {
             let mut it = l.splitn(2, '\t');
@@ -51,7 +54,13 @@ fn rules(text: &str) -> Vec<(String, String)> {
         .collect();
     // Longest pattern first, so that a scan tries `shch` before `sh`.
     rules.sort_by_key(|(p, _)| std::cmp::Reverse(p.chars().count()));
-    rules
+    let mut by_first: HashMap<char, Vec<(String, String)>> = HashMap::new();
+    for (p, r) in rules {
+        if let Some(c) = p.chars().next() {
+            by_first.entry(c).or_default().push((p, r));
+        }
+    }
+    Rules { by_first }
 }
 
 pub(crate) fn tables() -> &'static Tables {
@@ -68,16 +77,18 @@ pub(crate) fn tables() -> &'static Tables {
             }
         }
         let particles = lines(include_str!("../../data/particles.txt")).map(|l| l.trim().to_string()).collect();
-        let mut legal_forms = HashMap::new();
+        let mut legal_forms: HashMap<String, Vec<(Vec<String>, String)>> = HashMap::new();
         for l in lines(include_str!("../../data/legal_forms.tsv")) {
             if let Some((alias, canon)) = l.split_once('\t') {
                 let p = phrase(alias);
-                if !p.is_empty() {
-                    legal_forms.insert(p, canon.trim().to_string());
+                if let Some(first) = p.first() {
+                    legal_forms.entry(first.clone()).or_default().push((p, canon.trim().to_string()));
                 }
             }
         }
-        let legal_form_max_len = legal_forms.keys().map(Vec::len).max().unwrap_or(1);
+        for phrases in legal_forms.values_mut() {
+            phrases.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
+        }
         let mut strong_legal_forms = HashSet::new();
         for l in lines(include_str!("../../data/legal_forms_extra.tsv")) {
             if let Some((_, canon)) = l.split_once('\t') {
@@ -112,7 +123,6 @@ pub(crate) fn tables() -> &'static Tables {
             dotted_honorifics,
             particles,
             legal_forms,
-            legal_form_max_len,
             strong_legal_forms,
             variant_class,
             token_freq,
@@ -124,11 +134,11 @@ pub(crate) fn tables() -> &'static Tables {
 }
 
 /// Applies rewrite rules left to right, trying the longest pattern first at each position.
-pub(crate) fn rewrite(text: &str, rules: &[(String, String)]) -> String {
+pub(crate) fn rewrite(text: &str, rules: &Rules) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    'outer: while !rest.is_empty() {
-        for (pat, rep) in rules {
+    'outer: while let Some(first) = rest.chars().next() {
+        for (pat, rep) in rules.by_first.get(&first).map(Vec::as_slice).unwrap_or(&[]) {
             if let Some(tail) = rest.strip_prefix(pat.as_str()) {
                 out.push_str(rep);
                 rest = tail;

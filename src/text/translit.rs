@@ -12,6 +12,9 @@ use unicode_script::{Script as U, UnicodeScript};
 
 /// The script of one character (Common/Inherited characters count as Latin).
 pub(crate) fn char_script(c: char) -> Script {
+    if c.is_ascii() {
+        return Script::Latin;
+    }
     match c.script() {
         U::Latin | U::Common | U::Inherited => Script::Latin,
         U::Cyrillic => Script::Cyrillic,
