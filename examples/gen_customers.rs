@@ -330,12 +330,17 @@ fn typo(rng: &mut Rng, name: &str) -> String {
     let t = &mut tokens[long[rng.below(long.len())]];
     let i = 1 + rng.below(t.len() - 2);
     let letters = ['a', 'e', 'i', 'o', 'u', 'h', 'n', 'r', 's', 'y'];
+    // A new letter takes the case of the one it replaces or follows.
+    let mut letter = letters[rng.below(letters.len())];
+    if t[i].is_uppercase() {
+        letter = letter.to_ascii_uppercase();
+    }
     match rng.below(4) {
-        0 => t[i] = letters[rng.below(letters.len())],
+        0 => t[i] = letter,
         1 => {
             t.remove(i);
         }
-        2 => t.insert(i, letters[rng.below(letters.len())]),
+        2 => t.insert(i, letter),
         _ => t.swap(i, i + 1),
     }
     tokens.iter().map(|t| t.iter().collect::<String>()).collect::<Vec<_>>().join(" ")
