@@ -28,6 +28,7 @@ fn main() {
     let mut names_all_known = 0usize;
     let mut missing = Vec::new();
     let mut wrong = Vec::new();
+    let mut article_stem_known = 0usize;
     for path in std::env::args().skip(1) {
         let text = match std::fs::read_to_string(&path) {
             Ok(t) => t,
@@ -76,6 +77,9 @@ fn main() {
                 } else {
                     all = false;
                     missing.push(token.to_string());
+                    if token.strip_prefix("ال").is_some_and(is_known) {
+                        article_stem_known += 1;
+                    }
                     Vec::new()
                 };
                 if eq.iter().any(|e| expected.contains(e)) {
@@ -102,6 +106,10 @@ fn main() {
         "tokens in the dictionary's scripts (Arabic, Cyrillic, Han, Hangul, Hebrew, Kana): {in_script_found} of \
          {in_script_tokens} found ({:.1}%)",
         pct(in_script_found, in_script_tokens)
+    );
+    println!(
+        "not found: {} tokens, of which {article_stem_known} Arabic words known without the article ال",
+        missing.len()
     );
     println!("not found: {}", missing.join(" "));
     println!("found, but no expected word: {}", wrong.join(" "));

@@ -1,7 +1,19 @@
 //! Screening: a [`Query`] (Iluma CFT-shaped fields) against an index becomes a list of [`Hit`]s.
+//!
+//! The query is validated ([`Query::validate`]: a name, well-formed dates, ISO country codes, sane
+//! thresholds), its name analysed once, candidates found through the index
+//! ([`Index::screen`](crate::index::Index::screen)), each candidate name scored with
+//! [`compare_names`](crate::compare_names), names grouped by entity (the best name wins; weak aliases are
+//! discounted), the entity qualifiers applied ([`score::entity`](crate::score::entity)), and the hits
+//! sorted by score (then id), cut at `score_threshold` and `limit`, and filled with the full record.
 
-use crate::model::{EntityKind, PartialDate, Publisher};
-use crate::score::{Decision, Explanation};
+use crate::index::format::NameRecord;
+use crate::index::{Index, ScreenOptions};
+use crate::model::{EntityKind, Gender, NameQuality, PartialDate, Publisher};
+use crate::score::entity::{score_entity, EntryFacts, QueryFacts};
+use crate::score::{compare_names, CompareOptions, Decision, Explanation, Similarity, Thresholds};
+use crate::text::{analyze, Name, NameKind};
+use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 
 /// A screening query; field names follow Iluma's CFT API.
@@ -38,6 +50,8 @@ pub struct Query {
     pub upper_threshold: Option<f64>,
     /// NOT_MATCH threshold (default 40).
     pub lower_threshold: Option<f64>,
+    /// Person: `male` or `female` (`m` / `f` accepted).
+    pub gender: Option<String>,
 }
 
 /// How each qualifier (date of birth, nationality, kind, gender) moved a hit's score.
@@ -98,4 +112,250 @@ pub struct Hit {
 pub struct ScreenResult {
     /// Hits, best first.
     pub results: Vec<Hit>,
+}
+
+/// Hits returned when the query sets no `limit`.
+pub const DEFAULT_LIMIT: usize = 10;
+
+/// ISO 3166-1 alpha-2 codes (plus `XK`, Kosovo, as used by several lists).
+const ISO_ALPHA2: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ \
+BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET \
+FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR \
+IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN \
+MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY \
+QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR \
+TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW";
+
+/// Checks an ISO 3166-1 alpha-2 code (case-insensitive; `UK` is read as `GB`) and returns it upper-case.
+///
+/// ```
+/// use saring::screen::country_code;
+/// assert_eq!(country_code("sg").unwrap(), "SG");
+/// assert_eq!(country_code("UK").unwrap(), "GB");
+/// assert!(country_code("Singapore").is_err());
+/// assert!(country_code("QQ").is_err());
+/// ```
+pub fn country_code(raw: &str) -> Result<String> {
+    let up = raw.trim().to_ascii_uppercase();
+    let up = if up == "UK" { "GB".to_string() } else { up };
+    if up.len() == 2 && up.bytes().all(|b| b.is_ascii_uppercase()) && ISO_ALPHA2.split(' ').any(|c| c == up) {
+        Ok(up)
+    } else {
+        Err(Error::InvalidInput(format!("{raw:?} is not an ISO 3166-1 alpha-2 country code (e.g. ID, SG, US)")))
+    }
+}
+
+/// A query after validation: what screening runs on.
+#[derive(Debug, Clone)]
+pub struct ValidQuery {
+    /// The name as one string.
+    pub name_text: String,
+    /// The analysed name.
+    pub name: Name,
+    /// Person, entity, or unknown (plain `name`).
+    pub kind: NameKind,
+    /// Date, country and gender for the qualifiers.
+    pub facts: QueryFacts,
+    /// Publishers to keep (empty: all).
+    pub publishers: Vec<Publisher>,
+    /// Decision thresholds.
+    pub thresholds: Thresholds,
+    /// Hits below this score are dropped.
+    pub score_threshold: f64,
+    /// At most this many hits.
+    pub limit: usize,
+}
+
+fn present(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+impl Query {
+    /// A plain-name query.
+    pub fn name(name: impl Into<String>) -> Query {
+        Query { name: Some(name.into()), ..Default::default() }
+    }
+
+    /// Checks the query and analyses its name.
+    ///
+    /// Errors ([`Error::InvalidInput`]): no name (or a name without letters or digits); a middle name or
+    /// surname without a given name; both person and business fields; a malformed date; a country that is
+    /// not ISO alpha-2; thresholds outside 0–100 or lower above upper; a limit of 0; an unknown gender.
+    ///
+    /// ```
+    /// use saring::screen::Query;
+    /// let q = Query { given_name: Some("Kim Kyong".into()), surname: Some("Ok".into()), ..Default::default() };
+    /// assert_eq!(q.validate().unwrap().name_text, "Kim Kyong Ok");
+    /// assert!(Query { date_of_birth: Some("1975-13".into()), ..Query::name("X") }.validate().is_err());
+    /// assert!(Query::default().validate().is_err());
+    /// ```
+    pub fn validate(&self) -> Result<ValidQuery> {
+        let bad = |m: String| Err(Error::InvalidInput(m));
+        let person = [present(&self.given_name), present(&self.middle_name), present(&self.surname)];
+        let business = present(&self.business_name);
+        let plain = present(&self.name);
+        let (name_text, kind) = if person.iter().any(Option::is_some) {
+            if person[0].is_none() {
+                return bad("given_name is required for a person query (middle_name/surname alone are not)".into());
+            }
+            if business.is_some() {
+                return bad(
+                    "a query is either a person (given_name, ...) or an entity (business_name), not both".into()
+                );
+            }
+            (person.iter().flatten().copied().collect::<Vec<_>>().join(" "), NameKind::Person)
+        } else if let Some(b) = business {
+            (b.to_string(), NameKind::Entity)
+        } else if let Some(n) = plain {
+            (n.to_string(), NameKind::Unknown)
+        } else {
+            return bad("no name: give given_name (person), business_name (entity) or name".into());
+        };
+        let name = analyze(&name_text, kind);
+        if name.tokens.is_empty() {
+            return bad(format!("name {name_text:?} has no letters or digits"));
+        }
+        let date_of = |field: &str, v: &Option<String>| -> Result<Option<PartialDate>> {
+            match present(v) {
+                None => Ok(None),
+                Some(s) => s
+                    .parse::<PartialDate>()
+                    .map(Some)
+                    .map_err(|_| Error::InvalidInput(format!("{field} {s:?}: expected YYYY, YYYY-MM or YYYY-MM-DD"))),
+            }
+        };
+        let dob = date_of("date_of_birth", &self.date_of_birth)?;
+        let dor = date_of("date_of_registration", &self.date_of_registration)?;
+        let nationality = present(&self.nationality).map(country_code).transpose()?;
+        let domicile = present(&self.business_domicile).map(country_code).transpose()?;
+        let (date, country) = match kind {
+            NameKind::Entity => (dor.or(dob), domicile.or(nationality)),
+            _ => (dob.or(dor), nationality.or(domicile)),
+        };
+        let gender = match present(&self.gender).map(|g| g.to_ascii_lowercase()) {
+            None => None,
+            Some(g) if g == "male" || g == "m" => Some(Gender::Male),
+            Some(g) if g == "female" || g == "f" => Some(Gender::Female),
+            Some(g) => return bad(format!("gender {g:?}: expected male or female")),
+        };
+        let defaults = Thresholds::default();
+        let thresholds = Thresholds::new(
+            self.upper_threshold.unwrap_or(defaults.upper),
+            self.lower_threshold.unwrap_or(defaults.lower),
+        )?;
+        let score_threshold = self.score_threshold.unwrap_or(thresholds.lower);
+        if !score_threshold.is_finite() || !(0.0..=100.0).contains(&score_threshold) {
+            return bad(format!("score_threshold {score_threshold} is outside 0–100"));
+        }
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if limit == 0 {
+            return bad("limit must be at least 1".into());
+        }
+        let mut publishers = self.publishers.clone();
+        publishers.sort();
+        publishers.dedup();
+        Ok(ValidQuery {
+            name_text,
+            name,
+            kind,
+            facts: QueryFacts { kind, date, country, gender },
+            publishers,
+            thresholds,
+            score_threshold,
+            limit,
+        })
+    }
+}
+
+/// The best name of one entity during scoring.
+struct Best {
+    adjusted: f64,
+    weak: bool,
+    name: NameRecord,
+    similarity: Similarity,
+}
+
+/// Screens a query against an index (see [`Index::screen`]).
+pub(crate) fn screen_index(index: &Index, query: &Query, options: &ScreenOptions) -> Result<ScreenResult> {
+    let q = query.validate()?;
+    screen_valid(index, &q, options)
+}
+
+/// Screens an already validated query.
+pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> Result<ScreenResult> {
+    let filter = !q.publishers.is_empty();
+    let keep = |name: u32| -> Result<bool> {
+        if !filter {
+            return Ok(true);
+        }
+        let b = index.name_bytes(name)?;
+        let e = crate::index::format::name_entity(b).ok_or_else(|| index.corrupt(format!("name {name}")))?;
+        Ok(index.publisher_of(e)?.is_some_and(|p| q.publishers.contains(&p)))
+    };
+    let candidates = crate::index::candidates::candidates(index, &q.name, options, keep)?;
+    let mut best: crate::index::candidates::IdMap<Best> = Default::default();
+    for c in candidates {
+        let rec = index.name_record(c.name)?;
+        let kind = if q.kind == NameKind::Unknown { rec.name.kind } else { q.kind };
+        let opts = CompareOptions { kind, thresholds: q.thresholds };
+        let similarity = compare_names(&q.name, &rec.name, &opts);
+        let weak = rec.quality == NameQuality::Weak;
+        let adjusted = similarity.score - if weak { crate::score::entity::WEAK_ALIAS } else { 0.0 };
+        let better = match best.get(&rec.entity) {
+            None => true,
+            Some(b) => adjusted > b.adjusted || (adjusted == b.adjusted && !weak && b.weak),
+        };
+        if better {
+            best.insert(rec.entity, Best { adjusted, weak, name: rec, similarity });
+        }
+    }
+    let mut scored = Vec::with_capacity(best.len());
+    for (entity, b) in best {
+        let facts = index.facts(entity)?;
+        let entry = EntryFacts {
+            kind: facts.kind,
+            gender: facts.gender,
+            dates: &facts.dates,
+            nationalities: &facts.nationalities,
+            address_countries: &facts.address_countries,
+        };
+        let s = score_entity(b.similarity.score, b.weak, &q.facts, &entry);
+        if s.score < q.score_threshold {
+            continue;
+        }
+        scored.push((s, facts, entity, b));
+    }
+    scored.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then_with(|| a.1.id.cmp(&b.1.id)));
+    scored.truncate(q.limit);
+    let mut results = Vec::with_capacity(scored.len());
+    for (s, facts, entity, b) in scored {
+        let e = index.entity_at(entity)?;
+        results.push(Hit {
+            id: e.id.clone(),
+            publisher: e.publisher.unwrap_or(Publisher::Custom),
+            list: e.list.clone(),
+            kind: e.kind,
+            names: e.names.iter().map(|n| n.full.clone()).collect(),
+            matched_name: b.name.name.original.clone(),
+            score: s.score,
+            decision: q.thresholds.decide(s.score),
+            nationalities: facts.nationalities.clone(),
+            dates_of_birth: e.dates_of_birth.iter().map(|d| d.date()).collect(),
+            entity_hash: format!("{:016x}", facts.hash),
+            explanation: HitExplanation {
+                name_score: b.similarity.score,
+                name: b.similarity.explanation,
+                qualifiers: s.qualifiers,
+            },
+            record_data: e.raw,
+        });
+    }
+    Ok(ScreenResult { results })
+}
+
+impl ScreenResult {
+    /// The decision of the best hit (`NOT_MATCH` when there are no hits).
+    pub fn decision(&self) -> Decision {
+        self.results.first().map(|h| h.decision).unwrap_or(Decision::NotMatch)
+    }
 }

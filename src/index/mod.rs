@@ -1,27 +1,501 @@
 //! The index: one memory-mapped file built from list entities, answering screening queries.
+//!
+//! [`IndexBuilder`] (or [`build_from_lists`]) writes the file; [`Index::open`] maps it and checks only the
+//! header and section table, so opening takes the same time whatever the file size; [`Index::screen`]
+//! finds candidates through the token FSTs (exact, typo-tolerant, phonetic, variant and joined keys),
+//! scores them with [`compare_names`](crate::compare_names) and the entity qualifiers, and returns hits.
+//! [`Index::verify`] checks the whole-file checksum and decodes every record.
+//!
+//! The layout is described in [`format`].
+//!
+//! # Examples
+//!
+//! ```
+//! use saring::index::{Index, IndexBuilder};
+//! use saring::model::{EntityName, NameQuality, NameType};
+//! use saring::screen::Query;
+//! use saring::{Entity, EntityKind};
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let path = dir.path().join("demo.sidx");
+//! let mut b = IndexBuilder::new(&path).unwrap();
+//! b.add(&Entity {
+//!     id: "UN-1".into(),
+//!     kind: EntityKind::Individual,
+//!     names: vec![EntityName::new("KIM KYONG OK", NameType::Primary, NameQuality::Strong)],
+//!     ..Default::default()
+//! })
+//! .unwrap();
+//! b.finish().unwrap();
+//!
+//! let index = Index::open(&path).unwrap();
+//! let query = Query {
+//!     given_name: Some("Kim Kyong".into()),
+//!     surname: Some("Ok".into()),
+//!     ..Default::default()
+//! };
+//! let result = index.screen(&query).unwrap();
+//! assert_eq!(result.results[0].id, "UN-1");
+//! ```
+
+mod build;
+pub mod cache;
+pub(crate) mod candidates;
+pub mod format;
+mod mmap;
+
+pub use build::{build_from_lists, source_hash, BuildReport, IndexBuilder};
+pub use candidates::ScreenOptions;
 
 use crate::screen::{Query, ScreenResult};
-use crate::{Entity, Error, Result};
-use std::path::Path;
+use crate::{Entity, Error, Publisher, Result};
+use format::{section, Facts, Header, NameRecord, Reader, SectionEntry, HEADER_LEN};
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+/// One list file an index was built from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceInfo {
+    /// The file or directory as given to the build.
+    pub path: String,
+    /// Detected format (`ofac_csv`, `un_xml`, ...).
+    pub format: String,
+    /// Publisher of its records.
+    pub publisher: Publisher,
+    /// Publication date stated by the file, if any.
+    pub publication_date: Option<String>,
+    /// xxh3-64 of the file's contents (of every file, for a directory), 16 hex digits.
+    pub file_hash: String,
+    /// Entities read from it.
+    pub entities: u64,
+    /// Malformed records reported while reading it.
+    pub warnings: u64,
+}
+
+/// Header metadata of an index file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexInfo {
+    /// Format version of the file.
+    pub format_version: u32,
+    /// Build time, ISO 8601 UTC.
+    pub build_time: String,
+    /// Build time, seconds since the Unix epoch.
+    pub build_time_unix: u64,
+    /// saring version that built it.
+    pub saring_version: String,
+    /// Fingerprint of the name analysis used to build it (an index built by another analysis is stale).
+    pub analysis_fingerprint: String,
+    /// Number of entities.
+    pub entities: u64,
+    /// Number of names (all aliases).
+    pub names: u64,
+    /// Number of searchable terms in the token FST.
+    pub terms: u64,
+    /// Number of phonetic keys.
+    pub phonetic_keys: u64,
+    /// File size in bytes.
+    pub file_size: u64,
+    /// The lists it was built from.
+    pub sources: Vec<SourceInfo>,
+    /// Warnings raised while building (by the list readers and the builder).
+    pub warnings: u64,
+}
+
+/// A slice of the shared mapping, usable as FST storage.
+#[derive(Clone)]
+pub(crate) struct Slice {
+    bytes: Arc<mmap::Bytes>,
+    range: Range<usize>,
+}
+
+impl AsRef<[u8]> for Slice {
+    fn as_ref(&self) -> &[u8] {
+        self.bytes.as_ref().as_ref().get(self.range.clone()).unwrap_or(&[])
+    }
+}
 
 /// An opened index file.
 pub struct Index {
-    _private: (),
+    path: PathBuf,
+    bytes: Arc<mmap::Bytes>,
+    header: Header,
+    sections: Vec<SectionEntry>,
+    pub(crate) terms: fst::Map<Slice>,
+    pub(crate) keys: fst::Map<Slice>,
+    ids: fst::Map<Slice>,
+    postings: Range<usize>,
+    name_offsets: Range<usize>,
+    name_data: Range<usize>,
+    entity_offsets: Range<usize>,
+    entity_data: Range<usize>,
+    fact_offsets: Range<usize>,
+    fact_data: Range<usize>,
+}
+
+impl std::fmt::Debug for Index {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Index").field("path", &self.path).field("header", &self.header).finish()
+    }
 }
 
 impl Index {
-    /// Opens (memory-maps) an index file.
+    /// Opens (memory-maps) an index file, checking its magic, format version, header CRC and section
+    /// table (not the whole-file checksum: see [`verify`](Index::verify)).
+    ///
+    /// Errors: [`Error::IndexVersion`] for a file of another format version, [`Error::IndexCorrupt`] for
+    /// anything else that is wrong (not an index, truncated, header damaged).
     pub fn open(path: &Path) -> Result<Index> {
-        Err(Error::IndexCorrupt { path: path.to_path_buf(), reason: "index not implemented".into() })
+        let bytes = Arc::new(mmap::map(path)?);
+        Index::from_bytes(path, bytes)
     }
 
-    /// Screens one query.
-    pub fn screen(&self, _query: &Query) -> Result<ScreenResult> {
-        Err(Error::Internal("index not implemented".into()))
+    fn from_bytes(path: &Path, bytes: Arc<mmap::Bytes>) -> Result<Index> {
+        let corrupt = |reason: String| Error::IndexCorrupt { path: path.to_path_buf(), reason };
+        let b: &[u8] = bytes.as_ref().as_ref();
+        if b.len() < HEADER_LEN {
+            return Err(corrupt(format!("file is {} bytes, shorter than an index header", b.len())));
+        }
+        if &b[..8] != format::MAGIC {
+            return Err(corrupt("not a saring index file (bad magic)".into()));
+        }
+        let header = Header::decode(b).ok_or_else(|| corrupt("unreadable header".into()))?;
+        if header.version != format::FORMAT_VERSION {
+            return Err(Error::IndexVersion {
+                path: path.to_path_buf(),
+                expected: format::FORMAT_VERSION,
+                got: header.version,
+            });
+        }
+        if header.file_len != b.len() as u64 {
+            return Err(corrupt(format!(
+                "file is {} bytes but its header says {} (truncated or appended to)",
+                b.len(),
+                header.file_len
+            )));
+        }
+        let table_len = (header.section_count as usize)
+            .checked_mul(format::SECTION_ENTRY_LEN)
+            .filter(|n| HEADER_LEN + n <= b.len())
+            .ok_or_else(|| corrupt("section table runs past the end of the file".into()))?;
+        let table = &b[HEADER_LEN..HEADER_LEN + table_len];
+        let crc = Reader::new(b).u32_at(60).unwrap_or(0);
+        if format::header_crc(&b[..HEADER_LEN], table) != crc {
+            return Err(corrupt("header checksum mismatch".into()));
+        }
+        let mut sections = Vec::new();
+        for chunk in table.chunks_exact(format::SECTION_ENTRY_LEN) {
+            let e = SectionEntry::decode(chunk).ok_or_else(|| corrupt("bad section entry".into()))?;
+            let inside = matches!(e.offset.checked_add(e.len), Some(end) if end <= b.len() as u64);
+            if e.offset < (HEADER_LEN + table_len) as u64 || !inside {
+                return Err(corrupt(format!("section {} lies outside the file", e.id)));
+            }
+            sections.push(e);
+        }
+        let range = |id: u32| -> Result<Range<usize>> {
+            let e = sections.iter().find(|e| e.id == id).ok_or_else(|| corrupt(format!("section {id} is missing")))?;
+            Ok(e.offset as usize..(e.offset + e.len) as usize)
+        };
+        let fst_of = |id: u32| -> Result<fst::Map<Slice>> {
+            let slice = Slice { bytes: bytes.clone(), range: range(id)? };
+            fst::Map::new(slice).map_err(|e| corrupt(format!("section {id}: {e}")))
+        };
+        let index = Index {
+            terms: fst_of(section::TERMS)?,
+            keys: fst_of(section::KEYS)?,
+            ids: fst_of(section::IDS)?,
+            postings: range(section::POSTINGS)?,
+            name_offsets: range(section::NAME_OFFSETS)?,
+            name_data: range(section::NAME_DATA)?,
+            entity_offsets: range(section::ENTITY_OFFSETS)?,
+            entity_data: range(section::ENTITY_DATA)?,
+            fact_offsets: range(section::FACT_OFFSETS)?,
+            fact_data: range(section::FACT_DATA)?,
+            path: path.to_path_buf(),
+            header,
+            sections,
+            bytes: bytes.clone(),
+        };
+        let need = |r: &Range<usize>, n: u32| r.len() as u64 == (u64::from(n) + 1) * 8;
+        if !need(&index.name_offsets, header.names)
+            || !need(&index.entity_offsets, header.entities)
+            || !need(&index.fact_offsets, header.entities)
+        {
+            return Err(corrupt("offset tables do not match the header counts".into()));
+        }
+        Ok(index)
     }
 
-    /// All entities in the index, in id order.
+    /// Opens the cached index of the bundled lists, building it on first use (see [`cache`]).
+    pub fn open_bundled() -> Result<Index> {
+        cache::open_bundled()
+    }
+
+    /// The file this index was opened from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn data(&self) -> &[u8] {
+        self.bytes.as_ref().as_ref()
+    }
+
+    pub(crate) fn corrupt(&self, reason: impl Into<String>) -> Error {
+        Error::IndexCorrupt { path: self.path.clone(), reason: reason.into() }
+    }
+
+    fn record(&self, offsets: &Range<usize>, data: &Range<usize>, i: usize, what: &str) -> Result<&[u8]> {
+        let b = self.data();
+        let off = b.get(offsets.clone()).ok_or_else(|| self.corrupt(format!("{what} offsets")))?;
+        let d = b.get(data.clone()).ok_or_else(|| self.corrupt(format!("{what} data")))?;
+        let r = format::record_range(off, d.len(), i).ok_or_else(|| self.corrupt(format!("{what} {i}: bad offset")))?;
+        d.get(r).ok_or_else(|| self.corrupt(format!("{what} {i}: out of bounds")))
+    }
+
+    /// Number of entities.
+    pub fn entity_count(&self) -> usize {
+        self.header.entities as usize
+    }
+
+    /// Number of names.
+    pub fn name_count(&self) -> usize {
+        self.header.names as usize
+    }
+
+    /// The raw bytes of a name record.
+    pub(crate) fn name_bytes(&self, name: u32) -> Result<&[u8]> {
+        self.record(&self.name_offsets, &self.name_data, name as usize, "name")
+    }
+
+    /// A decoded name record.
+    pub(crate) fn name_record(&self, name: u32) -> Result<NameRecord> {
+        format::decode_name(self.name_bytes(name)?).ok_or_else(|| self.corrupt(format!("name {name}: undecodable")))
+    }
+
+    /// The facts record of an entity number.
+    pub(crate) fn facts(&self, entity: u32) -> Result<Facts> {
+        let b = self.record(&self.fact_offsets, &self.fact_data, entity as usize, "facts")?;
+        format::decode_facts(b).ok_or_else(|| self.corrupt(format!("facts {entity}: undecodable")))
+    }
+
+    /// The publisher of an entity number (cheap).
+    pub(crate) fn publisher_of(&self, entity: u32) -> Result<Option<Publisher>> {
+        let b = self.record(&self.fact_offsets, &self.fact_data, entity as usize, "facts")?;
+        format::facts_publisher(b).ok_or_else(|| self.corrupt(format!("facts {entity}: undecodable")))
+    }
+
+    /// The full entity of an entity number.
+    pub(crate) fn entity_at(&self, entity: u32) -> Result<Entity> {
+        let b = self.record(&self.entity_offsets, &self.entity_data, entity as usize, "entity")?;
+        serde_json::from_slice(b).map_err(|e| self.corrupt(format!("entity {entity}: {e}")))
+    }
+
+    /// Calls `f` with every name id of the posting list at `offset`.
+    pub(crate) fn postings(&self, offset: u64, mut f: impl FnMut(u32)) -> Result<()> {
+        let p = self.data().get(self.postings.clone()).ok_or_else(|| self.corrupt("postings"))?;
+        let start = usize::try_from(offset).map_err(|_| self.corrupt("posting offset"))?;
+        let mut r = Reader::at(p, start);
+        let n = r.varint().ok_or_else(|| self.corrupt("posting count"))?;
+        let mut id = 0u64;
+        for _ in 0..n {
+            id += r.varint().ok_or_else(|| self.corrupt("posting list truncated"))?;
+            f(u32::try_from(id).map_err(|_| self.corrupt("posting id"))?);
+        }
+        Ok(())
+    }
+
+    /// Length of the posting list at `offset`.
+    pub(crate) fn posting_len(&self, offset: u64) -> Result<u64> {
+        let p = self.data().get(self.postings.clone()).ok_or_else(|| self.corrupt("postings"))?;
+        let start = usize::try_from(offset).map_err(|_| self.corrupt("posting offset"))?;
+        Reader::at(p, start).varint().ok_or_else(|| self.corrupt("posting count"))
+    }
+
+    /// Runs `f`, turning a panic inside the `fst` crate (which trusts its bytes: a damaged FST section that
+    /// only [`verify`](Index::verify) would catch) into [`Error::IndexCorrupt`].
+    pub(crate) fn guarded<T>(&self, f: impl FnOnce() -> Result<T>) -> Result<T> {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(f))
+            .unwrap_or_else(|_| Err(self.corrupt("damaged token or id table; run `saring index verify`")))
+    }
+
+    /// Screens one query with default options.
+    pub fn screen(&self, query: &Query) -> Result<ScreenResult> {
+        self.screen_with(query, &ScreenOptions::default())
+    }
+
+    /// Screens one query with explicit candidate-generation options.
+    pub fn screen_with(&self, query: &Query, options: &ScreenOptions) -> Result<ScreenResult> {
+        self.guarded(|| crate::screen::screen_index(self, query, options))
+    }
+
+    /// All entities, in id order.
     pub fn entities(&self) -> Box<dyn Iterator<Item = Result<Entity>> + '_> {
-        Box::new(std::iter::empty())
+        use fst::Streamer;
+        let numbers = self.guarded(|| {
+            let mut stream = self.ids.stream();
+            let mut numbers = Vec::with_capacity(self.entity_count());
+            while let Some((_, n)) = stream.next() {
+                numbers.push(n as u32);
+            }
+            Ok(numbers)
+        });
+        match numbers {
+            Ok(numbers) => Box::new(numbers.into_iter().map(move |n| self.entity_at(n))),
+            Err(e) => Box::new(std::iter::once(Err(e))),
+        }
+    }
+
+    /// The entity with this id, if the index has it.
+    pub fn entity(&self, id: &str) -> Result<Option<Entity>> {
+        match self.guarded(|| Ok(self.ids.get(id.as_bytes())))? {
+            Some(n) => self.entity_at(n as u32).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    /// `(id, content hash)` of every entity, in id order (the hash is [`Entity::content_hash`], computed
+    /// at build time).
+    pub fn entity_hashes(&self) -> Box<dyn Iterator<Item = Result<(String, String)>> + '_> {
+        use fst::Streamer;
+        let items = self.guarded(|| {
+            let mut stream = self.ids.stream();
+            let mut items = Vec::with_capacity(self.entity_count());
+            while let Some((id, n)) = stream.next() {
+                items.push((String::from_utf8_lossy(id).into_owned(), n as u32));
+            }
+            Ok(items)
+        });
+        let items = match items {
+            Ok(items) => items,
+            Err(e) => return Box::new(std::iter::once(Err(e))),
+        };
+        Box::new(items.into_iter().map(move |(id, n)| {
+            let b = self.record(&self.fact_offsets, &self.fact_data, n as usize, "facts")?;
+            let h = format::facts_hash(b).ok_or_else(|| self.corrupt(format!("facts {n}: undecodable")))?;
+            Ok((id, format!("{h:016x}")))
+        }))
+    }
+
+    /// Header metadata: build time, sources (with file hash and publication date), counts.
+    pub fn info(&self) -> Result<IndexInfo> {
+        let e = self.sections.iter().find(|e| e.id == section::META).ok_or_else(|| self.corrupt("no metadata"))?;
+        let b = self
+            .data()
+            .get(e.offset as usize..(e.offset + e.len) as usize)
+            .ok_or_else(|| self.corrupt("metadata out of bounds"))?;
+        let mut info: IndexInfo = serde_json::from_slice(b).map_err(|e| self.corrupt(format!("metadata: {e}")))?;
+        info.file_size = self.data().len() as u64;
+        Ok(info)
+    }
+
+    /// Whether the index was built with the same name analysis as this build of saring.
+    pub fn is_current_analysis(&self) -> bool {
+        self.header.analysis_fingerprint == analysis_fingerprint()
+    }
+
+    /// Checks everything: the whole-file checksum, then every name, fact and entity record and every
+    /// posting list decodes and points inside the index.
+    pub fn verify(&self) -> Result<()> {
+        let b = self.data();
+        let table_end = HEADER_LEN + self.sections.len() * format::SECTION_ENTRY_LEN;
+        let mut sections_hash = xxhash_rust::xxh3::Xxh3::new();
+        sections_hash.update(b.get(table_end..).unwrap_or(&[]));
+        let mut full = xxhash_rust::xxh3::Xxh3::new();
+        full.update(b.get(HEADER_LEN..table_end).unwrap_or(&[]));
+        full.update(&sections_hash.digest().to_le_bytes());
+        if full.digest() != self.header.checksum {
+            return Err(self.corrupt("checksum mismatch: the file was modified or damaged"));
+        }
+        self.info()?;
+        let names = self.header.names;
+        let entities = self.header.entities;
+        for n in 0..names {
+            let rec = self.name_record(n)?;
+            if rec.entity >= entities {
+                return Err(self.corrupt(format!("name {n} points to entity {} of {entities}", rec.entity)));
+            }
+        }
+        for e in 0..entities {
+            let f = self.facts(e)?;
+            if u64::from(f.first_name) + u64::from(f.name_count) > u64::from(names) {
+                return Err(self.corrupt(format!("entity {e}: names out of range")));
+            }
+            let ent = self.entity_at(e)?;
+            if ent.id != f.id {
+                return Err(self.corrupt(format!("entity {e}: id {:?} does not match its facts {:?}", ent.id, f.id)));
+            }
+            if self.ids.get(ent.id.as_bytes()) != Some(u64::from(e)) {
+                return Err(self.corrupt(format!("entity {e}: id {:?} missing from the id table", ent.id)));
+            }
+        }
+        use fst::Streamer;
+        for map in [&self.terms, &self.keys] {
+            let mut s = map.stream();
+            while let Some((_, off)) = s.next() {
+                let mut bad = false;
+                self.postings(off, |id| bad |= id >= names)?;
+                if bad {
+                    return Err(self.corrupt("posting list points past the name table"));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A fingerprint of the name analysis: a hash of [`analyze`](crate::analyze)'s output on fixed probe
+/// names in several scripts. An index built with another analysis (another saring version) is stale.
+pub fn analysis_fingerprint() -> u64 {
+    use crate::text::{analyze, NameKind};
+    static FP: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *FP.get_or_init(|| {
+        const PROBES: [(&str, NameKind); 12] = [
+            ("Mohammed bin Abdul Rahman AL-SAUD", NameKind::Person),
+            ("AKILOV, Farkhad Ataullaevich", NameKind::Person),
+            ("Nicolás Maduro Moros", NameKind::Person),
+            ("Soekarno Djojo Ba'asyir", NameKind::Person),
+            ("Сергей Шойгу", NameKind::Person),
+            ("麦克里里 김경옥 ザポトッキー", NameKind::Person),
+            ("محمد علي", NameKind::Person),
+            ("PT Bank Rakyat Indonesia (Persero) Tbk", NameKind::Entity),
+            ("YUK TUNG ENERGY PTE. LTD.", NameKind::Entity),
+            ("11420 CORP", NameKind::Unknown),
+            ("Dr. H. M. Noordin Top, S.H.", NameKind::Unknown),
+            ("JSC ARGUMENT  ΑΘΗΝΑ", NameKind::Unknown),
+        ];
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
+        for (p, k) in PROBES {
+            let n = analyze(p, k);
+            h.update(serde_json::to_string(&n).unwrap_or_default().as_bytes());
+        }
+        h.digest()
+    })
+}
+
+/// Formats seconds since the Unix epoch as ISO 8601 UTC (`2026-11-22T06:46:20Z`).
+pub(crate) fn iso_time(secs: u64) -> String {
+    let days = (secs / 86_400) as i64;
+    let rem = secs % 86_400;
+    // Civil-from-days (proleptic Gregorian).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem / 60 % 60, rem % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn iso_time_known_values() {
+        assert_eq!(super::iso_time(0), "1970-01-01T00:00:00Z");
+        assert_eq!(super::iso_time(951_782_400), "2000-02-29T00:00:00Z");
+        assert_eq!(super::iso_time(1_795_329_980), "2026-11-22T06:46:20Z");
     }
 }

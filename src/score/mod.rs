@@ -6,6 +6,7 @@
 
 mod decision;
 mod edit;
+pub mod entity;
 mod name;
 mod token;
 

@@ -6,7 +6,7 @@
 //! a character-level edit similarity, credited only when close (one or two typos in a long word).
 //! Numbers match only when equal. Measures run on the canonical ASCII forms, character by character.
 
-use crate::text::{is_abjad, skeleton, Token, TokenTag};
+use crate::text::{is_abjad, skeleton_chars, Token, TokenTag};
 
 /// How two tokens matched.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,8 +71,10 @@ pub(crate) fn similarity(a: &Token, b: &Token) -> (f32, How) {
     let abjad = |t: &Token| is_abjad(t.script);
     if abjad(a) != abjad(b) {
         let (x, y) = if abjad(a) { (a, b) } else { (b, a) };
-        let sy = skeleton(&y.text);
-        if !sy.is_empty() && std::iter::once(&x.text).chain(&x.alternates).any(|f| skeleton(f) == sy) {
+        let has_consonant = skeleton_chars(&y.text).next().is_some();
+        if has_consonant
+            && std::iter::once(&x.text).chain(&x.alternates).any(|f| skeleton_chars(f).eq(skeleton_chars(&y.text)))
+        {
             return (SKELETON, How::Skeleton);
         }
     }

@@ -177,7 +177,9 @@ fn transliterate(run: &str, script: Script, out: &mut Vec<Piece>) {
         return;
     }
     let primary = romanize(run);
-    let mut alts: Vec<String> = dictionary::equivalents(run);
+    let known = dictionary::equivalents(run);
+    let in_dictionary = !known.is_empty();
+    let mut alts: Vec<String> = known;
     if let Some(a) = alternate(run, script, &primary) {
         alts.push(a);
     }
@@ -187,7 +189,7 @@ fn transliterate(run: &str, script: Script, out: &mut Vec<Piece>) {
     // A dictionary spelling is the canonical form when there is one (it is a real romanised name);
     // the mechanical romanisation stays as an alternate.
     let (text, mut rest) = match alts.first() {
-        Some(first) if !dictionary::equivalents(run).is_empty() => (first.clone(), alts[1..].to_vec()),
+        Some(first) if in_dictionary => (first.clone(), alts[1..].to_vec()),
         _ => (primary.clone(), alts),
     };
     if text != primary && !primary.is_empty() {
@@ -219,7 +221,7 @@ pub fn analyze(raw: &str, kind: NameKind) -> Name {
     for word in split_words(&cleaned) {
         let start = pieces.len();
         if word.is_particle {
-            let mut pc = piece(word.text.clone(), word.text, Script::Latin, Vec::new());
+            let mut pc = piece(romanize(&word.text), word.text, Script::Latin, Vec::new());
             pc.is_particle = true;
             pieces.push(pc);
         } else {
@@ -237,7 +239,16 @@ pub fn analyze(raw: &str, kind: NameKind) -> Name {
 
     let mut kind = kind;
     if kind != NameKind::Person {
-        let found_strong = mark_legal_forms(&mut pieces, kind == NameKind::Entity);
+        // Canonicalising single words can complete a longer phrase (`Co. Limited` → `co ltd` → `coltd`):
+        // repeat until nothing changes.
+        let mut found_strong = false;
+        for _ in 0..3 {
+            let before: Vec<String> = pieces.iter().map(|p| p.text.clone()).collect();
+            found_strong |= mark_legal_forms(&mut pieces, kind == NameKind::Entity || found_strong);
+            if pieces.iter().map(|p| &p.text).eq(before.iter()) {
+                break;
+            }
+        }
         if kind == NameKind::Unknown && found_strong {
             kind = NameKind::Entity;
         }
@@ -293,14 +304,16 @@ fn mark_legal_forms(pieces: &mut Vec<Piece>, is_entity: bool) -> bool {
     found_strong
 }
 
-/// Drops honorifics and titles, unless that would leave nothing.
+/// Drops honorifics and titles. A name made of nothing but titles keeps its plain titles (`Sheikh`),
+/// or, if it has none, everything; so analysis never empties a name and re-analysis gives the same result.
 fn drop_honorifics(pieces: &mut Vec<Piece>) {
     let t = tables();
-    let mut keep = vec![true; pieces.len()];
+    // 0: keep, 1: plain title, 2: dotted abbreviation.
+    let mut drop = vec![0u8; pieces.len()];
     let mut i = 0;
     while i < pieces.len() {
         if t.honorifics.contains(&pieces[i].text) {
-            keep[i] = false;
+            drop[i] = 1;
             i += 1;
             continue;
         }
@@ -319,27 +332,32 @@ fn drop_honorifics(pieces: &mut Vec<Piece>) {
             }
         }
         if matched > 0 {
-            keep[i..i + matched].iter_mut().for_each(|k| *k = false);
+            drop[i..i + matched].iter_mut().for_each(|d| *d = 2);
             i += matched;
         } else {
             i += 1;
         }
     }
-    if keep.iter().any(|k| *k) {
-        let mut it = keep.iter();
-        let mut dropped_comma = false;
-        let mut kept: Vec<Piece> = Vec::with_capacity(pieces.len());
-        for mut p in pieces.drain(..) {
-            if *it.next().unwrap_or(&true) {
-                p.comma_before |= dropped_comma;
-                dropped_comma = false;
-                kept.push(p);
-            } else {
-                dropped_comma |= p.comma_before;
-            }
+    if drop.iter().all(|d| *d != 0) {
+        if drop.contains(&1) {
+            drop.iter_mut().for_each(|d| *d = if *d == 1 { 0 } else { *d });
+        } else {
+            return;
         }
-        *pieces = kept;
     }
+    let mut it = drop.iter();
+    let mut dropped_comma = false;
+    let mut kept: Vec<Piece> = Vec::with_capacity(pieces.len());
+    for mut p in pieces.drain(..) {
+        if it.next().copied().unwrap_or(0) == 0 {
+            p.comma_before |= dropped_comma;
+            dropped_comma = false;
+            kept.push(p);
+        } else {
+            dropped_comma |= p.comma_before;
+        }
+    }
+    *pieces = kept;
 }
 
 /// `SURNAME, Given` (one comma, something on both sides) becomes `Given SURNAME`.

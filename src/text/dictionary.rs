@@ -6,12 +6,12 @@
 //! `data/NOTICE`), compiled by `examples/build_dictionary.rs` into `data/translit.fst` and embedded in the
 //! binary, so it works without any file at run time.
 //!
-//! The file holds two FSTs and a table. The first FST maps each foreign word to an offset in the table,
-//! where its English equivalents are listed most frequent first, each as the rank of the word in the
-//! second FST (the sorted English words) with a logarithmic frequency class. A rank is turned back into
-//! its word by walking the second FST. Storing each English word once keeps the file about a fifth
-//! smaller than one FST keyed by `foreign\0english`. Both sides are normalised with [`normalize`]
-//! (foreign) and [`normalize_latin`] (English) at build and at lookup time.
+//! The file holds an FST, a list of English words and a table. The FST maps each foreign word to an
+//! offset in the table, where its English equivalents are listed most frequent first, each as the offset
+//! of the word in the list (every English word is stored once), after a logarithmic frequency class of
+//! the first. A lookup is one FST walk plus direct reads. This keeps the file about a fifth smaller than
+//! one FST keyed by `foreign\0english`. Both sides are normalised with [`normalize`] (foreign) and
+//! [`normalize_latin`] (English) at build and at lookup time.
 //!
 //! Scripts written without spaces between name words (Han, Kana, Hangul) can be split into dictionary
 //! words with [`segment`].
@@ -21,7 +21,7 @@ use std::sync::OnceLock;
 
 use fst::raw::Output;
 use fst::{Map, MapBuilder};
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 use unicode_script::{Script, UnicodeScript};
 
 use crate::{Error, Result};
@@ -32,8 +32,8 @@ static DICTIONARY_BYTES: &[u8] = include_bytes!("../../data/translit.fst");
 /// Traditional → simplified Chinese characters (`traditional<TAB>simplified` lines, `#` comments).
 static HAN_SIMPLIFIED: &str = include_str!("../../data/han_simplified.tsv");
 
-/// First bytes of a dictionary file (format version 1).
-pub const MAGIC: &[u8; 8] = b"SARDICT1";
+/// First bytes of a dictionary file (format version 2).
+pub const MAGIC: &[u8; 8] = b"SARDICT2";
 
 /// At most this many equivalents are returned by [`equivalents`].
 pub const MAX_EQUIVALENTS: usize = 5;
@@ -47,13 +47,16 @@ const MAX_PIECE: usize = 20;
 /// Highest frequency class stored (counts of 2^15 and above share it).
 const MAX_CLASS: u64 = 15;
 
+/// At most this many English words are stored per foreign word (the most frequent).
+const MAX_STORED: usize = 64;
+
 /// A compiled cross-script dictionary, borrowed from its bytes (see [`embedded`] for the shipped one).
 pub struct Dictionary<'a> {
     /// Foreign word → offset of its entry in `table`.
     words: Map<&'a [u8]>,
-    /// English word → its rank (0, 1, 2, ... in sorted order).
-    english: Map<&'a [u8]>,
-    /// Entries: `n` then `n` × `(rank << 4 | class)`, all LEB128 varints.
+    /// The English words, sorted, each as one length byte and its bytes.
+    english: &'a [u8],
+    /// Entries: `n << 4 | class of the first`, then `n` offsets into `english`, all LEB128 varints.
     table: &'a [u8],
 }
 
@@ -61,7 +64,7 @@ impl std::fmt::Debug for Dictionary<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Dictionary")
             .field("foreign_words", &self.words.len())
-            .field("english_words", &self.english.len())
+            .field("english_bytes", &self.english.len())
             .field("table_bytes", &self.table.len())
             .finish()
     }
@@ -126,7 +129,7 @@ pub fn compile(pairs: impl IntoIterator<Item = (String, String, u64)>) -> Result
     for (foreign, english, count) in pairs {
         let key = normalize(&foreign);
         let english = normalize_latin(&english);
-        if !is_valid_key(&key) || english.is_empty() {
+        if !is_valid_key(&key) || english.is_empty() || english.len() > 255 {
             continue;
         }
         *by_word.entry(key).or_default().entry(english).or_insert(0) += count;
@@ -136,22 +139,26 @@ pub fn compile(pairs: impl IntoIterator<Item = (String, String, u64)>) -> Result
     let mut english_words: Vec<&str> = by_word.values().flat_map(|m| m.keys().map(String::as_str)).collect();
     english_words.sort_unstable();
     english_words.dedup();
-    let mut english = MapBuilder::memory();
-    for (rank, word) in english_words.iter().enumerate() {
-        english.insert(word, rank as u64).map_err(fst_err)?;
+    let mut english = Vec::new();
+    let mut english_offsets = Vec::with_capacity(english_words.len());
+    for word in &english_words {
+        english_offsets.push(english.len() as u64);
+        english.push(word.len() as u8); // words over 255 bytes were skipped above
+        english.extend_from_slice(word.as_bytes());
     }
-    let english = english.into_inner().map_err(fst_err)?;
 
     let mut words = MapBuilder::memory();
     let mut table = Vec::new();
     for (key, list) in &by_word {
         let mut list: Vec<(&String, u64)> = list.iter().map(|(e, c)| (e, *c)).collect();
         list.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+        list.truncate(MAX_STORED);
         words.insert(key, table.len() as u64).map_err(fst_err)?;
-        push_varint(&mut table, list.len() as u64);
-        for (e, count) in list {
-            let rank = english_words.binary_search(&e.as_str()).map_err(|_| corrupt("English word lost"))?;
-            push_varint(&mut table, (rank as u64) << 4 | count_class(count));
+        let top = list.first().map_or(0, |p| count_class(p.1));
+        push_varint(&mut table, (list.len() as u64) << 4 | top);
+        for (e, _) in list {
+            let i = english_words.binary_search(&e.as_str()).map_err(|_| corrupt("English word lost"))?;
+            push_varint(&mut table, english_offsets.get(i).copied().unwrap_or(0));
         }
     }
     let words = words.into_inner().map_err(fst_err)?;
@@ -188,7 +195,7 @@ impl<'a> Dictionary<'a> {
             return Err(corrupt("trailing bytes"));
         }
         let map = |b: &'a [u8]| Map::new(b).map_err(|e| corrupt(&e.to_string()));
-        Ok(Dictionary { words: map(sections[0])?, english: map(sections[1])?, table: sections[2] })
+        Ok(Dictionary { words: map(sections[0])?, english: sections[1], table: sections[2] })
     }
 
     /// Number of foreign words.
@@ -201,54 +208,25 @@ impl<'a> Dictionary<'a> {
         self.words.len() == 0
     }
 
-    /// The stored (rank, class) list of a normalised key, most frequent first.
-    fn entry(&self, key: &str) -> Vec<(u64, u64)> {
-        let Some(offset) = self.words.get(key).and_then(|o| usize::try_from(o).ok()) else {
-            return Vec::new();
-        };
-        let mut pos = offset;
-        let n = read_varint(self.table, &mut pos).unwrap_or(0);
-        let mut out = Vec::new();
-        for _ in 0..n.min(64) {
-            match read_varint(self.table, &mut pos) {
-                Some(v) => out.push((v >> 4, v & 0xF)),
-                None => break,
-            }
-        }
-        out
+    /// A normalised key's entry: (number of equivalents, frequency class of the first, table position
+    /// of the first).
+    fn entry(&self, key: &str) -> Option<(usize, u64, usize)> {
+        let mut pos = usize::try_from(self.words.get(key)?).ok()?;
+        let head = read_varint(self.table, &mut pos)?;
+        Some((usize::try_from(head >> 4).ok()?.min(MAX_STORED), head & 0xF, pos))
     }
 
-    /// The English word of a rank, found by walking the English FST: at each node, follow the last
-    /// transition whose output does not pass the rank (outputs grow with the keys, so it is a binary
-    /// search).
-    fn english_word(&self, rank: u64) -> Option<String> {
-        let fst = self.english.as_fst();
-        let mut node = fst.root();
-        let mut acc = Output::zero();
-        let mut word = Vec::new();
-        for _ in 0..256 {
-            if node.is_final() && acc.cat(node.final_output()).value() == rank {
-                return String::from_utf8(word).ok();
-            }
-            // Binary search for the last transition whose output does not pass the rank.
-            let (mut lo, mut hi) = (0usize, node.len());
-            while lo < hi {
-                let mid = lo + (hi - lo) / 2;
-                if acc.cat(node.transition(mid).out).value() <= rank {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            if lo == 0 {
-                return None;
-            }
-            let t = node.transition(lo - 1);
-            acc = acc.cat(t.out);
-            word.push(t.inp);
-            node = fst.node(t.addr);
-        }
-        None
+    /// The English word stored at an offset of the word list.
+    fn english_at(&self, offset: u64) -> Option<&'a str> {
+        let at = usize::try_from(offset).ok()?;
+        let len = usize::from(*self.english.get(at)?);
+        std::str::from_utf8(self.english.get(at + 1..at + 1 + len)?).ok()
+    }
+
+    /// The English equivalents of a normalised key, most frequent first.
+    fn english_of<'s>(&'s self, key: &str) -> impl Iterator<Item = &'a str> + 's {
+        let (n, _, mut pos) = self.entry(key).unwrap_or((0, 0, 0));
+        (0..n).map_while(move |_| read_varint(self.table, &mut pos)).filter_map(|o| self.english_at(o))
     }
 
     /// English equivalents of one non-Latin word, most frequent first, at most [`MAX_EQUIVALENTS`]
@@ -258,7 +236,7 @@ impl<'a> Dictionary<'a> {
         if !is_valid_key(&key) {
             return Vec::new();
         }
-        self.entry(&key).into_iter().take(MAX_EQUIVALENTS).filter_map(|(rank, _)| self.english_word(rank)).collect()
+        self.english_of(&key).take(MAX_EQUIVALENTS).map(str::to_string).collect()
     }
 
     /// Whether this non-Latin word is in the dictionary.
@@ -273,8 +251,8 @@ impl<'a> Dictionary<'a> {
         if !is_valid_key(&key) {
             return false;
         }
-        let Some(rank) = self.english.get(normalize_latin(english)) else { return false };
-        self.entry(&key).iter().any(|&(r, _)| r == rank)
+        let english = normalize_latin(english);
+        !english.is_empty() && self.english_of(&key).any(|e| e == english)
     }
 
     /// Splits a run written without spaces into dictionary words (see the free function [`segment`]).
@@ -293,18 +271,31 @@ impl<'a> Dictionary<'a> {
         // the sum of the pieces' top frequency classes, breaks ties between equally short splits.
         let mut best: Vec<Option<(usize, u64, usize)>> = vec![None; n + 1];
         best[0] = Some((0, 0, 0));
-        for end in 1..=n {
-            for start in end.saturating_sub(MAX_PIECE)..end {
-                let Some((pieces, score, _)) = best[start] else { continue };
-                let piece = &key[byte_at(start)..byte_at(end)];
-                let Some(&(_, class)) = self.entry(piece).first() else { continue };
-                let cand = (pieces + 1, score + class, start);
-                let better = match best[end] {
+        let fst = self.words.as_fst();
+        for start in 0..n {
+            let Some((pieces, score, _)) = best[start] else { continue };
+            // One walk down the FST from `start` finds every dictionary word beginning there.
+            let mut node = fst.root();
+            let mut out = Output::zero();
+            'walk: for (end, slot) in best.iter_mut().enumerate().skip(start + 1).take(MAX_PIECE) {
+                for &b in key.as_bytes().get(byte_at(end - 1)..byte_at(end)).unwrap_or_default() {
+                    let Some(i) = node.find_input(b) else { break 'walk };
+                    let t = node.transition(i);
+                    out = out.cat(t.out);
+                    node = fst.node(t.addr);
+                }
+                if !node.is_final() {
+                    continue;
+                }
+                let Some(mut pos) = usize::try_from(out.cat(node.final_output()).value()).ok() else { continue };
+                let Some(head) = read_varint(self.table, &mut pos) else { continue };
+                let cand = (pieces + 1, score + (head & 0xF), start);
+                let better = match *slot {
                     None => true,
                     Some((p, s, _)) => cand.0 < p || (cand.0 == p && cand.1 > s),
                 };
                 if better {
-                    best[end] = Some(cand);
+                    *slot = Some(cand);
                 }
             }
         }
@@ -320,7 +311,7 @@ impl<'a> Dictionary<'a> {
             .windows(2)
             .map(|w| {
                 let piece = key[byte_at(w[0])..byte_at(w[1])].to_string();
-                let eq = self.equivalents(&piece);
+                let eq = self.english_of(&piece).take(MAX_EQUIVALENTS).map(str::to_string).collect();
                 (piece, eq)
             })
             .collect();
@@ -348,12 +339,20 @@ impl<'a> Dictionary<'a> {
 /// ```
 pub fn normalize(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
-    for c in word.nfkc().flat_map(char::to_lowercase) {
-        if is_dropped_mark(c) || c == '\u{30FC}' || c == '\u{0640}' {
+    // Words made only of plain letters of the dictionary's scripts are already in NFKC: skip the
+    // normalising iterator and the Unicode property look-ups for them.
+    let plain = word.chars().all(|c| is_plain_letter(c) || is_separator(c));
+    let chars: Box<dyn Iterator<Item = char>> = if plain || is_nfkc_quick(word.chars()) == IsNormalized::Yes {
+        Box::new(word.chars())
+    } else {
+        Box::new(word.nfkc())
+    };
+    for c in chars.flat_map(char::to_lowercase) {
+        if is_dropped_mark(c) || is_separator(c) {
             continue;
         }
         let c = fold(c);
-        if !c.is_alphabetic() {
+        if !plain && !c.is_alphabetic() {
             continue;
         }
         // Katakana ヴ (vu) is written with バ/ビ/ブ/ベ/ボ just as often: ヴァ → バ, ヴィ → ビ, ヴェ → ベ,
@@ -391,6 +390,12 @@ pub fn normalize(word: &str) -> String {
 /// ```
 pub fn normalize_latin(word: &str) -> String {
     any_ascii::any_ascii(word).chars().filter(char::is_ascii_alphabetic).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// NFKC-stable characters dropped from keys: the katakana long vowel mark, the Arabic tatweel, and
+/// the middle dots that separate name words.
+fn is_separator(c: char) -> bool {
+    matches!(c, '\u{30FC}' | '\u{0640}' | '\u{30FB}' | '\u{00B7}')
 }
 
 /// Combining marks that carry no name identity in the dictionary's scripts.
@@ -443,7 +448,24 @@ fn simplified(c: char) -> char {
 
 /// Whether a normalised key is acceptable as a dictionary word: non-empty, no Latin letters, no digits.
 pub fn is_valid_key(key: &str) -> bool {
-    !key.is_empty() && key.chars().all(|c| c.is_alphabetic() && !c.is_numeric() && c.script() != Script::Latin)
+    !key.is_empty()
+        && key
+            .chars()
+            .all(|c| is_plain_letter(c) || (c.is_alphabetic() && !c.is_numeric() && c.script() != Script::Latin))
+}
+
+/// A letter of the dictionary's scripts that NFKC leaves alone, lower-cases within the same range, and
+/// that is alphabetic (Cyrillic basic letters, Hebrew and Arabic letters, katakana, hiragana, CJK
+/// unified ideographs, Hangul syllables). Checked by range, far cheaper than the Unicode tables.
+fn is_plain_letter(c: char) -> bool {
+    matches!(c,
+        '\u{0410}'..='\u{044F}' | '\u{0451}' // Cyrillic А–я, ё
+        | '\u{05D0}'..='\u{05EA}' // Hebrew letters
+        | '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' // Arabic letters
+        | '\u{3041}'..='\u{3096}' | '\u{30A1}'..='\u{30FA}' // hiragana, katakana (not ー or ・)
+        | '\u{4E00}'..='\u{9FFF}' // CJK unified ideographs
+        | '\u{AC00}'..='\u{D7A3}' // Hangul syllables
+    )
 }
 
 /// Whether a character belongs to a script written without spaces between name words (Han, Kana,
@@ -529,6 +551,12 @@ mod tests {
         assert_eq!(normalize("ヴヴ"), "ブブ");
         assert_eq!(normalize("ヴュ"), "ビュ");
         assert_eq!(normalize("ゔぁ"), "バ");
+        // Every plain letter is alphabetic, NFKC-stable, and lower-cases inside the plain ranges.
+        for c in ('\u{0}'..='\u{FFFF}').filter(|&c| is_plain_letter(c)) {
+            assert!(c.is_alphabetic(), "{c:?}");
+            assert_eq!(c.to_string().nfkc().collect::<String>(), c.to_string(), "{c:?}");
+            assert!(c.to_lowercase().all(is_plain_letter), "{c:?}");
+        }
     }
 
     #[test]

@@ -13,6 +13,7 @@ mod phonetic;
 mod translit;
 
 pub use analyze::analyze;
+pub(crate) use phonetic::skeleton_chars;
 pub use phonetic::{phonetic_key, skeleton};
 pub(crate) use translit::is_abjad;
 

@@ -86,10 +86,26 @@ pub(crate) fn tables() -> &'static Tables {
                 }
             }
         }
+        // A canonical form is itself a legal form (so that re-analysing a canonical name finds it again), and
+        // one reached through a phrase of several words is distinctive enough to mark an organisation.
+        let mut strong_legal_forms = HashSet::new();
+        let canon_phrases: Vec<(String, bool)> = legal_forms
+            .values()
+            .flatten()
+            .map(|(p, c): &(Vec<String>, String)| (c.clone(), p.len() >= 2 && c.len() >= 4))
+            .collect();
+        for (canon, strong) in canon_phrases {
+            if strong {
+                strong_legal_forms.insert(canon.clone());
+            }
+            let entry = legal_forms.entry(canon.clone()).or_default();
+            if !entry.iter().any(|(p, _)| p.len() == 1 && p[0] == canon) {
+                entry.push((vec![canon.clone()], canon));
+            }
+        }
         for phrases in legal_forms.values_mut() {
             phrases.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
         }
-        let mut strong_legal_forms = HashSet::new();
         for l in lines(include_str!("../../data/legal_forms_extra.tsv")) {
             if let Some((_, canon)) = l.split_once('\t') {
                 strong_legal_forms.insert(canon.trim().replace(' ', ""));

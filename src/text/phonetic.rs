@@ -44,11 +44,15 @@ pub fn phonetic_key(text: &str) -> String {
 /// assert_eq!(skeleton("mohammed"), skeleton("mhmd"));
 /// ```
 pub fn skeleton(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+    skeleton_chars(text).collect()
+}
+
+/// The characters of [`skeleton`], without allocating.
+pub(crate) fn skeleton_chars(text: &str) -> impl Iterator<Item = char> + '_ {
     let mut prev = '\0';
-    for c in text.chars() {
+    text.chars().filter_map(move |c| {
         if matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'h' | 'w' | 'y' | 'v') {
-            continue;
+            return None;
         }
         let c = match c {
             'q' | 'c' => 'k',
@@ -56,10 +60,8 @@ pub fn skeleton(text: &str) -> String {
             'p' => 'b',
             _ => c,
         };
-        if c != prev {
-            out.push(c);
-        }
+        let keep = c != prev;
         prev = c;
-    }
-    out
+        keep.then_some(c)
+    })
 }

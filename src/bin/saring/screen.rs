@@ -1,12 +1,245 @@
-//! Subcommand (to be written).
+//! `saring screen`: screen one name, or a JSONL file of queries, against an index.
 
+use anyhow::Context;
+use rayon::prelude::*;
+use saring::index::Index;
+use saring::screen::{Hit, Query};
+use saring::Publisher;
+use std::io::{BufRead, BufWriter, Write};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Arguments.
+/// Arguments of `saring screen`.
+///
+/// `saring screen "NAME"` screens a plain name; `--entity` makes it a business name; `--given`,
+/// `--middle`, `--surname` make a person query. Without `--index`, the bundled lists are used (their
+/// index is built on first use into the cache directory).
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// The name to screen (a plain name; with --entity, a business name).
+    #[arg(value_name = "NAME", conflicts_with = "queries")]
+    name: Option<String>,
+    /// Treat NAME as an organisation (business_name).
+    #[arg(long)]
+    entity: bool,
+    /// Person: given name.
+    #[arg(long, value_name = "G")]
+    given: Option<String>,
+    /// Person: middle name.
+    #[arg(long, value_name = "M")]
+    middle: Option<String>,
+    /// Person: surname.
+    #[arg(long, value_name = "S")]
+    surname: Option<String>,
+    /// Date of birth (or of registration with --entity): YYYY, YYYY-MM or YYYY-MM-DD.
+    #[arg(long, value_name = "D")]
+    dob: Option<String>,
+    /// Nationality (or domicile with --entity), ISO alpha-2.
+    #[arg(long, value_name = "CC")]
+    nationality: Option<String>,
+    /// Gender: male or female.
+    #[arg(long)]
+    gender: Option<String>,
+    /// Only these publishers (UNSCR, OFAC, PPATK, MAS, EC, UK, DOWJONES, CUSTOM); repeatable.
+    #[arg(long = "publisher", value_name = "P")]
+    publishers: Vec<String>,
+    /// Drop hits below this score (default: the lower threshold).
+    #[arg(long, value_name = "N")]
+    threshold: Option<f64>,
+    /// MATCH threshold (default 80).
+    #[arg(long, value_name = "N")]
+    upper: Option<f64>,
+    /// NOT_MATCH threshold (default 40).
+    #[arg(long, value_name = "N")]
+    lower: Option<f64>,
+    /// At most this many hits (default 10).
+    #[arg(long, value_name = "N")]
+    limit: Option<usize>,
+    /// Index file (default: the cached index of the bundled lists).
+    #[arg(long, value_name = "FILE")]
+    index: Option<PathBuf>,
+    /// Print JSON (Iluma CFT-like `{"results": [...]}`).
+    #[arg(long)]
+    json: bool,
+    /// Show the token alignment and qualifier effects of each hit.
+    #[arg(long)]
+    explain: bool,
+    /// Batch: a JSONL file of queries (Query field names); prints one JSON line per query, in order.
+    #[arg(long, value_name = "FILE.jsonl")]
+    queries: Option<PathBuf>,
+}
 
-/// Runs the subcommand.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not implemented yet")
+/// Runs `saring screen`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let index = match &args.index {
+        Some(p) => Index::open(p)?,
+        None => Index::open_bundled().context("opening the index of the bundled lists")?,
+    };
+    if let Some(file) = &args.queries {
+        return batch(&index, file);
+    }
+    let query = query_of(&args)?;
+    let result = index.screen(&query)?;
+    if args.json {
+        let mut v = serde_json::to_value(&result)?;
+        if !args.explain {
+            strip_explanations(&mut v);
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    print_table(&result.results, args.explain);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn query_of(args: &Args) -> anyhow::Result<Query> {
+    let mut q = Query {
+        date_of_birth: args.dob.clone(),
+        gender: args.gender.clone(),
+        score_threshold: args.threshold,
+        upper_threshold: args.upper,
+        lower_threshold: args.lower,
+        limit: args.limit,
+        ..Default::default()
+    };
+    for p in &args.publishers {
+        q.publishers.push(p.parse::<Publisher>()?);
+    }
+    let person = args.given.is_some() || args.middle.is_some() || args.surname.is_some();
+    if person {
+        if args.entity {
+            anyhow::bail!("--entity cannot be combined with --given/--middle/--surname");
+        }
+        q.given_name = args.given.clone().or_else(|| args.name.clone());
+        q.middle_name = args.middle.clone();
+        q.surname = args.surname.clone();
+        q.nationality = args.nationality.clone();
+    } else if args.entity {
+        q.business_name = args.name.clone();
+        q.business_domicile = args.nationality.clone();
+        q.date_of_registration = q.date_of_birth.take();
+    } else {
+        q.name = args.name.clone();
+        q.nationality = args.nationality.clone();
+    }
+    Ok(q)
+}
+
+/// Removes `explanation` from each hit (kept with --explain).
+fn strip_explanations(v: &mut serde_json::Value) {
+    if let Some(hits) = v.get_mut("results").and_then(|r| r.as_array_mut()) {
+        for h in hits {
+            if let Some(o) = h.as_object_mut() {
+                o.remove("explanation");
+            }
+        }
+    }
+}
+
+fn print_table(hits: &[Hit], explain: bool) {
+    if hits.is_empty() {
+        println!("no hits");
+        return;
+    }
+    println!(
+        "{:>5}  {:<9}  {:<8}  {:<10}  {:<18}  {:<10}  MATCHED NAME",
+        "SCORE", "DECISION", "PUBLISH.", "LIST", "ID", "KIND"
+    );
+    for h in hits {
+        let kind = serde_json::to_value(h.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
+        println!(
+            "{:>5.1}  {:<9}  {:<8}  {:<10}  {:<18}  {:<10}  {}",
+            h.score,
+            h.decision.as_str(),
+            h.publisher.code(),
+            truncate(&h.list, 10),
+            truncate(&h.id, 18),
+            kind,
+            h.matched_name
+        );
+        if explain {
+            let e = &h.explanation;
+            println!("       name score {:.1}: {:?} ~ {:?}", e.name_score, e.name.query, e.name.candidate);
+            for t in &e.name.tokens {
+                println!(
+                    "         {:<16} ~ {:<16} {:<9} sim {:.2}  cost {:.1}",
+                    t.query, t.candidate, t.how, t.similarity, t.cost
+                );
+            }
+            for n in &e.name.notes {
+                println!("         note: {n}");
+            }
+            for q in &e.qualifiers {
+                println!("       {:+.1} {}: {}", q.points, q.name, q.reason);
+            }
+            if !h.dates_of_birth.is_empty() || !h.nationalities.is_empty() {
+                let dobs: Vec<String> = h.dates_of_birth.iter().map(|d| d.to_string()).collect();
+                println!("       dob {}  nationality {}", dobs.join(", "), h.nationalities.join(", "));
+            }
+        }
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(n.saturating_sub(1)).collect();
+        t.push('…');
+        t
+    }
+}
+
+/// Lines screened together (in parallel) before their results are written, in order.
+const CHUNK: usize = 4096;
+
+fn batch(index: &Index, file: &PathBuf) -> anyhow::Result<ExitCode> {
+    let f = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
+    let reader = std::io::BufReader::new(f);
+    let out = std::io::stdout();
+    let mut out = BufWriter::new(out.lock());
+    let mut chunk: Vec<(usize, Result<String, String>)> = Vec::with_capacity(CHUNK);
+    let flush = |chunk: &mut Vec<(usize, Result<String, String>)>, out: &mut BufWriter<_>| -> anyhow::Result<()> {
+        let lines: Vec<String> = chunk.par_iter().map(|(n, line)| screen_line(index, *n, line)).collect();
+        for l in lines {
+            writeln!(out, "{l}")?;
+        }
+        chunk.clear();
+        Ok(())
+    };
+    for (i, line) in reader.lines().enumerate() {
+        let n = i + 1;
+        // A line that is not UTF-8 is reported and the run goes on.
+        let line = line.map_err(|e| e.to_string());
+        if line.as_ref().is_ok_and(|l| l.trim().is_empty()) {
+            continue;
+        }
+        chunk.push((n, line));
+        if chunk.len() >= CHUNK {
+            flush(&mut chunk, &mut out)?;
+        }
+    }
+    flush(&mut chunk, &mut out)?;
+    out.flush()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn screen_line(index: &Index, n: usize, line: &Result<String, String>) -> String {
+    let error = |msg: String| serde_json::json!({ "line": n, "error": msg }).to_string();
+    let line = match line {
+        Ok(l) => l,
+        Err(e) => return error(format!("unreadable line: {e}")),
+    };
+    let query: Query = match serde_json::from_str(line) {
+        Ok(q) => q,
+        Err(e) => return error(format!("not a query object: {e}")),
+    };
+    match index.screen(&query) {
+        Ok(r) => {
+            let mut v = serde_json::json!({ "line": n, "results": r.results });
+            strip_explanations(&mut v);
+            v.to_string()
+        }
+        Err(e) => error(e.to_string()),
+    }
 }

@@ -1,0 +1,702 @@
+//! Building an index file: a streaming writer with bounded memory.
+//!
+//! [`IndexBuilder`] takes entities one at a time. Each entity's names are analysed (in parallel batches,
+//! with the same [`analyze`] the query side uses) and spilled straight to temporary files next to the
+//! output: the JSON entity store, the name records and the fact records. Only offsets (8 bytes per
+//! entity and per name) and ids stay in memory. The (term, name id) pairs for the inverted index are
+//! collected in a byte arena and, whenever it reaches its budget, sorted and written out as a sorted
+//! run; [`IndexBuilder::finish`] merges the runs into the FSTs and posting lists, then writes the
+//! sections into one file under a temporary name and renames it into place.
+//!
+//! Terms of a name: each token's canonical text, alternates and equivalence keys
+//! ([`Name::index_keys`]), plus the concatenation of every pair of adjacent tokens (so `Abdul Rahman`
+//! is found by `Abdulrahman`; the query side also looks its adjacent pairs up, so `Abdul Rahman` finds
+//! `Abdulrahman`). Phonetic keys go to a second FST that is only looked up exactly.
+
+use super::format::{self, put_varint, section, Facts, SectionEntry, HEADER_LEN};
+use super::{analysis_fingerprint, IndexInfo, SourceInfo};
+use crate::lists::{self, ListEvent, ListWarning};
+use crate::model::EntityName;
+use crate::text::{analyze, Name, NameKind};
+use crate::{Entity, EntityKind, Error, Result};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::fs::File;
+use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// Entities analysed together (in parallel) before being written.
+const BATCH: usize = 512;
+/// Bytes of (term, name id) pairs kept in memory before a sorted run is spilled to disk.
+const RUN_BUDGET: usize = 96 << 20;
+/// Longest joined (two adjacent tokens) term indexed.
+const MAX_JOINED_LEN: usize = 40;
+/// Prefix of phonetic keys in the KEYS FST.
+pub(crate) const PHONETIC_PREFIX: u8 = b'p';
+/// Marker byte, in run files, of an entry of the TERMS FST (`b'k'` for the KEYS FST).
+const TERM_MARK: u8 = b't';
+const KEY_MARK: u8 = b'k';
+
+/// What a build produced: counts, sources and the warnings of the list readers.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BuildReport {
+    /// The index file written.
+    pub path: PathBuf,
+    /// Header metadata of the new index.
+    pub info: IndexInfo,
+    /// Problems reported by the list readers (malformed records) and by the builder (duplicate ids).
+    pub warnings: Vec<ListWarning>,
+}
+
+/// The terms and keys one analysed name is indexed under.
+pub(crate) fn name_terms(name: &Name, mut emit: impl FnMut(u8, &[u8])) {
+    for k in name.index_keys() {
+        emit(TERM_MARK, k.as_bytes());
+    }
+    let mut buf = Vec::with_capacity(32);
+    for pair in name.tokens.windows(2) {
+        let (a, b) = (&pair[0].text, &pair[1].text);
+        if !a.is_empty() && !b.is_empty() && a.len() + b.len() <= MAX_JOINED_LEN {
+            buf.clear();
+            buf.extend_from_slice(a.as_bytes());
+            buf.extend_from_slice(b.as_bytes());
+            emit(TERM_MARK, &buf);
+        }
+    }
+    for t in &name.tokens {
+        if !t.phonetic.is_empty() {
+            buf.clear();
+            buf.push(PHONETIC_PREFIX);
+            buf.extend_from_slice(t.phonetic.as_bytes());
+            emit(KEY_MARK, &buf);
+        }
+    }
+}
+
+/// The analysis kind for an entity's names.
+pub(crate) fn name_kind_of(kind: EntityKind) -> NameKind {
+    match kind {
+        EntityKind::Individual => NameKind::Person,
+        EntityKind::Entity | EntityKind::Vessel | EntityKind::Aircraft => NameKind::Entity,
+        EntityKind::Unknown => NameKind::Unknown,
+    }
+}
+
+/// The text of one entity name (the parts joined when the full text is empty).
+fn name_text(n: &EntityName) -> String {
+    if !n.full.trim().is_empty() {
+        return n.full.clone();
+    }
+    [&n.given, &n.middle, &n.family].iter().filter_map(|p| p.as_deref()).collect::<Vec<_>>().join(" ")
+}
+
+/// An entity's JSON record and its analysed names.
+type Analysed<'a> = (Vec<u8>, Vec<(Name, &'a EntityName)>);
+
+/// Sorted (term, name id) pairs, in memory, before they are spilled as a run.
+#[derive(Default)]
+struct PairBuffer {
+    arena: Vec<u8>,
+    /// (arena offset, length, name id); the first key byte is the TERM/KEY mark.
+    entries: Vec<(u32, u32, u32)>,
+}
+
+impl PairBuffer {
+    fn push(&mut self, mark: u8, key: &[u8], name: u32) {
+        let off = self.arena.len() as u32;
+        self.arena.push(mark);
+        self.arena.extend_from_slice(key);
+        self.entries.push((off, key.len() as u32 + 1, name));
+    }
+
+    fn bytes(&self) -> usize {
+        self.arena.len() + self.entries.len() * 12
+    }
+
+    fn key(&self, e: &(u32, u32, u32)) -> &[u8] {
+        &self.arena[e.0 as usize..(e.0 + e.1) as usize]
+    }
+
+    /// Sorts and writes the pairs as a run file; clears the buffer.
+    fn spill(&mut self, path: &Path) -> Result<()> {
+        let arena = &self.arena;
+        let key = |e: &(u32, u32, u32)| &arena[e.0 as usize..(e.0 + e.1) as usize];
+        self.entries.par_sort_unstable_by(|a, b| key(a).cmp(key(b)).then(a.2.cmp(&b.2)));
+        let mut w = BufWriter::with_capacity(1 << 20, File::create(path).map_err(|e| Error::io(path, e))?);
+        let mut rec = Vec::with_capacity(64);
+        for e in &self.entries {
+            rec.clear();
+            let k = self.key(e);
+            put_varint(&mut rec, k.len() as u64);
+            rec.extend_from_slice(k);
+            put_varint(&mut rec, u64::from(e.2));
+            w.write_all(&rec).map_err(|e| Error::io(path, e))?;
+        }
+        w.flush().map_err(|e| Error::io(path, e))?;
+        self.arena.clear();
+        self.entries.clear();
+        Ok(())
+    }
+}
+
+/// One spilled, sorted run being merged.
+struct Run {
+    reader: BufReader<File>,
+    path: PathBuf,
+}
+
+impl Run {
+    fn varint(&mut self) -> Result<Option<u64>> {
+        let mut v = 0u64;
+        let mut shift = 0;
+        loop {
+            let mut b = [0u8; 1];
+            match self.reader.read(&mut b) {
+                Ok(0) if shift == 0 => return Ok(None),
+                Ok(0) => return Err(Error::Internal(format!("{}: truncated run", self.path.display()))),
+                Ok(_) => {}
+                Err(e) => return Err(Error::io(&self.path, e)),
+            }
+            v |= u64::from(b[0] & 0x7f) << shift;
+            if b[0] & 0x80 == 0 {
+                return Ok(Some(v));
+            }
+            shift += 7;
+            if shift > 63 {
+                return Err(Error::Internal(format!("{}: bad varint in run", self.path.display())));
+            }
+        }
+    }
+
+    fn next(&mut self) -> Result<Option<(Vec<u8>, u32)>> {
+        let Some(len) = self.varint()? else { return Ok(None) };
+        let mut key = vec![0u8; len as usize];
+        self.reader.read_exact(&mut key).map_err(|e| Error::io(&self.path, e))?;
+        let id = self.varint()?.ok_or_else(|| Error::Internal("truncated run".into()))?;
+        Ok(Some((key, id as u32)))
+    }
+}
+
+/// A file being written sequentially, with its length.
+struct Spill {
+    path: PathBuf,
+    w: BufWriter<File>,
+    len: u64,
+}
+
+impl Spill {
+    fn create(path: PathBuf) -> Result<Spill> {
+        let f = File::create(&path).map_err(|e| Error::io(&path, e))?;
+        Ok(Spill { path, w: BufWriter::with_capacity(1 << 20, f), len: 0 })
+    }
+
+    fn write(&mut self, b: &[u8]) -> Result<()> {
+        self.w.write_all(b).map_err(|e| Error::io(&self.path, e))?;
+        self.len += b.len() as u64;
+        Ok(())
+    }
+
+    fn finish(mut self) -> Result<PathBuf> {
+        self.w.flush().map_err(|e| Error::io(&self.path, e))?;
+        Ok(self.path)
+    }
+}
+
+/// Streaming index writer: [`new`](IndexBuilder::new) → [`add`](IndexBuilder::add) each entity →
+/// [`finish`](IndexBuilder::finish).
+///
+/// Memory stays bounded whatever the number of entities: records are spilled to temporary files next to
+/// the output as they arrive, and inverted-index pairs are sorted in runs of at most ~100 MB.
+///
+/// # Examples
+///
+/// ```
+/// use saring::index::{Index, IndexBuilder};
+/// use saring::model::{EntityName, NameQuality, NameType};
+/// use saring::{Entity, EntityKind};
+///
+/// let dir = tempfile::tempdir().unwrap();
+/// let path = dir.path().join("tiny.sidx");
+/// let mut builder = IndexBuilder::new(&path).unwrap();
+/// builder
+///     .add(&Entity {
+///         id: "X-1".into(),
+///         kind: EntityKind::Individual,
+///         names: vec![EntityName::new("KIM Kyong Ok", NameType::Primary, NameQuality::Strong)],
+///         ..Default::default()
+///     })
+///     .unwrap();
+/// let info = builder.finish().unwrap();
+/// assert_eq!(info.entities, 1);
+/// let index = Index::open(&path).unwrap();
+/// assert_eq!(index.entity("X-1").unwrap().unwrap().primary_name(), "KIM Kyong Ok");
+/// ```
+pub struct IndexBuilder {
+    out: PathBuf,
+    work: PathBuf,
+    pending: Vec<Entity>,
+    entity_data: Spill,
+    entity_offsets: Vec<u64>,
+    fact_data: Spill,
+    fact_offsets: Vec<u64>,
+    name_data: Spill,
+    name_offsets: Vec<u64>,
+    pairs: PairBuffer,
+    runs: Vec<PathBuf>,
+    ids: Vec<(String, u32)>,
+    seen_ids: HashSet<String>,
+    sources: Vec<SourceInfo>,
+    warnings: Vec<ListWarning>,
+    finished: bool,
+}
+
+impl IndexBuilder {
+    /// Starts an index that [`finish`](IndexBuilder::finish) will write to `path` (through a temporary
+    /// file in the same directory, renamed into place).
+    pub fn new(path: impl AsRef<Path>) -> Result<IndexBuilder> {
+        let out = path.as_ref().to_path_buf();
+        let dir = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+        let stamp = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default().as_nanos();
+        let base = out.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "index".into());
+        let work = dir.join(format!(".{base}.build-{}-{stamp}", std::process::id()));
+        std::fs::create_dir_all(&work).map_err(|e| Error::io(&work, e))?;
+        Ok(IndexBuilder {
+            entity_data: Spill::create(work.join("entities"))?,
+            fact_data: Spill::create(work.join("facts"))?,
+            name_data: Spill::create(work.join("names"))?,
+            out,
+            work,
+            pending: Vec::with_capacity(BATCH),
+            entity_offsets: Vec::new(),
+            fact_offsets: Vec::new(),
+            name_offsets: Vec::new(),
+            pairs: PairBuffer::default(),
+            runs: Vec::new(),
+            ids: Vec::new(),
+            seen_ids: HashSet::new(),
+            sources: Vec::new(),
+            warnings: Vec::new(),
+            finished: false,
+        })
+    }
+
+    /// Records a source list (shown by `saring index info`, compared by list-change tools).
+    pub fn add_source(&mut self, source: SourceInfo) {
+        self.sources.push(source);
+    }
+
+    /// Adds one entity. An entity whose id was already added is skipped with a warning.
+    pub fn add(&mut self, entity: &Entity) -> Result<()> {
+        if !self.seen_ids.insert(entity.id.clone()) {
+            self.warnings.push(ListWarning {
+                file: self.out.clone(),
+                line: 0,
+                reason: format!("duplicate entity id {:?}: later record skipped", entity.id),
+            });
+            return Ok(());
+        }
+        self.pending.push(entity.clone());
+        if self.pending.len() >= BATCH {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Warnings so far (duplicate ids).
+    pub fn warnings(&self) -> &[ListWarning] {
+        &self.warnings
+    }
+
+    /// Analyses the pending entities in parallel and writes their records.
+    fn flush(&mut self) -> Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        let analysed: Vec<Analysed> = pending
+            .par_iter()
+            .map(|e| {
+                let json = serde_json::to_vec(e).unwrap_or_default();
+                let kind = name_kind_of(e.kind);
+                let names = e
+                    .names
+                    .iter()
+                    .map(|n| (analyze(&name_text(n), kind), n))
+                    .filter(|(a, _)| !a.tokens.is_empty())
+                    .collect();
+                (json, names)
+            })
+            .collect();
+        let mut rec = Vec::with_capacity(256);
+        for (e, (json, names)) in pending.iter().zip(analysed) {
+            let number = u32::try_from(self.entity_offsets.len())
+                .map_err(|_| Error::InvalidInput("more than 4 billion entities".into()))?;
+            self.entity_offsets.push(self.entity_data.len);
+            self.entity_data.write(&json)?;
+            let first_name = self.name_offsets.len() as u32;
+            for (name, en) in &names {
+                let id = u32::try_from(self.name_offsets.len())
+                    .map_err(|_| Error::InvalidInput("more than 4 billion names".into()))?;
+                rec.clear();
+                format::encode_name(&mut rec, number, en.name_type, en.quality, name);
+                self.name_offsets.push(self.name_data.len);
+                self.name_data.write(&rec)?;
+                let pairs = &mut self.pairs;
+                name_terms(name, |mark, key| pairs.push(mark, key, id));
+            }
+            let facts = facts_of(e, first_name, names.len() as u32);
+            rec.clear();
+            format::encode_facts(&mut rec, &facts);
+            self.fact_offsets.push(self.fact_data.len);
+            self.fact_data.write(&rec)?;
+            self.ids.push((e.id.clone(), number));
+            if self.pairs.bytes() >= RUN_BUDGET {
+                self.spill_run()?;
+            }
+        }
+        Ok(())
+    }
+
+    fn spill_run(&mut self) -> Result<()> {
+        let path = self.work.join(format!("run-{}", self.runs.len()));
+        self.pairs.spill(&path)?;
+        self.runs.push(path);
+        Ok(())
+    }
+
+    /// Writes the index file and returns its metadata.
+    pub fn finish(mut self) -> Result<IndexInfo> {
+        let result = self.finish_inner();
+        self.finished = true;
+        let _ = std::fs::remove_dir_all(&self.work);
+        result
+    }
+
+    fn finish_inner(&mut self) -> Result<IndexInfo> {
+        self.flush()?;
+        if !self.pairs.entries.is_empty() || self.runs.is_empty() {
+            self.spill_run()?;
+        }
+        let entity_count = self.entity_offsets.len() as u32;
+        let name_count = self.name_offsets.len() as u32;
+        let finish = |s: &mut Spill, work: &Path, name: &str| -> Result<(PathBuf, u64)> {
+            let dummy = Spill::create(work.join(name))?;
+            let s = std::mem::replace(s, dummy);
+            let len = s.len;
+            Ok((s.finish()?, len))
+        };
+        let (entity_path, entity_len) = finish(&mut self.entity_data, &self.work, "x1")?;
+        let (fact_path, fact_len) = finish(&mut self.fact_data, &self.work, "x2")?;
+        let (name_path, name_len) = finish(&mut self.name_data, &self.work, "x3")?;
+
+        // Merge the runs into the two FSTs and the postings.
+        let (terms, keys) = self.merge_runs()?;
+
+        // Ids FST (sorted; ids are unique).
+        let mut ids = std::mem::take(&mut self.ids);
+        ids.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        let mut idb = fst::MapBuilder::memory();
+        for (id, n) in &ids {
+            idb.insert(id.as_bytes(), u64::from(*n)).map_err(|e| Error::Internal(format!("ids fst: {e}")))?;
+        }
+        let ids_fst = idb.into_inner().map_err(|e| Error::Internal(format!("ids fst: {e}")))?;
+        drop(ids);
+
+        let build_time =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
+        let fingerprint = analysis_fingerprint();
+        let mut info = IndexInfo {
+            format_version: format::FORMAT_VERSION,
+            build_time: super::iso_time(build_time),
+            build_time_unix: build_time,
+            saring_version: env!("CARGO_PKG_VERSION").to_string(),
+            analysis_fingerprint: format!("{fingerprint:016x}"),
+            entities: u64::from(entity_count),
+            names: u64::from(name_count),
+            terms: terms.1,
+            phonetic_keys: keys.1,
+            file_size: 0,
+            sources: self.sources.clone(),
+            warnings: self.warnings.len() as u64,
+        };
+        let meta = serde_json::to_vec(&info)?;
+
+        let offsets_bytes = |v: &[u64], end: u64| -> Vec<u8> {
+            let mut b = Vec::with_capacity((v.len() + 1) * 8);
+            for o in v.iter().chain(std::iter::once(&end)) {
+                b.extend_from_slice(&o.to_le_bytes());
+            }
+            b
+        };
+        enum Src {
+            Mem(Vec<u8>),
+            File(PathBuf),
+        }
+        let sections: Vec<(u32, Src)> = vec![
+            (section::META, Src::Mem(meta)),
+            (section::TERMS, Src::File(terms.0)),
+            (section::KEYS, Src::File(keys.0)),
+            (section::POSTINGS, Src::File(self.work.join("postings"))),
+            (section::NAME_OFFSETS, Src::Mem(offsets_bytes(&self.name_offsets, name_len))),
+            (section::NAME_DATA, Src::File(name_path)),
+            (section::ENTITY_OFFSETS, Src::Mem(offsets_bytes(&self.entity_offsets, entity_len))),
+            (section::ENTITY_DATA, Src::File(entity_path)),
+            (section::FACT_OFFSETS, Src::Mem(offsets_bytes(&self.fact_offsets, fact_len))),
+            (section::FACT_DATA, Src::File(fact_path)),
+            (section::IDS, Src::Mem(ids_fst)),
+        ];
+
+        let tmp = self.work.join("index.tmp");
+        let mut f = BufWriter::with_capacity(1 << 20, File::create(&tmp).map_err(|e| Error::io(&tmp, e))?);
+        let io = |e| Error::io(&tmp, e);
+        let table_len = sections.len() * format::SECTION_ENTRY_LEN;
+        f.write_all(&vec![0u8; HEADER_LEN + table_len]).map_err(io)?;
+        let mut pos = (HEADER_LEN + table_len) as u64;
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        let mut entries = Vec::new();
+        let mut buf = vec![0u8; 1 << 20];
+        for (id, src) in &sections {
+            let start = pos;
+            match src {
+                Src::Mem(b) => {
+                    f.write_all(b).map_err(io)?;
+                    hasher.update(b);
+                    pos += b.len() as u64;
+                }
+                Src::File(p) => {
+                    let mut r = File::open(p).map_err(|e| Error::io(p, e))?;
+                    loop {
+                        let n = r.read(&mut buf).map_err(|e| Error::io(p, e))?;
+                        if n == 0 {
+                            break;
+                        }
+                        f.write_all(&buf[..n]).map_err(io)?;
+                        hasher.update(&buf[..n]);
+                        pos += n as u64;
+                    }
+                }
+            }
+            entries.push(SectionEntry { id: *id, offset: start, len: pos - start });
+        }
+        let mut table = Vec::with_capacity(table_len);
+        for e in &entries {
+            table.extend_from_slice(&e.encode());
+        }
+        // The checksum covers everything after the header: the table, then the sections.
+        let mut full = xxhash_rust::xxh3::Xxh3::new();
+        full.update(&table);
+        let sections_digest = hasher.digest();
+        full.update(&sections_digest.to_le_bytes());
+        let header = format::Header {
+            version: format::FORMAT_VERSION,
+            section_count: entries.len() as u32,
+            file_len: pos,
+            checksum: full.digest(),
+            build_time,
+            entities: entity_count,
+            names: name_count,
+            terms: terms.1 as u32,
+            analysis_fingerprint: fingerprint,
+        };
+        let mut hb = header.encode();
+        let crc = format::header_crc(&hb, &table);
+        hb[60..64].copy_from_slice(&crc.to_le_bytes());
+        let mut file = f.into_inner().map_err(|e| Error::io(&tmp, e.into_error()))?;
+        file.seek(SeekFrom::Start(0)).map_err(io)?;
+        file.write_all(&hb).map_err(io)?;
+        file.write_all(&table).map_err(io)?;
+        file.sync_all().map_err(io)?;
+        drop(file);
+        std::fs::rename(&tmp, &self.out).map_err(|e| Error::io(&self.out, e))?;
+        info.file_size = pos;
+        Ok(info)
+    }
+
+    /// K-way merges the sorted runs: TERMS FST, KEYS FST and the postings file.
+    /// Returns (path, key count) of each FST.
+    fn merge_runs(&mut self) -> Result<((PathBuf, u64), (PathBuf, u64))> {
+        use std::cmp::Reverse;
+        use std::collections::BinaryHeap;
+        let mut runs = Vec::new();
+        for p in &self.runs {
+            let f = File::open(p).map_err(|e| Error::io(p, e))?;
+            runs.push(Run { reader: BufReader::with_capacity(1 << 18, f), path: p.clone() });
+        }
+        let mut heap = BinaryHeap::new();
+        for (i, r) in runs.iter_mut().enumerate() {
+            if let Some((k, id)) = r.next()? {
+                heap.push(Reverse((k, id, i)));
+            }
+        }
+        let terms_path = self.work.join("terms.fst");
+        let keys_path = self.work.join("keys.fst");
+        let postings_path = self.work.join("postings");
+        let fst_err = |e: fst::Error| Error::Internal(format!("fst: {e}"));
+        let mut terms =
+            fst::MapBuilder::new(BufWriter::new(File::create(&terms_path).map_err(|e| Error::io(&terms_path, e))?))
+                .map_err(fst_err)?;
+        let mut keys =
+            fst::MapBuilder::new(BufWriter::new(File::create(&keys_path).map_err(|e| Error::io(&keys_path, e))?))
+                .map_err(fst_err)?;
+        let mut postings = Spill::create(postings_path)?;
+        let (mut nterms, mut nkeys) = (0u64, 0u64);
+        let mut current: Option<Vec<u8>> = None;
+        let mut ids: Vec<u32> = Vec::new();
+        let mut rec = Vec::new();
+        let mut emit = |key: &[u8], ids: &mut Vec<u32>, postings: &mut Spill| -> Result<()> {
+            ids.dedup();
+            let offset = postings.len;
+            rec.clear();
+            put_varint(&mut rec, ids.len() as u64);
+            let mut prev = 0u32;
+            for &id in ids.iter() {
+                put_varint(&mut rec, u64::from(id - prev));
+                prev = id;
+            }
+            postings.write(&rec)?;
+            let (mark, k) = key.split_first().ok_or_else(|| Error::Internal("empty key".into()))?;
+            if *mark == TERM_MARK {
+                terms.insert(k, offset).map_err(fst_err)?;
+                nterms += 1;
+            } else {
+                keys.insert(k, offset).map_err(fst_err)?;
+                nkeys += 1;
+            }
+            ids.clear();
+            Ok(())
+        };
+        while let Some(Reverse((k, id, i))) = heap.pop() {
+            if let Some((nk, nid)) = runs[i].next()? {
+                heap.push(Reverse((nk, nid, i)));
+            }
+            if current.as_deref() != Some(k.as_slice()) {
+                if let Some(c) = current.take() {
+                    emit(&c, &mut ids, &mut postings)?;
+                }
+                current = Some(k);
+            }
+            ids.push(id);
+        }
+        if let Some(c) = current.take() {
+            emit(&c, &mut ids, &mut postings)?;
+        }
+        postings.finish()?;
+        terms.finish().map_err(fst_err)?;
+        keys.finish().map_err(fst_err)?;
+        Ok(((terms_path, nterms), (keys_path, nkeys)))
+    }
+}
+
+impl Drop for IndexBuilder {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = std::fs::remove_dir_all(&self.work);
+        }
+    }
+}
+
+/// The facts of an entity that screening needs without decoding its record.
+fn facts_of(e: &Entity, first_name: u32, name_count: u32) -> Facts {
+    let hash = u64::from_str_radix(&e.content_hash(), 16).unwrap_or(0);
+    let mut nationalities: Vec<String> = Vec::new();
+    for c in e.nationalities.iter().chain(&e.citizenships) {
+        let c = c.trim().to_ascii_uppercase();
+        if !c.is_empty() && !nationalities.contains(&c) {
+            nationalities.push(c);
+        }
+    }
+    let mut address_countries: Vec<String> = Vec::new();
+    for c in e.addresses.iter().filter_map(|a| a.country.as_deref()) {
+        let c = c.trim().to_ascii_uppercase();
+        if !c.is_empty() && !address_countries.contains(&c) {
+            address_countries.push(c);
+        }
+    }
+    Facts {
+        hash,
+        publisher: e.publisher,
+        kind: e.kind,
+        gender: e.gender,
+        first_name,
+        name_count,
+        dates: e.dates_of_birth.clone(),
+        nationalities,
+        address_countries,
+        id: e.id.clone(),
+        list: e.list.clone(),
+    }
+}
+
+/// A hash of a list source's contents (a file, or every file of a directory such as an OFAC CSV set).
+pub fn source_hash(path: &Path) -> Result<String> {
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
+    let mut files = Vec::new();
+    if path.is_dir() {
+        for e in std::fs::read_dir(path).map_err(|e| Error::io(path, e))? {
+            let e = e.map_err(|e| Error::io(path, e))?;
+            if e.path().is_file() {
+                files.push(e.path());
+            }
+        }
+        files.sort();
+    } else {
+        files.push(path.to_path_buf());
+    }
+    let mut buf = vec![0u8; 1 << 16];
+    for f in files {
+        if path.is_dir() {
+            h.update(f.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default().as_bytes());
+        }
+        let mut r = File::open(&f).map_err(|e| Error::io(&f, e))?;
+        loop {
+            let n = r.read(&mut buf).map_err(|e| Error::io(&f, e))?;
+            if n == 0 {
+                break;
+            }
+            h.update(&buf[..n]);
+        }
+    }
+    Ok(format!("{:016x}", h.digest()))
+}
+
+/// Builds one index file at `out` from list files and directories (formats detected; directories
+/// expanded with [`lists::discover`]).
+///
+/// Records the lists' warnings (malformed records) in the report; a file that is not a list at all is an
+/// error.
+pub fn build_from_lists(paths: &[PathBuf], out: &Path) -> Result<BuildReport> {
+    let mut builder = IndexBuilder::new(out)?;
+    let mut warnings = Vec::new();
+    for p in paths {
+        for source in lists::discover(p)? {
+            let reader = lists::open(&source)?;
+            let info = reader.info.clone();
+            let mut entities = 0u64;
+            let mut source_warnings = 0u64;
+            for ev in reader {
+                match ev? {
+                    ListEvent::Entity(e) => {
+                        entities += 1;
+                        builder.add(&e)?;
+                    }
+                    ListEvent::Warning(w) => {
+                        source_warnings += 1;
+                        warnings.push(w);
+                    }
+                }
+            }
+            builder.add_source(SourceInfo {
+                path: source.display().to_string(),
+                format: serde_json::to_value(info.format)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default(),
+                publisher: info.publisher,
+                publication_date: info.publication_date,
+                file_hash: source_hash(&source)?,
+                entities,
+                warnings: source_warnings,
+            });
+        }
+    }
+    warnings.extend(builder.warnings().iter().cloned());
+    let info = builder.finish()?;
+    Ok(BuildReport { path: out.to_path_buf(), info, warnings })
+}

@@ -1,0 +1,726 @@
+//! The on-disk layout of an index file, and safe little-endian readers for mapped bytes.
+//!
+//! ```text
+//! ┌──────────────────────────── header (64 bytes) ─────────────────────────────┐
+//! │ magic "SARINGIX" │ version u32 │ section count u32 │ file length u64        │
+//! │ checksum u64 (xxh3 of every byte after the header) │ build time u64 (unix)│
+//! │ entities u32 │ names u32 │ terms u32 │ analysis fingerprint u64 │ crc32 u32│
+//! ├──────────────── section table: count × (id u32, 0 u32, offset u64, len u64) ┤
+//! │ META (JSON) │ TERMS fst │ KEYS fst │ POSTINGS │ NAME offsets + records     │
+//! │ ENTITY offsets + JSON records │ FACTS offsets + records │ IDS fst          │
+//! └─────────────────────────────────────────────────────────────────────────────┘
+//! ```
+//!
+//! All integers are little-endian. The header CRC covers the header (without the CRC field) and the
+//! section table, so [`Index::open`](super::Index::open) can check them in O(1); the xxh3 checksum
+//! covers everything after the header and is only checked by [`Index::verify`](super::Index::verify).
+//! Postings are a varint count followed by varint deltas of ascending name ids. Name records, entity
+//! records and fact records are located through tables of `u64` offsets (`n + 1` entries, the last one
+//! being the end of the data).
+//!
+//! Every read of mapped bytes goes through [`Reader`] (bounds-checked slicing and `from_le_bytes`), so a
+//! corrupt file gives an error, never a panic or an out-of-bounds read.
+
+use crate::model::{DateValue, EntityKind, Gender, NameQuality, NameType, PartialDate, Publisher};
+use crate::text::{Name, NameKind, Script, Token, TokenTag};
+
+/// File magic.
+pub const MAGIC: &[u8; 8] = b"SARINGIX";
+/// The format version this build writes and reads. Bump it on any layout change.
+pub const FORMAT_VERSION: u32 = 1;
+/// Length of the fixed header.
+pub const HEADER_LEN: usize = 64;
+/// Length of one section table entry.
+pub const SECTION_ENTRY_LEN: usize = 24;
+
+/// Section ids.
+pub mod section {
+    /// JSON metadata: build time, sources, counts.
+    pub const META: u32 = 1;
+    /// FST of searchable terms (canonical tokens, alternates, joined adjacent tokens) → postings offset.
+    pub const TERMS: u32 = 2;
+    /// FST of exact-only keys (`v` + variant key, `p` + phonetic key) → postings offset.
+    pub const KEYS: u32 = 3;
+    /// Posting lists of name ids.
+    pub const POSTINGS: u32 = 4;
+    /// Offsets of name records (`u64` × names + 1).
+    pub const NAME_OFFSETS: u32 = 5;
+    /// Name records.
+    pub const NAME_DATA: u32 = 6;
+    /// Offsets of entity records (`u64` × entities + 1).
+    pub const ENTITY_OFFSETS: u32 = 7;
+    /// Entity records (JSON of the whole [`Entity`](crate::Entity), raw record included).
+    pub const ENTITY_DATA: u32 = 8;
+    /// Offsets of fact records (`u64` × entities + 1).
+    pub const FACT_OFFSETS: u32 = 9;
+    /// Fact records: what screening needs of an entity without decoding its JSON.
+    pub const FACT_DATA: u32 = 10;
+    /// FST of entity ids → entity number.
+    pub const IDS: u32 = 11;
+    /// Every section this version writes, in file order.
+    pub const ALL: [u32; 11] = [
+        META,
+        TERMS,
+        KEYS,
+        POSTINGS,
+        NAME_OFFSETS,
+        NAME_DATA,
+        ENTITY_OFFSETS,
+        ENTITY_DATA,
+        FACT_OFFSETS,
+        FACT_DATA,
+        IDS,
+    ];
+}
+
+/// The fixed header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Header {
+    /// Format version.
+    pub version: u32,
+    /// Number of sections in the table.
+    pub section_count: u32,
+    /// Total file length in bytes.
+    pub file_len: u64,
+    /// xxh3-64 of every byte after the header.
+    pub checksum: u64,
+    /// Build time, seconds since the Unix epoch (UTC).
+    pub build_time: u64,
+    /// Number of entities.
+    pub entities: u32,
+    /// Number of names.
+    pub names: u32,
+    /// Number of distinct searchable terms.
+    pub terms: u32,
+    /// Fingerprint of the name analysis the index was built with.
+    pub analysis_fingerprint: u64,
+}
+
+impl Header {
+    /// Encodes the header without its CRC (the first 60 bytes).
+    pub fn encode(&self) -> [u8; HEADER_LEN] {
+        let mut b = [0u8; HEADER_LEN];
+        b[0..8].copy_from_slice(MAGIC);
+        b[8..12].copy_from_slice(&self.version.to_le_bytes());
+        b[12..16].copy_from_slice(&self.section_count.to_le_bytes());
+        b[16..24].copy_from_slice(&self.file_len.to_le_bytes());
+        b[24..32].copy_from_slice(&self.checksum.to_le_bytes());
+        b[32..40].copy_from_slice(&self.build_time.to_le_bytes());
+        b[40..44].copy_from_slice(&self.entities.to_le_bytes());
+        b[44..48].copy_from_slice(&self.names.to_le_bytes());
+        b[48..52].copy_from_slice(&self.terms.to_le_bytes());
+        b[52..60].copy_from_slice(&self.analysis_fingerprint.to_le_bytes());
+        b
+    }
+
+    /// Decodes the header fields (magic and CRC are checked by the caller).
+    pub fn decode(b: &[u8]) -> Option<Header> {
+        let r = Reader::new(b);
+        Some(Header {
+            version: r.u32_at(8)?,
+            section_count: r.u32_at(12)?,
+            file_len: r.u64_at(16)?,
+            checksum: r.u64_at(24)?,
+            build_time: r.u64_at(32)?,
+            entities: r.u32_at(40)?,
+            names: r.u32_at(44)?,
+            terms: r.u32_at(48)?,
+            analysis_fingerprint: r.u64_at(52)?,
+        })
+    }
+}
+
+/// CRC of the header (bytes 0..60) followed by the section table.
+pub fn header_crc(header: &[u8], table: &[u8]) -> u32 {
+    let mut h = crc32fast::Hasher::new();
+    h.update(header.get(..60).unwrap_or(header));
+    h.update(table);
+    h.finalize()
+}
+
+/// One section table entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SectionEntry {
+    /// Section id (see [`section`]).
+    pub id: u32,
+    /// Offset from the start of the file.
+    pub offset: u64,
+    /// Length in bytes.
+    pub len: u64,
+}
+
+impl SectionEntry {
+    /// Encodes the entry.
+    pub fn encode(&self) -> [u8; SECTION_ENTRY_LEN] {
+        let mut b = [0u8; SECTION_ENTRY_LEN];
+        b[0..4].copy_from_slice(&self.id.to_le_bytes());
+        b[8..16].copy_from_slice(&self.offset.to_le_bytes());
+        b[16..24].copy_from_slice(&self.len.to_le_bytes());
+        b
+    }
+
+    /// Decodes an entry.
+    pub fn decode(b: &[u8]) -> Option<SectionEntry> {
+        let r = Reader::new(b);
+        Some(SectionEntry { id: r.u32_at(0)?, offset: r.u64_at(8)?, len: r.u64_at(16)? })
+    }
+}
+
+/// Bounds-checked little-endian reads over a byte slice. Every method returns `None` past the end.
+#[derive(Debug, Clone, Copy)]
+pub struct Reader<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader at the start of `bytes`.
+    pub fn new(bytes: &'a [u8]) -> Self {
+        Reader { bytes, pos: 0 }
+    }
+
+    /// A reader at `pos`.
+    pub fn at(bytes: &'a [u8], pos: usize) -> Self {
+        Reader { bytes, pos }
+    }
+
+    /// Current position.
+    pub fn pos(&self) -> usize {
+        self.pos
+    }
+
+    /// Reads `N` bytes at an absolute position.
+    fn array_at<const N: usize>(&self, at: usize) -> Option<[u8; N]> {
+        let end = at.checked_add(N)?;
+        self.bytes.get(at..end)?.try_into().ok()
+    }
+
+    /// `u32` at an absolute position.
+    pub fn u32_at(&self, at: usize) -> Option<u32> {
+        self.array_at::<4>(at).map(u32::from_le_bytes)
+    }
+
+    /// `u64` at an absolute position.
+    pub fn u64_at(&self, at: usize) -> Option<u64> {
+        self.array_at::<8>(at).map(u64::from_le_bytes)
+    }
+
+    /// Next byte.
+    pub fn u8(&mut self) -> Option<u8> {
+        let b = *self.bytes.get(self.pos)?;
+        self.pos += 1;
+        Some(b)
+    }
+
+    /// Next `u16`.
+    pub fn u16(&mut self) -> Option<u16> {
+        let v = self.array_at::<2>(self.pos).map(u16::from_le_bytes)?;
+        self.pos += 2;
+        Some(v)
+    }
+
+    /// Next `u32`.
+    pub fn u32(&mut self) -> Option<u32> {
+        let v = self.u32_at(self.pos)?;
+        self.pos += 4;
+        Some(v)
+    }
+
+    /// Next `u64`.
+    pub fn u64(&mut self) -> Option<u64> {
+        let v = self.u64_at(self.pos)?;
+        self.pos += 8;
+        Some(v)
+    }
+
+    /// Next `f32`.
+    pub fn f32(&mut self) -> Option<f32> {
+        self.u32().map(f32::from_bits)
+    }
+
+    /// Next LEB128 varint (at most 10 bytes).
+    pub fn varint(&mut self) -> Option<u64> {
+        let mut v: u64 = 0;
+        for shift in (0..70).step_by(7) {
+            let b = self.u8()?;
+            if shift == 63 && b > 1 {
+                return None;
+            }
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
+    }
+
+    /// Next `n` bytes.
+    pub fn bytes(&mut self, n: usize) -> Option<&'a [u8]> {
+        let end = self.pos.checked_add(n)?;
+        let s = self.bytes.get(self.pos..end)?;
+        self.pos = end;
+        Some(s)
+    }
+
+    /// Next varint-length-prefixed UTF-8 string.
+    pub fn str(&mut self) -> Option<&'a str> {
+        let n = usize::try_from(self.varint()?).ok()?;
+        std::str::from_utf8(self.bytes(n)?).ok()
+    }
+}
+
+/// Appends a LEB128 varint.
+pub fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Appends a varint-length-prefixed string.
+pub fn put_str(out: &mut Vec<u8>, s: &str) {
+    put_varint(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// Slice `[i]` of an offset table (`u64` × n + 1) as a byte range into its data section.
+pub fn record_range(offsets: &[u8], data_len: usize, i: usize) -> Option<std::ops::Range<usize>> {
+    let r = Reader::new(offsets);
+    let start = usize::try_from(r.u64_at(i.checked_mul(8)?)?).ok()?;
+    let end = usize::try_from(r.u64_at(i.checked_add(1)?.checked_mul(8)?)?).ok()?;
+    (start <= end && end <= data_len).then_some(start..end)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Name records
+// ---------------------------------------------------------------------------------------------
+
+/// A decoded name record: which entity it belongs to, its role and quality, and the analysed name.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameRecord {
+    /// Entity number (position in the entity store).
+    pub entity: u32,
+    /// Primary, aka, ...
+    pub name_type: NameType,
+    /// Strong or weak.
+    pub quality: NameQuality,
+    /// The analysed name (as the builder analysed it).
+    pub name: Name,
+}
+
+fn name_type_code(t: NameType) -> u8 {
+    match t {
+        NameType::Primary => 0,
+        NameType::Aka => 1,
+        NameType::Fka => 2,
+        NameType::Nka => 3,
+        NameType::SpellingVariant => 4,
+        NameType::OriginalScript => 5,
+    }
+}
+
+fn name_type_from(c: u8) -> NameType {
+    match c {
+        1 => NameType::Aka,
+        2 => NameType::Fka,
+        3 => NameType::Nka,
+        4 => NameType::SpellingVariant,
+        5 => NameType::OriginalScript,
+        _ => NameType::Primary,
+    }
+}
+
+fn name_kind_code(k: NameKind) -> u8 {
+    match k {
+        NameKind::Person => 1,
+        NameKind::Entity => 2,
+        NameKind::Unknown => 0,
+    }
+}
+
+fn name_kind_from(c: u8) -> NameKind {
+    match c {
+        1 => NameKind::Person,
+        2 => NameKind::Entity,
+        _ => NameKind::Unknown,
+    }
+}
+
+#[allow(unreachable_patterns)]
+fn script_code(s: Script) -> u8 {
+    match s {
+        Script::Latin => 0,
+        Script::Cyrillic => 1,
+        Script::Greek => 2,
+        Script::Arabic => 3,
+        Script::Hebrew => 4,
+        Script::Han => 5,
+        Script::Hangul => 6,
+        Script::Kana => 7,
+        Script::Thai => 8,
+        Script::Devanagari => 9,
+        Script::Other => 10,
+        _ => 10,
+    }
+}
+
+fn script_from(c: u8) -> Script {
+    match c {
+        0 => Script::Latin,
+        1 => Script::Cyrillic,
+        2 => Script::Greek,
+        3 => Script::Arabic,
+        4 => Script::Hebrew,
+        5 => Script::Han,
+        6 => Script::Hangul,
+        7 => Script::Kana,
+        8 => Script::Thai,
+        9 => Script::Devanagari,
+        _ => Script::Other,
+    }
+}
+
+#[allow(unreachable_patterns)]
+fn tag_code(t: TokenTag) -> u8 {
+    match t {
+        TokenTag::Name => 0,
+        TokenTag::Particle => 1,
+        TokenTag::LegalForm => 2,
+        TokenTag::Number => 3,
+        TokenTag::Initial => 4,
+        _ => 0,
+    }
+}
+
+fn tag_from(c: u8) -> TokenTag {
+    match c {
+        1 => TokenTag::Particle,
+        2 => TokenTag::LegalForm,
+        3 => TokenTag::Number,
+        4 => TokenTag::Initial,
+        _ => TokenTag::Name,
+    }
+}
+
+/// Encodes a name record.
+pub fn encode_name(out: &mut Vec<u8>, entity: u32, name_type: NameType, quality: NameQuality, name: &Name) {
+    out.extend_from_slice(&entity.to_le_bytes());
+    let flags = name_type_code(name_type) << 1 | u8::from(quality == NameQuality::Weak);
+    out.push(flags);
+    out.push(name_kind_code(name.kind));
+    put_str(out, &name.original);
+    put_varint(out, name.tokens.len() as u64);
+    for t in &name.tokens {
+        put_str(out, &t.text);
+        if t.original == t.text {
+            out.push(0);
+        } else {
+            out.push(1);
+            put_str(out, &t.original);
+        }
+        out.push(script_code(t.script));
+        out.push(tag_code(t.tag));
+        out.extend_from_slice(&t.weight.to_bits().to_le_bytes());
+        put_str(out, &t.phonetic);
+        put_varint(out, t.keys.len() as u64);
+        for k in &t.keys {
+            put_str(out, k);
+        }
+        put_varint(out, t.alternates.len() as u64);
+        for a in &t.alternates {
+            put_str(out, a);
+        }
+    }
+}
+
+/// The entity number of a name record, without decoding the rest.
+pub fn name_entity(record: &[u8]) -> Option<u32> {
+    Reader::new(record).u32_at(0)
+}
+
+/// Decodes a name record.
+pub fn decode_name(record: &[u8]) -> Option<NameRecord> {
+    let mut r = Reader::new(record);
+    let entity = r.u32()?;
+    let flags = r.u8()?;
+    let kind = name_kind_from(r.u8()?);
+    let original = r.str()?.to_string();
+    let n = usize::try_from(r.varint()?).ok()?;
+    let mut tokens = Vec::with_capacity(n.min(64));
+    for _ in 0..n {
+        let text = r.str()?.to_string();
+        let original = if r.u8()? == 1 { r.str()?.to_string() } else { text.clone() };
+        let script = script_from(r.u8()?);
+        let tag = tag_from(r.u8()?);
+        let weight = r.f32()?;
+        let phonetic = r.str()?.to_string();
+        let nk = usize::try_from(r.varint()?).ok()?;
+        let mut keys = Vec::with_capacity(nk.min(64));
+        for _ in 0..nk {
+            keys.push(r.str()?.to_string());
+        }
+        let na = usize::try_from(r.varint()?).ok()?;
+        let mut alternates = Vec::with_capacity(na.min(64));
+        for _ in 0..na {
+            alternates.push(r.str()?.to_string());
+        }
+        tokens.push(Token { text, original, script, tag, weight, phonetic, keys, alternates });
+    }
+    Some(NameRecord {
+        entity,
+        name_type: name_type_from(flags >> 1),
+        quality: if flags & 1 == 1 { NameQuality::Weak } else { NameQuality::Strong },
+        name: Name { original, kind, tokens },
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fact records
+// ---------------------------------------------------------------------------------------------
+
+/// What screening needs to know about an entity before decoding its full JSON record.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Facts {
+    /// `Entity::content_hash` as a number.
+    pub hash: u64,
+    /// Publisher, if the list said.
+    pub publisher: Option<Publisher>,
+    /// Person, organisation, ...
+    pub kind: EntityKind,
+    /// Gender, if stated.
+    pub gender: Option<Gender>,
+    /// First name number of the entity (its names are consecutive).
+    pub first_name: u32,
+    /// Number of names.
+    pub name_count: u32,
+    /// Dates of birth (or registration).
+    pub dates: Vec<DateValue>,
+    /// Nationalities and citizenships (ISO alpha-2).
+    pub nationalities: Vec<String>,
+    /// Countries of the entity's addresses (ISO alpha-2).
+    pub address_countries: Vec<String>,
+    /// Entity id.
+    pub id: String,
+    /// Sub-list / programme.
+    pub list: String,
+}
+
+fn publisher_code(p: Option<Publisher>) -> u8 {
+    match p {
+        None => 0,
+        Some(p) => Publisher::ALL.iter().position(|q| *q == p).map(|i| i as u8 + 1).unwrap_or(0),
+    }
+}
+
+fn publisher_from(c: u8) -> Option<Publisher> {
+    (c as usize).checked_sub(1).and_then(|i| Publisher::ALL.get(i).copied())
+}
+
+fn kind_code(k: EntityKind) -> u8 {
+    match k {
+        EntityKind::Individual => 1,
+        EntityKind::Entity => 2,
+        EntityKind::Vessel => 3,
+        EntityKind::Aircraft => 4,
+        EntityKind::Unknown => 0,
+    }
+}
+
+fn kind_from(c: u8) -> EntityKind {
+    match c {
+        1 => EntityKind::Individual,
+        2 => EntityKind::Entity,
+        3 => EntityKind::Vessel,
+        4 => EntityKind::Aircraft,
+        _ => EntityKind::Unknown,
+    }
+}
+
+fn put_country(out: &mut Vec<u8>, c: &str) {
+    put_str(out, c);
+}
+
+/// Encodes a fact record.
+pub fn encode_facts(out: &mut Vec<u8>, f: &Facts) {
+    out.extend_from_slice(&f.hash.to_le_bytes());
+    out.push(publisher_code(f.publisher));
+    out.push(kind_code(f.kind));
+    out.push(match f.gender {
+        None => 0,
+        Some(Gender::Male) => 1,
+        Some(Gender::Female) => 2,
+    });
+    out.extend_from_slice(&f.first_name.to_le_bytes());
+    out.extend_from_slice(&f.name_count.to_le_bytes());
+    put_varint(out, f.dates.len() as u64);
+    for d in &f.dates {
+        out.extend_from_slice(&d.y.to_le_bytes());
+        out.push(d.m);
+        out.push(d.d);
+        let to = d.to.unwrap_or_default();
+        out.push(u8::from(d.approximate) | u8::from(d.to.is_some()) << 1);
+        out.extend_from_slice(&to.y.to_le_bytes());
+        out.push(to.m);
+        out.push(to.d);
+    }
+    put_varint(out, f.nationalities.len() as u64);
+    for c in &f.nationalities {
+        put_country(out, c);
+    }
+    put_varint(out, f.address_countries.len() as u64);
+    for c in &f.address_countries {
+        put_country(out, c);
+    }
+    put_str(out, &f.id);
+    put_str(out, &f.list);
+}
+
+/// Decodes only the content hash of a fact record.
+pub fn facts_hash(record: &[u8]) -> Option<u64> {
+    Reader::new(record).u64_at(0)
+}
+
+/// Decodes the publisher of a fact record.
+pub fn facts_publisher(record: &[u8]) -> Option<Option<Publisher>> {
+    record.get(8).map(|c| publisher_from(*c))
+}
+
+/// Decodes a fact record.
+pub fn decode_facts(record: &[u8]) -> Option<Facts> {
+    let mut r = Reader::new(record);
+    let hash = r.u64()?;
+    let publisher = publisher_from(r.u8()?);
+    let kind = kind_from(r.u8()?);
+    let gender = match r.u8()? {
+        1 => Some(Gender::Male),
+        2 => Some(Gender::Female),
+        _ => None,
+    };
+    let first_name = r.u32()?;
+    let name_count = r.u32()?;
+    let nd = usize::try_from(r.varint()?).ok()?;
+    let mut dates = Vec::with_capacity(nd.min(32));
+    for _ in 0..nd {
+        let y = r.u16()?;
+        let m = r.u8()?;
+        let d = r.u8()?;
+        let flags = r.u8()?;
+        let ty = r.u16()?;
+        let tm = r.u8()?;
+        let td = r.u8()?;
+        dates.push(DateValue {
+            y,
+            m,
+            d,
+            approximate: flags & 1 == 1,
+            to: (flags & 2 == 2).then_some(PartialDate { y: ty, m: tm, d: td }),
+        });
+    }
+    let countries = |r: &mut Reader| -> Option<Vec<String>> {
+        let n = usize::try_from(r.varint()?).ok()?;
+        let mut v = Vec::with_capacity(n.min(32));
+        for _ in 0..n {
+            v.push(r.str()?.to_string());
+        }
+        Some(v)
+    };
+    let nationalities = countries(&mut r)?;
+    let address_countries = countries(&mut r)?;
+    let id = r.str()?.to_string();
+    let list = r.str()?.to_string();
+    Some(Facts {
+        hash,
+        publisher,
+        kind,
+        gender,
+        first_name,
+        name_count,
+        dates,
+        nationalities,
+        address_countries,
+        id,
+        list,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varint_round_trip_and_truncation() {
+        for v in [0u64, 1, 127, 128, 300, 1 << 32, u64::MAX] {
+            let mut b = Vec::new();
+            put_varint(&mut b, v);
+            assert_eq!(Reader::new(&b).varint(), Some(v));
+            assert_eq!(Reader::new(&b[..b.len() - 1]).varint(), None);
+        }
+        // 11 continuation bytes is not a varint.
+        assert_eq!(Reader::new(&[0xff; 11]).varint(), None);
+    }
+
+    #[test]
+    fn name_record_round_trip() {
+        let name = crate::analyze("KIM Kyong Ok", NameKind::Person);
+        let mut b = Vec::new();
+        encode_name(&mut b, 7, NameType::Aka, NameQuality::Weak, &name);
+        let rec = decode_name(&b).unwrap();
+        assert_eq!(rec.entity, 7);
+        assert_eq!(rec.name_type, NameType::Aka);
+        assert_eq!(rec.quality, NameQuality::Weak);
+        assert_eq!(rec.name, name);
+        for cut in 0..b.len() {
+            assert!(decode_name(&b[..cut]).is_none(), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn facts_round_trip() {
+        let f = Facts {
+            hash: 0xdead_beef,
+            publisher: Some(Publisher::Unscr),
+            kind: EntityKind::Individual,
+            gender: Some(Gender::Female),
+            first_name: 10,
+            name_count: 3,
+            dates: vec![DateValue {
+                y: 1955,
+                m: 0,
+                d: 0,
+                approximate: true,
+                to: Some(PartialDate { y: 1957, m: 0, d: 0 }),
+            }],
+            nationalities: vec!["KP".into()],
+            address_countries: vec!["CN".into(), "KP".into()],
+            id: "UN-KPi.1".into(),
+            list: "DPRK".into(),
+        };
+        let mut b = Vec::new();
+        encode_facts(&mut b, &f);
+        assert_eq!(decode_facts(&b).unwrap(), f);
+        assert_eq!(facts_hash(&b), Some(0xdead_beef));
+        assert_eq!(facts_publisher(&b), Some(Some(Publisher::Unscr)));
+        for cut in 0..b.len() {
+            assert!(decode_facts(&b[..cut]).is_none(), "cut at {cut}");
+        }
+    }
+
+    #[test]
+    fn header_round_trip() {
+        let h = Header {
+            version: FORMAT_VERSION,
+            section_count: 11,
+            file_len: 12345,
+            checksum: 99,
+            build_time: 1_700_000_000,
+            entities: 3,
+            names: 5,
+            terms: 8,
+            analysis_fingerprint: 42,
+        };
+        let b = h.encode();
+        assert_eq!(&b[..8], MAGIC);
+        assert_eq!(Header::decode(&b), Some(h));
+    }
+}

@@ -1,0 +1,310 @@
+//! Screening on hand-made entities: candidates, grouping, qualifiers, filters, validation, CLI.
+
+use saring::index::{Index, IndexBuilder, ScreenOptions};
+use saring::model::{Address, DateValue, EntityName, Gender, NameQuality, NameType, PartialDate};
+use saring::screen::Query;
+use saring::{Decision, Entity, EntityKind, Error, Publisher};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn names(list: &[(&str, NameQuality)]) -> Vec<EntityName> {
+    list.iter()
+        .enumerate()
+        .map(|(i, (n, q))| EntityName::new(*n, if i == 0 { NameType::Primary } else { NameType::Aka }, *q))
+        .collect()
+}
+
+fn entity(id: &str, publisher: Publisher, kind: EntityKind, n: &[(&str, NameQuality)]) -> Entity {
+    Entity {
+        id: id.into(),
+        publisher: Some(publisher),
+        list: "TEST".into(),
+        kind,
+        names: names(n),
+        raw: serde_json::json!({ "id": id }),
+        ..Default::default()
+    }
+}
+
+const S: NameQuality = NameQuality::Strong;
+const W: NameQuality = NameQuality::Weak;
+
+fn sample() -> Vec<Entity> {
+    let mut kim = entity("UN-KPi.1", Publisher::Unscr, EntityKind::Individual, &[("KIM KYONG OK", S)]);
+    kim.dates_of_birth = vec![DateValue::exact(PartialDate { y: 1937, m: 0, d: 0 })];
+    kim.nationalities = vec!["KP".into()];
+    kim.gender = Some(Gender::Female);
+    kim.raw = serde_json::json!({"FIRST_NAME": "KIM", "SECOND_NAME": "KYONG", "THIRD_NAME": "OK"});
+    let mut yuk = entity("OFAC-SDN-9", Publisher::Ofac, EntityKind::Entity, &[("YUK TUNG ENERGY PTE. LTD.", S)]);
+    yuk.addresses = vec![Address { city: Some("Singapore".into()), country: Some("SG".into()), ..Default::default() }];
+    let mut mad = entity("OFAC-SDN-2", Publisher::Ofac, EntityKind::Individual, &[("Nicolás MADURO MOROS", S)]);
+    mad.dates_of_birth = vec![DateValue::exact(PartialDate { y: 1962, m: 11, d: 23 })];
+    vec![
+        yuk,
+        kim,
+        entity(
+            "OFAC-SDN-1",
+            Publisher::Ofac,
+            EntityKind::Individual,
+            &[("AKILOV, Farkhad Ataullaevich", S), ("Farik Akilov", W)],
+        ),
+        entity("UK-7", Publisher::Uk, EntityKind::Individual, &[("Abdulrahman Yusuf Hamdan", S)]),
+        mad,
+        entity("EC-3", Publisher::Ec, EntityKind::Individual, &[("Sergei Shoigu", S)]),
+        entity("UK-8", Publisher::Uk, EntityKind::Individual, &[("Kim Kyong Il", S)]),
+        entity("CUSTOM-1", Publisher::Custom, EntityKind::Entity, &[("Kim Kyong Ok Trading LLC", S)]),
+    ]
+}
+
+fn build(dir: &Path) -> PathBuf {
+    let path = dir.join("s.sidx");
+    let mut b = IndexBuilder::new(&path).unwrap();
+    for e in sample() {
+        b.add(&e).unwrap();
+    }
+    b.finish().unwrap();
+    path
+}
+
+fn ids(r: &saring::screen::ScreenResult) -> Vec<&str> {
+    r.results.iter().map(|h| h.id.as_str()).collect()
+}
+
+#[test]
+fn person_query_finds_kim_kyong_ok_with_every_field_filled() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(&build(dir.path())).unwrap();
+    let q = Query {
+        given_name: Some("Kim Kyong".into()),
+        surname: Some("Ok".into()),
+        date_of_birth: Some("1937".into()),
+        nationality: Some("kp".into()),
+        ..Default::default()
+    };
+    let r = index.screen(&q).unwrap();
+    let h = &r.results[0];
+    assert_eq!(h.id, "UN-KPi.1");
+    assert_eq!(h.publisher, Publisher::Unscr);
+    assert_eq!(h.list, "TEST");
+    assert_eq!(h.kind, EntityKind::Individual);
+    assert_eq!(h.names, vec!["KIM KYONG OK"]);
+    assert_eq!(h.matched_name, "KIM KYONG OK");
+    assert_eq!(h.decision, Decision::Match);
+    assert_eq!(h.explanation.name_score, 100.0);
+    assert_eq!(h.score, 100.0);
+    assert_eq!(h.nationalities, vec!["KP"]);
+    assert_eq!(h.dates_of_birth, vec![PartialDate { y: 1937, m: 0, d: 0 }]);
+    assert_eq!(h.record_data["THIRD_NAME"], "OK");
+    assert_eq!(h.entity_hash, index.entity("UN-KPi.1").unwrap().unwrap().content_hash());
+    let quals: Vec<(&str, f64)> = h.explanation.qualifiers.iter().map(|q| (q.name.as_str(), q.points)).collect();
+    assert_eq!(quals, vec![("date_of_birth", 5.0), ("nationality", 3.0)]);
+    // Sorted by score, then id; every hit at or above the lower threshold.
+    for w in r.results.windows(2) {
+        assert!(w[0].score > w[1].score || (w[0].score == w[1].score && w[0].id < w[1].id));
+    }
+    assert!(r.results.iter().all(|h| h.score >= 40.0));
+}
+
+#[test]
+fn qualifiers_move_the_score() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(&build(dir.path())).unwrap();
+    let base = Query { name: Some("Nicolas Maduro Moros".into()), ..Default::default() };
+    let plain = index.screen(&base).unwrap().results[0].clone();
+    assert_eq!(plain.id, "OFAC-SDN-2");
+    let with = |dob: &str| {
+        let q = Query { date_of_birth: Some(dob.into()), ..base.clone() };
+        index.screen(&q).unwrap().results.into_iter().find(|h| h.id == "OFAC-SDN-2").unwrap().score
+    };
+    assert_eq!(with("1962-11-23"), (plain.score + 5.0).min(100.0));
+    assert_eq!(with("1990"), plain.score - 15.0);
+    assert_eq!(with("1962-11-24"), plain.score - 5.0);
+    // A person query against an organisation loses the kind points.
+    let q = Query { given_name: Some("Yuk Tung".into()), surname: Some("Energy".into()), ..Default::default() };
+    let h = index.screen(&q).unwrap().results.into_iter().find(|h| h.id == "OFAC-SDN-9").unwrap();
+    assert!(h.explanation.qualifiers.iter().any(|q| q.name == "kind" && q.points == -15.0));
+}
+
+#[test]
+fn business_query_with_domicile_finds_yuk_tung() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(&build(dir.path())).unwrap();
+    let q = Query {
+        business_name: Some("Yuk Tung Energy".into()),
+        business_domicile: Some("SG".into()),
+        ..Default::default()
+    };
+    let r = index.screen(&q).unwrap();
+    assert_eq!(r.results[0].id, "OFAC-SDN-9");
+    assert_eq!(r.results[0].explanation.qualifiers[0].name, "domicile");
+    assert_eq!(r.results[0].explanation.qualifiers[0].points, 3.0);
+}
+
+#[test]
+fn typos_joined_tokens_and_weak_aliases() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(&build(dir.path())).unwrap();
+    // One typo in a long token, a transposition, a dropped accent.
+    for name in ["Farkhad Ataulaevich Akilov", "Farkhda Ataullaevich Akilov", "Sergei Shoigu", "Nicolas Madruo"] {
+        let r = index.screen(&Query::name(name)).unwrap();
+        assert!(!r.results.is_empty(), "{name}: no hits");
+    }
+    // Split query finds joined list token.
+    let r = index.screen(&Query::name("Abdul Rahman Yusuf Hamdan")).unwrap();
+    assert_eq!(r.results.first().map(|h| h.id.as_str()), Some("UK-7"), "{:?}", ids(&r));
+    // The weak alias matches exactly but is discounted.
+    let r = index.screen(&Query::name("Farik Akilov")).unwrap();
+    let h = r.results.iter().find(|h| h.id == "OFAC-SDN-1").unwrap();
+    assert_eq!(h.matched_name, "Farik Akilov");
+    assert_eq!(h.explanation.qualifiers[0].name, "weak_alias");
+    assert_eq!(h.score, h.explanation.name_score - 8.0);
+}
+
+#[test]
+fn publisher_filter_limit_and_threshold() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(&build(dir.path())).unwrap();
+    let q = Query { name: Some("Kim Kyong Ok".into()), ..Default::default() };
+    let all = index.screen(&q).unwrap();
+    assert!(all.results.len() >= 2, "{:?}", ids(&all));
+    let uk = index.screen(&Query { publishers: vec![Publisher::Uk], ..q.clone() }).unwrap();
+    assert!(!uk.results.is_empty());
+    assert!(uk.results.iter().all(|h| h.publisher == Publisher::Uk), "{:?}", ids(&uk));
+    let one = index.screen(&Query { limit: Some(1), ..q.clone() }).unwrap();
+    assert_eq!(ids(&one), vec!["UN-KPi.1"]);
+    let strict = index.screen(&Query { score_threshold: Some(100.0), ..q.clone() }).unwrap();
+    assert!(strict.results.iter().all(|h| h.score >= 100.0));
+    assert_eq!(strict.results[0].id, "UN-KPi.1");
+    // Thresholds decide.
+    let t = index.screen(&Query { upper_threshold: Some(100.0), lower_threshold: Some(100.0), ..q.clone() }).unwrap();
+    assert!(t.results.iter().all(|h| h.decision == Decision::Match));
+    // Options: no fuzzy lookup still finds the exact name.
+    let opts = ScreenOptions { fuzzy: false, phonetic: false, joined: false, ..Default::default() };
+    assert_eq!(index.screen_with(&q, &opts).unwrap().results[0].id, "UN-KPi.1");
+}
+
+#[test]
+fn invalid_queries_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(&build(dir.path())).unwrap();
+    let bad = |q: Query, needle: &str| {
+        let e = index.screen(&q).unwrap_err();
+        assert!(matches!(e, Error::InvalidInput(_)), "{e}");
+        assert!(e.to_string().contains(needle), "{e} should mention {needle}");
+    };
+    bad(Query::default(), "no name");
+    bad(Query::name("  ,.;  "), "no letters or digits");
+    bad(Query { surname: Some("Ok".into()), ..Default::default() }, "given_name is required");
+    bad(Query { given_name: Some("A".into()), business_name: Some("B".into()), ..Default::default() }, "not both");
+    bad(Query { date_of_birth: Some("1975-13-01".into()), ..Query::name("x") }, "date_of_birth");
+    bad(Query { date_of_birth: Some("75".into()), ..Query::name("x") }, "YYYY");
+    bad(Query { nationality: Some("Indonesia".into()), ..Query::name("x") }, "ISO 3166-1");
+    bad(Query { business_domicile: Some("ZZ".into()), business_name: Some("x".into()), ..Default::default() }, "ZZ");
+    bad(Query { upper_threshold: Some(30.0), lower_threshold: Some(50.0), ..Query::name("x") }, "lower threshold");
+    bad(Query { upper_threshold: Some(130.0), ..Query::name("x") }, "outside");
+    bad(Query { score_threshold: Some(-1.0), ..Query::name("x") }, "score_threshold");
+    bad(Query { limit: Some(0), ..Query::name("x") }, "limit");
+    bad(Query { gender: Some("x".into()), ..Query::name("x") }, "gender");
+}
+
+#[test]
+fn json_shape_mirrors_iluma() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(&build(dir.path())).unwrap();
+    let r = index.screen(&Query::name("Kim Kyong Ok")).unwrap();
+    let v = serde_json::to_value(&r).unwrap();
+    let h = &v["results"][0];
+    for field in ["id", "publisher", "list", "kind", "names", "matched_name", "score", "decision", "nationalities"] {
+        assert!(!h[field].is_null(), "{field} missing in {h}");
+    }
+    assert_eq!(h["publisher"], "UNSCR");
+    assert_eq!(h["decision"], "MATCH");
+    assert_eq!(h["dates_of_birth"][0], serde_json::json!({"y": 1937, "m": 0, "d": 0}));
+    assert_eq!(h["kind"], "individual");
+    // Queries deserialise from the API field names.
+    let q: Query =
+        serde_json::from_str(r#"{"given_name":"Kim Kyong","surname":"Ok","publishers":["UNSCR"],"limit":3}"#).unwrap();
+    assert_eq!(index.screen(&q).unwrap().results[0].id, "UN-KPi.1");
+}
+
+fn saring() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_saring"))
+}
+
+#[test]
+fn cli_screen_single_and_batch() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = build(dir.path());
+    let out = saring()
+        .args(["screen", "--given", "Kim Kyong", "--surname", "Ok", "--json", "--index"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["results"][0]["id"], "UN-KPi.1");
+    assert!(v["results"][0].get("explanation").is_none());
+
+    let out = saring()
+        .args(["screen", "Yuk Tung Energy", "--entity", "--nationality", "SG", "--explain", "--index"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let first = text.lines().nth(1).unwrap();
+    assert!(first.contains("OFAC-SDN-9") && first.contains("YUK TUNG ENERGY PTE. LTD."), "{text}");
+    assert!(text.contains("+3.0 domicile"), "{text}");
+
+    let bad = saring().args(["screen", "x", "--dob", "1975-13", "--index"]).arg(&path).output().unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("date_of_birth"));
+
+    let queries = dir.path().join("q.jsonl");
+    std::fs::write(
+        &queries,
+        concat!(
+            "{\"given_name\": \"Kim Kyong\", \"surname\": \"Ok\"}\n",
+            "this is not json\n",
+            "\n",
+            "{\"business_name\": \"Yuk Tung Energy\", \"business_domicile\": \"SG\"}\n",
+            "{\"name\": \"x\", \"date_of_birth\": \"1975-13\"}\n",
+        ),
+    )
+    .unwrap();
+    let out = saring().args(["screen", "--queries"]).arg(&queries).arg("--index").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 4);
+    assert_eq!(lines[0]["line"], 1);
+    assert_eq!(lines[0]["results"][0]["id"], "UN-KPi.1");
+    assert_eq!(lines[1]["line"], 2);
+    assert!(lines[1]["error"].as_str().unwrap().contains("not a query object"));
+    assert_eq!(lines[2]["line"], 4);
+    assert_eq!(lines[2]["results"][0]["id"], "OFAC-SDN-9");
+    assert_eq!(lines[3]["line"], 5);
+    assert!(lines[3]["error"].as_str().unwrap().contains("date_of_birth"));
+}
+
+#[test]
+fn cli_index_info_and_verify() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = build(dir.path());
+    let out = saring().args(["index", "verify"]).arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("OK (8 entities, 9 names"));
+    let out = saring().args(["index", "info", "--json"]).arg(&path).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["entities"], 8);
+    assert_eq!(v["format_version"], 1);
+    // Damage one byte near the end: verify fails with exit code 2 and a clear message.
+    let mut b = std::fs::read(&path).unwrap();
+    let n = b.len();
+    b[n - 100] ^= 0x5a;
+    let bad = dir.path().join("bad.sidx");
+    std::fs::write(&bad, &b).unwrap();
+    let out = saring().args(["index", "verify"]).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("checksum mismatch"));
+}
