@@ -53,7 +53,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let opened = std::time::Instant::now();
     let index = match &index_path {
         Some(p) => Index::open(p)?,
-        None => return Err("--index FILE is required".into()),
+        None => Index::open_bundled()?,
     };
     eprintln!("index opened in {:.1} ms", opened.elapsed().as_secs_f64() * 1e3);
 

@@ -3,8 +3,10 @@
 //! Both formats use the same field names: `customer_id` (required), `name` or
 //! `given_name`/`middle_name`/`surname`, `business_name`, `date_of_birth` (`YYYY`, `YYYY-MM`,
 //! `YYYY-MM-DD`), `date_of_registration`, `nationality` and `business_domicile` (ISO 3166-1 alpha-2, or a
-//! country name the country table knows), and `kind` (`individual`/`person` or `entity`/`business`/
-//! `organisation`). Header names are matched case-insensitively; unknown columns and keys are ignored.
+//! country name the country table knows), `kind` (`individual`/`person` or `entity`/`business`/
+//! `organisation`) and `gender` (`male`/`female`, `m`/`f`; Indonesian `L`/`P`). For an organisation a
+//! `nationality` is taken as its domicile. Header names are matched case-insensitively; unknown columns
+//! and keys are ignored.
 //!
 //! Every non-blank row becomes a [`CustomerRow`]: either a [`Customer`] ready to screen or a [`Reject`]
 //! with the line number and the reason. Only an unreadable file (an I/O error) stops the read.
@@ -93,6 +95,7 @@ struct Fields {
     nationality: Option<String>,
     business_domicile: Option<String>,
     kind: Option<String>,
+    gender: Option<String>,
 }
 
 impl Fields {
@@ -109,6 +112,7 @@ impl Fields {
             "nationality" => &mut self.nationality,
             "business_domicile" => &mut self.business_domicile,
             "kind" => &mut self.kind,
+            "gender" => &mut self.gender,
             _ => return None,
         };
         Some(slot)
@@ -116,7 +120,7 @@ impl Fields {
 }
 
 /// Column index of each recognised CSV header field (same order as [`Fields::slot`] names).
-const FIELD_NAMES: [&str; 11] = [
+const FIELD_NAMES: [&str; 12] = [
     "customer_id",
     "name",
     "given_name",
@@ -128,6 +132,7 @@ const FIELD_NAMES: [&str; 11] = [
     "nationality",
     "business_domicile",
     "kind",
+    "gender",
 ];
 
 /// A `Read` that counts the bytes it has handed out (for progress).
@@ -461,6 +466,20 @@ fn build_customer(f: Fields, line: u64) -> std::result::Result<Customer, Reject>
             *slot = Some(code.to_string());
         }
     }
+    // An organisation's country is its domicile, whichever column the bank put it in.
+    if query.business_name.is_some() && query.business_domicile.is_none() {
+        query.business_domicile = query.nationality.take();
+    }
+    if let Some(g) = &f.gender {
+        query.gender = Some(
+            match g.trim().to_ascii_lowercase().as_str() {
+                "male" | "m" | "man" | "l" | "laki-laki" => "male",
+                "female" | "f" | "woman" | "p" | "perempuan" | "w" | "wanita" => "female",
+                _ => return Err(reject(id, format!("bad gender {g:?}: expected male or female"))),
+            }
+            .to_string(),
+        );
+    }
     Ok(Customer { customer_id, line, query })
 }
 
@@ -526,14 +545,14 @@ mod tests {
             ".csv",
             "\u{feff}Customer_ID,given_name,middle_name,surname,business_name,name,date_of_birth,nationality,extra,kind\n\
              C1,Budi,,Santoso,,,1980-05-17,id,x,\n\
-             C2,,,,PT Maju Jaya,,,,,\n\
+             C2,,,,PT Maju Jaya,,,Indonesia,,\n\
              ,Siti,,Aminah,,,,,,\n\
              C4,,,,,,,,,\n\
              C5,Ali,,,,,1980-13-01,,,\n\
              C6,Ali,,,,,,XX,,\n\
              C7,,,,,\"Osama, bin\",1957,,,individual\n\
              C8,,,Wijaya,,,,,,\n\
-             C9,,,,,Acme,,Indonesia?,,entity\n\
+             C9,,,,,Acme,,Atlantis,,entity\n\
              C10,Ali\n\
              C11,,,,,Zed,,,,alien\n",
         );
@@ -550,6 +569,7 @@ mod tests {
         let c2 = customer(&rows[1]);
         assert_eq!(c2.query.business_name.as_deref(), Some("PT Maju Jaya"));
         assert_eq!(c2.query.given_name, None);
+        assert_eq!((c2.query.business_domicile.as_deref(), c2.query.nationality.as_deref()), (Some("ID"), None));
         let r3 = reject(&rows[2]);
         assert_eq!((r3.line, r3.reason.as_str()), (4, "missing customer_id"));
         assert!(r3.record.contains("Siti"));
@@ -577,10 +597,14 @@ mod tests {
              not json\n\
              [1, 2]\n\
              {\"customer_id\": \"X\", \"name\": 42}\n\
-             {\"customer_id\": \"Y\", \"name\": \"A\", \"kind\": \"entity\"}\n",
+             {\"customer_id\": \"Y\", \"name\": \"A\", \"kind\": \"entity\"}\n\
+             {\"customer_id\": \"G1\", \"given_name\": \"Ani\", \"gender\": \"P\"}\n\
+             {\"customer_id\": \"G2\", \"given_name\": \"Ani\", \"gender\": \"x\"}\n",
         );
         let rows = rows(f.path());
-        assert_eq!(rows.len(), 6);
+        assert_eq!(rows.len(), 8);
+        assert_eq!(customer(&rows[6]).query.gender.as_deref(), Some("female"));
+        assert_eq!(reject(&rows[7]).reason, "bad gender \"x\": expected male or female");
         let c = customer(&rows[0]);
         assert_eq!((c.customer_id.as_str(), c.line), ("17", 1));
         assert_eq!(c.query.name.as_deref(), Some("Kim Kyong Ok"));

@@ -66,7 +66,7 @@ pub fn diff(old: &Index, new: &Index) -> Result<IndexDiff> {
 }
 
 fn hashes(index: &Index) -> impl Iterator<Item = Result<(String, String)>> + '_ {
-    index.entities().map(|e| e.map(|e| (e.id.clone(), e.content_hash())))
+    index.entity_hashes()
 }
 
 const UNSORTED: &str = "entity ids not in sorted order";

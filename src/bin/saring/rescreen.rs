@@ -73,7 +73,11 @@ fn open_index(path: Option<&Path>) -> anyhow::Result<(Index, String)> {
             let index = Index::open(p).with_context(|| format!("opening index {}", p.display()))?;
             Ok((index, fingerprint(p)?))
         }
-        None => anyhow::bail!("no index given: use --index FILE (build one with `saring index`)"),
+        None => {
+            let index = Index::open_bundled().context("opening the index of the bundled lists")?;
+            let fingerprint = fingerprint(index.path())?;
+            Ok((index, fingerprint))
+        }
     }
 }
 
