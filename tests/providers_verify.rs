@@ -102,16 +102,24 @@ fn errors_from_either_side_propagate_typed() {
 }
 
 #[test]
-fn cli_needs_a_local_index_and_a_name() {
+fn cli_needs_a_reachable_provider_and_a_name() {
     let bin = env!("CARGO_BIN_EXE_saring");
+    // Without --index the bundled index is used (built into a temporary cache); the provider is
+    // unreachable (nothing listens on the port), which is a clear error that never shows the key.
+    let cache = tempfile::tempdir().unwrap();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
     let out = Command::new(bin)
         .args(["verify", "--provider", "iluma", "--name", "Abu Bakar Baasyir"])
         .env("SARING_ILUMA_API_KEY", "SECRET-cli-key")
+        .env("SARING_ILUMA_BASE_URL", &url)
+        .env("SARING_CACHE_DIR", cache.path())
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("local index required: pass --index"), "{err}");
+    assert!(err.to_lowercase().contains("iluma"), "{err}");
     assert!(!err.contains("SECRET-cli-key"));
 
     let out = Command::new(bin).args(["verify", "--provider", "bri", "--index", "x.idx"]).output().unwrap();

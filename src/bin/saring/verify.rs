@@ -111,8 +111,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // The local side.
     let index = match &args.index {
         Some(path) => saring::index::Index::open(path).with_context(|| format!("opening index {}", path.display()))?,
-        // Gap to wire when the bundled index lands: `saring::index::Index::open_bundled()?`.
-        None => anyhow::bail!("local index required: pass --index"),
+        None => saring::index::Index::open_bundled()?,
     };
     let local = |q: &Query| -> saring::Result<ScreenResult> { index.screen(q) };
     let cmp = match args.provider {
@@ -162,6 +161,7 @@ fn query_of(args: &VerifyArgs) -> anyhow::Result<Query> {
         upper_threshold: args.upper,
         lower_threshold: args.lower,
         limit: None,
+        gender: None,
     };
     let has_name = query.name.is_some() || query.given_name.is_some() || query.business_name.is_some();
     if !has_name && args.journey_id.is_none() {
