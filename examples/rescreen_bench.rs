@@ -8,13 +8,28 @@
 //! cargo run --release --example gen_customers -- --count 1000000 --out /tmp/customers.csv --planted 0.001
 //! cargo run --release --example rescreen_bench -- --customers /tmp/customers.csv \
 //!     [--planted /tmp/customers.csv.planted.csv] [--index FILE] [--threads 2] [--out /tmp/hits.jsonl]
+//!     [--null-screener]
 //! ```
+//!
+//! `--null-screener` replaces the index by a screener that finds nothing, to measure the rescreening
+//! pipeline's own cost apart from the index's.
 
 use saring::index::Index;
-use saring::rescreen::Job;
+use saring::rescreen::{Job, Screener};
+use saring::screen::{Hit, Query};
 use std::collections::{HashMap, HashSet};
 use std::io::BufRead;
 use std::path::PathBuf;
+
+/// Answers every query with no hit: measures the pipeline alone (reading, validation, chunking,
+/// parallel dispatch, output and checkpoints).
+struct NullScreener;
+
+impl Screener for NullScreener {
+    fn screen(&self, _query: &Query) -> saring::Result<Vec<Hit>> {
+        Ok(Vec::new())
+    }
+}
 
 fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -28,6 +43,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut index_path: Option<PathBuf> = None;
     let mut threads: Option<usize> = None;
     let mut out: Option<PathBuf> = None;
+    let mut null = false;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{a} needs a value"));
@@ -37,6 +53,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--index" => index_path = Some(value()?.into()),
             "--threads" => threads = Some(value()?.parse()?),
             "--out" => out = Some(value()?.into()),
+            "--null-screener" => null = true,
             "--bench" => {} // passed by `cargo bench`-style runners; ignored
             other => return Err(format!("unknown argument {other}").into()),
         }
@@ -60,7 +77,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut job = Job::new(&customers);
     job.out = Some(out.clone());
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.unwrap_or(0)).build()?;
-    let summary = pool.install(|| job.run(&index, &mut |_| {}))?;
+    let summary = if null {
+        pool.install(|| job.run(&NullScreener, &mut |_| {}))?
+    } else {
+        pool.install(|| job.run(&index, &mut |_| {}))?
+    };
     println!("{summary}");
     println!("threads: {}", pool.current_num_threads());
 

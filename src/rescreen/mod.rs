@@ -484,8 +484,8 @@ impl Sink {
         self.rejects.write_all(rejects).map_err(|e| Error::io(&self.rejects_path, e))?;
         let Some(cp_path) = self.checkpoint_path.clone() else { return Ok(()) };
         let (Some(out_file), Some(out_path)) = (&self.out, &self.out_path) else { return Ok(()) };
-        out_file.sync_data().map_err(|e| Error::io(out_path, e))?;
-        self.rejects.sync_data().map_err(|e| Error::io(&self.rejects_path, e))?;
+        sync(out_file, out_path, false)?;
+        sync(&self.rejects, &self.rejects_path, false)?;
         let output_len = out_file.metadata().map_err(|e| Error::io(out_path, e))?.len();
         let rejects_len = self.rejects.metadata().map_err(|e| Error::io(&self.rejects_path, e))?.len();
         let cp = Checkpoint {
@@ -508,9 +508,9 @@ impl Sink {
     /// Makes everything durable and removes the checkpoint: the run is complete.
     fn close(self) -> Result<()> {
         if let (Some(f), Some(p)) = (&self.out, &self.out_path) {
-            f.sync_all().map_err(|e| Error::io(p, e))?;
+            sync(f, p, true)?;
         }
-        self.rejects.sync_all().map_err(|e| Error::io(&self.rejects_path, e))?;
+        sync(&self.rejects, &self.rejects_path, true)?;
         if let Some(cp) = &self.checkpoint_path {
             match std::fs::remove_file(cp) {
                 Ok(()) => checkpoint::sync_dir(cp),
@@ -519,6 +519,16 @@ impl Sink {
             }
         }
         Ok(())
+    }
+}
+
+/// Flushes a file to disk; devices and pipes (`/dev/null`) that cannot be synced are left alone.
+fn sync(file: &File, path: &Path, all: bool) -> Result<()> {
+    let result = if all { file.sync_all() } else { file.sync_data() };
+    match result {
+        Ok(()) => Ok(()),
+        Err(_) if file.metadata().map(|m| !m.is_file()).unwrap_or(false) => Ok(()),
+        Err(e) => Err(Error::io(path, e)),
     }
 }
 
