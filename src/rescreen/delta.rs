@@ -75,10 +75,12 @@ const UNSORTED: &str = "entity ids not in sorted order";
 ///
 /// ```
 /// use saring::rescreen::delta::diff_sorted;
-/// let old = vec![("a", "1"), ("b", "1"), ("c", "1")];
-/// let new = vec![("b", "2"), ("c", "1"), ("d", "1")];
-/// let pairs = |v: Vec<(&str, &str)>| v.into_iter().map(|(i, h)| Ok((i.to_string(), h.to_string())));
-/// let d = diff_sorted(pairs(old), pairs(new)).unwrap();
+/// fn pairs(v: &[(&str, &str)]) -> Vec<saring::Result<(String, String)>> {
+///     v.iter().map(|(i, h)| Ok((i.to_string(), h.to_string()))).collect()
+/// }
+/// let old = pairs(&[("a", "1"), ("b", "1"), ("c", "1")]);
+/// let new = pairs(&[("b", "2"), ("c", "1"), ("d", "1")]);
+/// let d = diff_sorted(old.into_iter(), new.into_iter()).unwrap();
 /// assert_eq!((d.added, d.changed, d.removed, d.unchanged), (vec!["d".to_string()], vec!["b".to_string()], vec!["a".to_string()], 1));
 /// ```
 pub fn diff_sorted<A, B>(old: A, new: B) -> Result<IndexDiff>
