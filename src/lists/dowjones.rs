@@ -1,16 +1,496 @@
-//! Reader (to be written).
+//! Dow Jones Risk & Compliance "PFA"-style XML reader (PEP, RCA, SIP and sanctions profiles).
+//!
+//! A feed is one `<PFA>` document: reference lists first (`CountryList` of Dow Jones country codes,
+//! `Description1List`/`2`/`3` category taxonomies, `SanctionsReferencesList`, `RelationshipList`, ...),
+//! then `<Person>` and `<Entity>` records. Full files hold millions of records, so the reader makes two
+//! streaming passes with memory independent of the file size:
+//!
+//! 1. the reference lists are read (pass 1 stops at the first record when the lists come first, as in
+//!    every feed; otherwise it scans the whole file, skipping records);
+//! 2. records are streamed one at a time, their codes resolved through those lists.
+//!
+//! Mapping: id `DJ-<id>`; `NameType` `Primary Name` → primary, `Also Known As` → aka, `Low Quality AKA`
+//! → weak aka, `Formerly Known As` / `Maiden Name` → fka, `Spelling Variation` → spelling variant,
+//! `OriginalScriptName` → original script; `DateDetails` dates of birth (or registration, for entities)
+//! with partial `Day`/`Month`/`Year`; `CountryValue` codes resolved through the file's `CountryList` and
+//! the country table; `list` is the category of `Description1` (`PEP`, `RCA`, `SIP`, `Sanctions`, or the
+//! description text), `programs` all description texts and sanctions references.
+//!
+//! Incremental files carry `action="add|chg|del"` on each record. Every record, deletions included, is
+//! yielded as an entity whose `raw` keeps `"@action"`; a deletion may have no names and should be applied
+//! as a removal of that id ([`is_deletion`]).
 
-use super::ListReader;
-use crate::{Error, Result};
-use std::path::Path;
+use super::country;
+use super::xmltree::{Node, XmlStream};
+use super::{ListEvent, ListFormat, ListInfo, ListReader, ListWarning};
+use crate::model::{Address, DateValue, EntityName, Gender, Identifier, NameQuality, NameType};
+use crate::{Entity, EntityKind, PartialDate, Publisher, Result};
+use std::collections::{HashMap, VecDeque};
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
-/// Reads the list at `path`.
+const RECORDS: [&str; 2] = ["Person", "Entity"];
+const LISTS: [&str; 7] = [
+    "CountryList",
+    "Description1List",
+    "Description2List",
+    "Description3List",
+    "SanctionsReferencesList",
+    "RelationshipList",
+    "OccupationList",
+];
+
+/// Reads a Dow Jones PFA-style XML file (two streaming passes).
+///
+/// ```
+/// let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dowjones/pfa_invented.xml");
+/// let reader = saring::lists::dowjones::read(&path).unwrap();
+/// assert_eq!(reader.info.publisher, saring::Publisher::DowJones);
+/// ```
 pub fn read(path: &Path) -> Result<ListReader> {
-    Err(Error::ListFormat { file: path.to_path_buf(), reason: "reader not implemented".into() })
+    let refs = Arc::new(read_reference_lists(path)?);
+    let mut xml = XmlStream::open(path)?;
+    xml.read_root()?;
+    let publication_date = refs.publication_date.clone().or_else(|| date_from_file_name(path));
+    let info = ListInfo {
+        path: path.to_path_buf(),
+        format: ListFormat::DowJonesXml,
+        publisher: Publisher::DowJones,
+        publication_date,
+    };
+    let events = DjEvents { xml, refs, path: path.to_path_buf(), record: 0, pending: VecDeque::new(), failed: false };
+    Ok(ListReader::new(info, Box::new(events)))
 }
 
 /// Whether `path` (with `head`, its first bytes; empty for a directory) looks like this format.
-pub(crate) fn sniff(path: &Path, head: &[u8]) -> Option<super::ListFormat> {
-    let _ = (path, head);
-    None
+pub(crate) fn sniff(_path: &Path, head: &[u8]) -> Option<ListFormat> {
+    let head = String::from_utf8_lossy(head);
+    let looks = head.contains("<PFA")
+        && (head.contains("<CountryList") || head.contains("<Person") || head.contains("Description1List"));
+    looks.then_some(ListFormat::DowJonesXml)
+}
+
+/// True for a record of an incremental file that deletes the profile (`action="del"`).
+pub fn is_deletion(e: &Entity) -> bool {
+    e.raw.get("@action").and_then(|a| a.as_str()) == Some("del")
+}
+
+/// What pass 1 reads: code tables used to resolve record fields.
+#[derive(Debug, Default)]
+struct References {
+    /// Dow Jones country code → ISO alpha-2 (None when the name is not a country, e.g. a region).
+    countries: HashMap<String, Option<&'static str>>,
+    description1: HashMap<String, String>,
+    description2: HashMap<String, String>,
+    description3: HashMap<String, String>,
+    sanctions: HashMap<String, String>,
+    publication_date: Option<String>,
+}
+
+fn read_reference_lists(path: &Path) -> Result<References> {
+    let mut xml = XmlStream::open(path)?;
+    let root = xml.read_root()?;
+    if root.name != "PFA" {
+        return Err(crate::Error::ListFormat {
+            file: path.to_path_buf(),
+            reason: format!("not a Dow Jones PFA file: root element is <{}>, expected <PFA>", root.name),
+        });
+    }
+    let mut refs = References { publication_date: root.attr("date").and_then(parse_feed_date), ..Default::default() };
+    let mut wanted: Vec<&str> = LISTS.to_vec();
+    wanted.extend(RECORDS);
+    let mut seen_lists = false;
+    while let Some(node) = xml.next_record(&wanted)? {
+        if RECORDS.contains(&node.name.as_str()) {
+            if seen_lists {
+                break; // Lists come before the records: pass 1 is done.
+            }
+            wanted.retain(|w| !RECORDS.contains(w));
+            continue;
+        }
+        seen_lists = true;
+        match node.name.as_str() {
+            "CountryList" => {
+                for c in &node.children {
+                    if let Some(code) = c.attr("code") {
+                        let iso = c.attr("name").and_then(country::to_iso).or_else(|| country::to_iso(code));
+                        refs.countries.insert(code.to_string(), iso);
+                    }
+                }
+            }
+            "Description1List" | "Description2List" | "Description3List" => {
+                let (key, map) = match node.name.as_str() {
+                    "Description1List" => ("Description1Id", &mut refs.description1),
+                    "Description2List" => ("Description2Id", &mut refs.description2),
+                    _ => ("Description3Id", &mut refs.description3),
+                };
+                for d in &node.children {
+                    if let (Some(id), Some(text)) = (d.attr(key), d.text().or_else(|| d.attr("name"))) {
+                        map.insert(id.to_string(), text.to_string());
+                    }
+                }
+            }
+            "SanctionsReferencesList" => {
+                for r in &node.children {
+                    if let (Some(code), Some(name)) = (r.attr("code"), r.attr("name").or_else(|| r.text())) {
+                        refs.sanctions.insert(code.to_string(), name.to_string());
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(refs)
+}
+
+/// Feed dates: `17-Mar-2023`, `202302282200` (file-name style) or ISO `2023-03-17`.
+fn parse_feed_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    if let Some(d) = s.get(..10).and_then(|d| d.parse::<PartialDate>().ok()).filter(|d| d.d > 0) {
+        return Some(d.to_string());
+    }
+    if s.len() >= 8 && s.bytes().take(8).all(|b| b.is_ascii_digit()) {
+        let iso = format!("{}-{}-{}", s.get(..4)?, s.get(4..6)?, s.get(6..8)?);
+        return iso.parse::<PartialDate>().ok().filter(|d| d.d > 0).map(|d| d.to_string());
+    }
+    let mut parts = s.split('-');
+    let (d, m, y) = (parts.next()?, parts.next()?, parts.next()?);
+    let date = make_date(Some(y), Some(m), Some(d)).ok()??;
+    Some(date.to_string())
+}
+
+/// `PFA2_201902282200_F.xml` → `2019-02-28`.
+fn date_from_file_name(path: &Path) -> Option<String> {
+    let stem = path.file_stem()?.to_str()?;
+    stem.split('_').find(|p| p.len() >= 8 && p.bytes().all(|b| b.is_ascii_digit())).and_then(parse_feed_date)
+}
+
+fn month_number(m: &str) -> Option<u8> {
+    if let Ok(n) = m.parse::<u8>() {
+        return (1..=12).contains(&n).then_some(n);
+    }
+    let names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    let lower = m.trim().to_ascii_lowercase();
+    names.iter().position(|n| lower.starts_with(n)).map(|i| i as u8 + 1)
+}
+
+/// A partial date from Day/Month/Year parts; `Ok(None)` when there is no year.
+fn make_date(y: Option<&str>, m: Option<&str>, d: Option<&str>) -> std::result::Result<Option<PartialDate>, String> {
+    let Some(y) = y else { return Ok(None) };
+    let year: u16 = y.trim().parse().map_err(|_| format!("year {y:?} is not a number"))?;
+    let month = match m {
+        Some(m) => month_number(m).ok_or_else(|| format!("month {m:?} is not a month"))?,
+        None => 0,
+    };
+    let day: u8 = match d {
+        Some(d) if month > 0 => d.trim().parse().map_err(|_| format!("day {d:?} is not a number"))?,
+        _ => 0,
+    };
+    PartialDate::new(year, month, day).map(Some).map_err(|e| e.to_string())
+}
+
+struct DjEvents {
+    xml: XmlStream<BufReader<File>>,
+    refs: Arc<References>,
+    path: PathBuf,
+    record: u64,
+    pending: VecDeque<ListEvent>,
+    failed: bool,
+}
+
+impl Iterator for DjEvents {
+    type Item = Result<ListEvent>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(ev) = self.pending.pop_front() {
+                return Some(Ok(ev));
+            }
+            if self.failed {
+                return None;
+            }
+            match self.xml.next_record(&RECORDS) {
+                Ok(Some(node)) => {
+                    self.record += 1;
+                    convert(node, &self.refs, &self.path, self.record, &mut self.pending);
+                }
+                Ok(None) => return None,
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+    }
+}
+
+fn name_type_of(t: &str) -> (NameType, NameQuality) {
+    let t = t.to_ascii_lowercase();
+    if t.contains("low quality") {
+        (NameType::Aka, NameQuality::Weak)
+    } else if t.contains("primary") {
+        (NameType::Primary, NameQuality::Strong)
+    } else if t.contains("formerly") || t.contains("maiden") {
+        (NameType::Fka, NameQuality::Strong)
+    } else if t.contains("spelling") {
+        (NameType::SpellingVariant, NameQuality::Strong)
+    } else {
+        (NameType::Aka, NameQuality::Strong)
+    }
+}
+
+/// The category of a Description1 text: PEP, RCA, SIP, Sanctions, or the text itself.
+fn category(text: &str) -> String {
+    let t = text.to_ascii_lowercase();
+    if t.contains("(pep)") || t.starts_with("politically exposed") {
+        "PEP".into()
+    } else if t.contains("(rca)") || t.starts_with("relative or close") {
+        "RCA".into()
+    } else if t.contains("(sip)") || t.starts_with("special interest") {
+        "SIP".into()
+    } else if t.contains("sanction") {
+        "Sanctions".into()
+    } else {
+        text.to_string()
+    }
+}
+
+fn convert(node: Node, refs: &References, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) {
+    let mut warns: Vec<String> = Vec::new();
+    let mut e = Entity { publisher: Some(Publisher::DowJones), ..Default::default() };
+    let id = match node.attr("id") {
+        Some(id) => format!("DJ-{id}"),
+        None => {
+            warns.push("record without id; id made from the record number".into());
+            format!("DJ-record-{record}")
+        }
+    };
+    e.id = id.clone();
+    e.kind = if node.name == "Person" { EntityKind::Individual } else { EntityKind::Entity };
+    e.updated = node.attr("date").and_then(parse_feed_date);
+    let deletion = node.attr("action") == Some("del");
+    e.gender = match node.child_text("Gender").map(str::to_ascii_lowercase).as_deref() {
+        Some("male") => Some(Gender::Male),
+        Some("female") => Some(Gender::Female),
+        _ => None,
+    };
+    if let Some(notes) = node.child_text("ProfileNotes") {
+        e.remarks.push(notes.to_string());
+    }
+
+    for name in node.descendants(&["NameDetails", "Name"]) {
+        let (name_type, quality) = name_type_of(name.attr("NameType").unwrap_or(""));
+        for v in name.children_named("NameValue") {
+            let given = v.child_text("FirstName");
+            let middle = v.child_text("MiddleName");
+            let family = v.child_text("Surname");
+            let full = v
+                .child_text("SingleStringName")
+                .or_else(|| v.child_text("EntityName"))
+                .map(str::to_string)
+                .unwrap_or_else(|| {
+                    [given, middle, family, v.child_text("Suffix")]
+                        .iter()
+                        .flatten()
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                });
+            if !full.is_empty() && !e.names.iter().any(|n| n.full == full) {
+                e.names.push(EntityName {
+                    full,
+                    name_type,
+                    quality,
+                    given: given.map(str::to_string),
+                    middle: middle.map(str::to_string),
+                    family: family.map(str::to_string),
+                    language: None,
+                });
+            }
+            if let Some(maiden) = v.child_text("MaidenName") {
+                let full = [given, Some(maiden)].iter().flatten().copied().collect::<Vec<_>>().join(" ");
+                if !e.names.iter().any(|n| n.full == full) {
+                    e.names.push(EntityName {
+                        full,
+                        name_type: NameType::Fka,
+                        quality,
+                        given: given.map(str::to_string),
+                        family: Some(maiden.to_string()),
+                        ..Default::default()
+                    });
+                }
+            }
+            if let Some(orig) = v.child_text("OriginalScriptName") {
+                if !e.names.iter().any(|n| n.full == orig) {
+                    e.names.push(EntityName::new(orig, NameType::OriginalScript, quality));
+                }
+            }
+        }
+    }
+    // The primary name first.
+    if let Some(pos) = e.names.iter().position(|n| n.name_type == NameType::Primary) {
+        if pos > 0 {
+            let p = e.names.remove(pos);
+            e.names.insert(0, p);
+        }
+    } else if let Some(first) = e.names.first_mut() {
+        first.name_type = NameType::Primary;
+    }
+
+    let birth_type = if e.kind == EntityKind::Individual { "date of birth" } else { "date of registration" };
+    for date in node.descendants(&["DateDetails", "Date"]) {
+        if !date.attr("DateType").is_some_and(|t| t.eq_ignore_ascii_case(birth_type)) {
+            continue;
+        }
+        for v in date.children_named("DateValue") {
+            match make_date(v.attr("Year"), v.attr("Month"), v.attr("Day")) {
+                Ok(Some(d)) => {
+                    let dv = DateValue::exact(d);
+                    if !e.dates_of_birth.contains(&dv) {
+                        e.dates_of_birth.push(dv);
+                    }
+                }
+                Ok(None) => {}
+                Err(reason) => warns.push(format!("unreadable date ({reason}); kept in raw")),
+            }
+        }
+    }
+    for place in node.descendants(&["BirthPlace", "Place"]) {
+        if let Some(p) = place.attr("name") {
+            e.places_of_birth.push(p.to_string());
+        }
+    }
+
+    let resolve = |code: &str, warns: &mut Vec<String>| -> Option<String> {
+        match refs.countries.get(code) {
+            Some(Some(iso)) => Some(iso.to_string()),
+            Some(None) => None, // A region or former country listed by the file itself.
+            None => {
+                let iso = country::to_iso(code).map(str::to_string);
+                if iso.is_none() {
+                    warns.push(format!("unknown country code {code:?}; kept in raw"));
+                }
+                iso
+            }
+        }
+    };
+    for c in node.descendants(&["CountryDetails", "Country"]) {
+        let ty = c.attr("CountryType").unwrap_or("").to_ascii_lowercase();
+        for v in c.children_named("CountryValue") {
+            let Some(iso) = v.attr("Code").and_then(|code| resolve(code, &mut warns)) else { continue };
+            match ty.as_str() {
+                "citizenship" if !e.citizenships.contains(&iso) => e.citizenships.push(iso),
+                "nationality" if !e.nationalities.contains(&iso) => e.nationalities.push(iso),
+                "resident of" | "country of registration" => {
+                    e.addresses.push(Address { country: Some(iso), ..Default::default() });
+                }
+                _ => {}
+            }
+        }
+    }
+    for a in node.children_named("Address").chain(node.children_named("CompanyDetails")) {
+        let addr = Address {
+            street: a.child_text("AddressLine").map(str::to_string),
+            city: a.child_text("AddressCity").map(str::to_string),
+            country: a.child_text("AddressCountry").and_then(|c| resolve(c, &mut warns)),
+            ..Default::default()
+        };
+        if addr != Address::default() && !e.addresses.contains(&addr) {
+            // A full address replaces the bare "resident of" country it details.
+            e.addresses.retain(|x| !(x.street.is_none() && x.city.is_none() && x.country == addr.country));
+            e.addresses.push(addr);
+        }
+    }
+    for id_node in node.descendants(&["IDNumberTypes", "ID"]) {
+        let ty = id_node.attr("IDType").unwrap_or("other");
+        let kind = match ty.to_ascii_lowercase().as_str() {
+            "passport no." | "passport no" | "passport" => "passport".to_string(),
+            "national id" => "national_id".to_string(),
+            "company identification no." | "company identification no" => "registration".to_string(),
+            _ => ty.to_string(),
+        };
+        for v in id_node.children_named("IDValue") {
+            if let Some(number) = v.text() {
+                e.identifiers.push(Identifier {
+                    kind: kind.clone(),
+                    number: number.to_string(),
+                    country: None,
+                    note: v.attr("IDnotes").map(str::to_string),
+                });
+            }
+        }
+    }
+    for d in node.descendants(&["Descriptions", "Description"]) {
+        for (attr, map) in [
+            ("Description1", &refs.description1),
+            ("Description2", &refs.description2),
+            ("Description3", &refs.description3),
+        ] {
+            let Some(code) = d.attr(attr) else { continue };
+            match map.get(code) {
+                Some(text) => {
+                    if attr == "Description1" && e.list.is_empty() {
+                        e.list = category(text);
+                    }
+                    if !e.programs.contains(text) {
+                        e.programs.push(text.clone());
+                    }
+                }
+                None => warns.push(format!("{attr} code {code:?} not in the file's {attr}List; kept in raw")),
+            }
+        }
+    }
+    for r in node.descendants(&["SanctionsReferences", "Reference"]) {
+        if let Some(code) = r.text() {
+            let name = refs.sanctions.get(code).cloned().unwrap_or_else(|| code.to_string());
+            if !e.programs.contains(&name) {
+                e.programs.push(name);
+            }
+        }
+    }
+
+    if e.names.is_empty() && !deletion {
+        warns.push("record without any name; skipped".into());
+        out.extend(warns.into_iter().map(|w| warning(path, record, format!("{id}: {w}"))));
+        return;
+    }
+    e.raw = node.into_json();
+    out.push_back(ListEvent::Entity(Box::new(e)));
+    out.extend(warns.into_iter().map(|w| warning(path, record, format!("{id}: {w}"))));
+}
+
+fn warning(path: &Path, record: u64, reason: String) -> ListEvent {
+    ListEvent::Warning(ListWarning { file: path.to_path_buf(), line: record, reason })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_types() {
+        assert_eq!(parse_feed_date("17-Mar-2023").as_deref(), Some("2023-03-17"));
+        assert_eq!(parse_feed_date("201902282200").as_deref(), Some("2019-02-28"));
+        assert_eq!(parse_feed_date("2019-02-28T10:00").as_deref(), Some("2019-02-28"));
+        assert_eq!(parse_feed_date("yesterday"), None);
+        assert_eq!(date_from_file_name(Path::new("PFA2_201902282200_F.xml")).as_deref(), Some("2019-02-28"));
+        assert_eq!(make_date(Some("1937"), Some("Oct"), Some("21")), Ok(Some(PartialDate { y: 1937, m: 10, d: 21 })));
+        assert_eq!(make_date(Some("1937"), None, Some("21")), Ok(Some(PartialDate { y: 1937, m: 0, d: 0 })));
+        assert_eq!(make_date(None, Some("Oct"), None), Ok(None));
+        assert!(make_date(Some("1937"), Some("Foo"), None).is_err());
+        assert_eq!(name_type_of("Low Quality AKA"), (NameType::Aka, NameQuality::Weak));
+        assert_eq!(name_type_of("Spelling Variation"), (NameType::SpellingVariant, NameQuality::Strong));
+        assert_eq!(category("Politically Exposed Person (PEP)"), "PEP");
+        assert_eq!(category("Relative or Close Associate (RCA)"), "RCA");
+        assert_eq!(category("Special Interest Person (SIP)"), "SIP");
+        assert_eq!(category("Sanctions Lists"), "Sanctions");
+    }
+
+    #[test]
+    fn sniffs() {
+        assert_eq!(sniff(Path::new("a.xml"), b"<?xml?>\n<PFA date='x'>\n<CountryList>"), Some(ListFormat::DowJonesXml));
+        assert_eq!(sniff(Path::new("a.xml"), b"<Designations>"), None);
+    }
 }

@@ -83,7 +83,7 @@ impl Iterator for EuEvents {
             match self.xml.next_record(&["sanctionEntity"]) {
                 Ok(Some(node)) => {
                     self.record += 1;
-                    convert(&node, &self.path, self.record, &mut self.pending);
+                    convert(node, &self.path, self.record, &mut self.pending);
                 }
                 Ok(None) => return None,
                 Err(e) => {
@@ -112,8 +112,8 @@ fn val<'a>(node: &'a Node, name: &str) -> Option<&'a str> {
     node.attr(name).filter(|v| *v != "-")
 }
 
-fn convert(node: &Node, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) {
-    let mut e = Entity { publisher: Some(Publisher::Ec), raw: node.to_json(), ..Default::default() };
+fn convert(node: Node, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) {
+    let mut e = Entity { publisher: Some(Publisher::Ec), ..Default::default() };
     e.id = match node.attr("logicalId") {
         Some(id) => format!("EU-{id}"),
         None => {
@@ -295,6 +295,7 @@ fn convert(node: &Node, path: &Path, record: u64, out: &mut VecDeque<ListEvent>)
         out.push_back(warn(path, record, format!("{}: sanctionEntity without any name; skipped", e.id)));
         return;
     }
+    e.raw = node.into_json();
     out.push_back(ListEvent::Entity(Box::new(e)));
 }
 

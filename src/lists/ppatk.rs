@@ -131,8 +131,9 @@ fn csv_rows(path: &Path) -> Result<Vec<(u64, Vec<String>)>> {
         csv::ReaderBuilder::new().has_headers(false).flexible(true).delimiter(sep).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
+    let mut lines = super::uk_csv::LineCounter::new(&text);
     loop {
-        let line = rdr.position().line();
+        let line = lines.line_at(rdr.position().byte());
         match rdr.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => rows.push((line, record.iter().map(str::to_string).collect())),
@@ -348,7 +349,7 @@ pub(crate) fn split_aliases(cell: &str) -> Vec<String> {
             let marker = ["alias", "als."].iter().find(|m| rest.starts_with(*m)).copied();
             if let (true, Some(m)) = (before_ok, marker) {
                 let after = bytes.get(i + m.len());
-                let after_ok = m.ends_with('.') || after.map_or(true, |b| !b.is_ascii_alphanumeric());
+                let after_ok = m.ends_with('.') || after.is_none_or(|b| !b.is_ascii_alphanumeric());
                 if after_ok {
                     parts.push(cell.get(start..i).unwrap_or(""));
                     i += m.len();

@@ -142,6 +142,35 @@ pub fn parse_dmy(s: &str) -> Option<PartialDate> {
     PartialDate::new(y as u16, m as u8, d as u8).ok()
 }
 
+/// Line numbers of byte offsets in a text, counted incrementally (offsets must not decrease). Unlike the
+/// CSV reader's own line count, newlines inside quoted fields count.
+pub(crate) struct LineCounter<'a> {
+    text: &'a [u8],
+    byte: usize,
+    line: u64,
+}
+
+impl<'a> LineCounter<'a> {
+    pub(crate) fn new(text: &'a str) -> Self {
+        LineCounter { text: text.as_bytes(), byte: 0, line: 1 }
+    }
+
+    /// The 1-based line of the record starting at `byte` (the CSV reader stops before the `\n` of a
+    /// `\r\n` terminator: line ends at `byte` are skipped).
+    pub(crate) fn line_at(&mut self, byte: u64) -> u64 {
+        let mut end = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
+        while matches!(self.text.get(end), Some(b'\r' | b'\n')) {
+            end += 1;
+        }
+        if end > self.byte {
+            let newlines = self.text.get(self.byte..end).map_or(0, |t| t.iter().filter(|&&b| b == b'\n').count());
+            self.line += newlines as u64;
+            self.byte = end;
+        }
+        self.line
+    }
+}
+
 struct Group {
     id: String,
     first_line: u64,
@@ -168,13 +197,13 @@ fn parse(text: &str, path: &Path) -> Result<Parsed> {
     let mut group_col = 28;
     let mut good_rows = 0usize;
     let mut record = csv::StringRecord::new();
+    let mut lines = LineCounter::new(text);
     loop {
-        let line = rdr.position().line();
+        let line = lines.line_at(rdr.position().byte());
         match rdr.read_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                let line = e.position().map(|p| p.line()).unwrap_or(line);
                 row_warnings.push(ListWarning { file: path.to_path_buf(), line, reason: format!("bad CSV row: {e}") });
                 continue;
             }
@@ -394,12 +423,12 @@ fn convert(group: &Group, columns: &[String], path: &Path, out: &mut VecDeque<Li
         }
         let date = |k: &str| get(row, k).map(|d| parse_dmy(&d).map(|p| p.to_string()).unwrap_or(d));
         if let Some(d) = date("Listed On") {
-            if e.listed_on.as_ref().map_or(true, |x| d < *x) {
+            if e.listed_on.as_ref().is_none_or(|x| d < *x) {
                 e.listed_on = Some(d);
             }
         }
         if let Some(d) = date("Last Updated") {
-            if e.updated.as_ref().map_or(true, |x| d > *x) {
+            if e.updated.as_ref().is_none_or(|x| d > *x) {
                 e.updated = Some(d);
             }
         }

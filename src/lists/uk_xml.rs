@@ -72,7 +72,7 @@ impl Iterator for UkEvents {
             match self.xml.next_record(&["Designation"]) {
                 Ok(Some(node)) => {
                     self.record += 1;
-                    convert(&node, &self.path, self.record, &mut self.pending);
+                    convert(node, &self.path, self.record, &mut self.pending);
                 }
                 Ok(None) => return None,
                 Err(e) => {
@@ -88,9 +88,9 @@ fn texts<'a>(node: &'a Node, path: &[&'a str]) -> Vec<&'a str> {
     node.descendants(path).into_iter().filter_map(Node::text).collect()
 }
 
-fn convert(node: &Node, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) {
+fn convert(node: Node, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) {
     let warn = |reason: String| ListEvent::Warning(ListWarning { file: path.to_path_buf(), line: record, reason });
-    let mut e = Entity { publisher: Some(Publisher::Uk), raw: node.to_json(), ..Default::default() };
+    let mut e = Entity { publisher: Some(Publisher::Uk), ..Default::default() };
     e.id = match node.child_text("UniqueID") {
         Some(id) => format!("UK-{id}"),
         None => {
@@ -159,7 +159,7 @@ fn convert(node: &Node, path: &Path, record: u64, out: &mut VecDeque<ListEvent>)
     } else if let Some(first) = names.first_mut() {
         first.name_type = NameType::Primary;
     }
-    for t in texts(node, &["NonLatinNames", "NonLatinName", "NameNonLatinScript"]) {
+    for t in texts(&node, &["NonLatinNames", "NonLatinName", "NameNonLatinScript"]) {
         names.push(EntityName::new(t, NameType::OriginalScript, NameQuality::Strong));
     }
     e.names = names;
@@ -236,7 +236,7 @@ fn convert(node: &Node, path: &Path, record: u64, out: &mut VecDeque<ListEvent>)
             _ => e.gender,
         };
     }
-    for imo in texts(node, &["ShipDetails", "Ship", "IMONumbers", "IMONumber"]) {
+    for imo in texts(&node, &["ShipDetails", "Ship", "IMONumbers", "IMONumber"]) {
         e.identifiers.push(Identifier { kind: "imo".into(), number: imo.to_string(), ..Default::default() });
     }
 
@@ -244,6 +244,7 @@ fn convert(node: &Node, path: &Path, record: u64, out: &mut VecDeque<ListEvent>)
         out.push_back(warn(format!("{}: Designation without any name; skipped", e.id)));
         return;
     }
+    e.raw = node.into_json();
     out.push_back(ListEvent::Entity(Box::new(e)));
 }
 

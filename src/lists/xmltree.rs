@@ -63,29 +63,32 @@ impl Node {
 
     /// The element as JSON: attributes as `@name`, children by name (arrays when repeated), text as
     /// `#text` (or the element is just its text string when it has neither attributes nor children).
-    pub fn to_json(&self) -> Value {
+    /// Whitespace-only text between child elements is not kept.
+    pub fn into_json(self) -> Value {
         if self.attrs.is_empty() && self.children.is_empty() {
-            return Value::String(self.text.clone());
+            return Value::String(self.text);
         }
         let mut map = Map::new();
-        for (k, v) in &self.attrs {
-            map.insert(format!("@{k}"), Value::String(v.clone()));
+        for (mut k, v) in self.attrs {
+            k.insert(0, '@');
+            map.insert(k, Value::String(v));
         }
-        for child in &self.children {
-            let v = child.to_json();
-            match map.get_mut(&child.name) {
+        for mut child in self.children {
+            let name = std::mem::take(&mut child.name);
+            let v = child.into_json();
+            match map.get_mut(&name) {
                 Some(Value::Array(arr)) => arr.push(v),
                 Some(existing) => {
                     let prev = existing.take();
                     *existing = Value::Array(vec![prev, v]);
                 }
                 None => {
-                    map.insert(child.name.clone(), v);
+                    map.insert(name, v);
                 }
             }
         }
         if !self.text.trim().is_empty() {
-            map.insert("#text".into(), Value::String(self.text.clone()));
+            map.insert("#text".into(), Value::String(self.text));
         }
         Value::Object(map)
     }
@@ -226,6 +229,17 @@ impl<R: BufRead> XmlStream<R> {
                     return Err(self.format_error(format!("malformed XML at byte {pos}: {e}")));
                 }
             };
+            let bytes: &[u8] = match &ev {
+                Event::Start(b) | Event::Empty(b) => b,
+                Event::Text(t) => t,
+                Event::CData(c) => c,
+                _ => &[],
+            };
+            if std::str::from_utf8(bytes).is_err() {
+                self.done = true;
+                let at = self.reader.buffer_position();
+                return Err(self.format_error(format!("not valid UTF-8 (near byte {at}); wrong encoding?")));
+            }
             match ev {
                 Event::Start(start) => stack.push(start_node(&start)),
                 Event::Empty(start) => {
@@ -243,6 +257,8 @@ impl<R: BufRead> XmlStream<R> {
                         None => return Ok(node),
                     }
                 }
+                // Indentation between child elements is not content.
+                Event::Text(t) if t.iter().all(u8::is_ascii_whitespace) => {}
                 Event::Text(t) => {
                     let s = t.unescape().unwrap_or_else(|_| Cow::Owned(resolve_lossy(&t)));
                     if let Some(n) = stack.last_mut() {
@@ -285,17 +301,24 @@ fn resolve_lossy(raw: &[u8]) -> String {
     .unwrap_or_else(|_| s.into_owned())
 }
 
+fn text_of(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+    }
+}
+
 fn local(start: &BytesStart) -> String {
-    String::from_utf8_lossy(start.local_name().as_ref()).into_owned()
+    text_of(start.local_name().as_ref())
 }
 
 fn start_node(start: &BytesStart) -> Node {
-    let mut node = Node { name: local(start), ..Default::default() };
+    let mut node = Node { name: local(start), attrs: Vec::new(), children: Vec::new(), text: String::new() };
     for attr in start.attributes().with_checks(false).flatten() {
-        let key = String::from_utf8_lossy(attr.key.local_name().as_ref()).into_owned();
         if attr.key.as_ref().starts_with(b"xmlns") {
             continue;
         }
+        let key = text_of(attr.key.local_name().as_ref());
         let value = attr.unescape_value().map(Cow::into_owned).unwrap_or_else(|_| resolve_lossy(&attr.value));
         node.attrs.push((key, value));
     }
@@ -319,7 +342,10 @@ mod tests {
         assert_eq!(r.attr("id"), Some("7"));
         assert_eq!(r.children_named("n").count(), 2);
         assert_eq!(r.child_text("n"), Some("A & B"));
-        assert_eq!(serde_json::to_string(&r.to_json()).unwrap(), r#"{"@id":"7","n":["A & B","C"],"e":{"@k":""}}"#);
+        assert_eq!(
+            serde_json::to_string(&r.clone().into_json()).unwrap(),
+            r#"{"@id":"7","n":["A & B","C"],"e":{"@k":""}}"#
+        );
         assert!(s.next_record(&["r"]).unwrap().is_none());
     }
 

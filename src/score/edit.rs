@@ -5,8 +5,9 @@
 //! Levenshtein charges all of these a full edit, so an optimal-string-alignment distance is computed here
 //! with cheaper costs for them: vowel ↔ vowel 0.4, a close consonant pair 0.6, inserting or deleting a
 //! vowel or `h` 0.5, a doubled letter 0.3, a transposition 0.8, anything else 1. `strsim` has no weighted
-//! variant, hence this small function. Inputs are canonical tokens (ASCII); longer inputs are compared on
-//! their first 32 characters.
+//! variant, hence this small function, which works on stack buffers of 32 characters. Inputs are canonical
+//! tokens (ASCII); a token longer than that (a long compound) is compared with `strsim`'s plain
+//! Damerau-Levenshtein similarity instead.
 
 const MAX: usize = 32;
 
@@ -106,7 +107,10 @@ pub(crate) fn distance(a: &str, b: &str) -> f32 {
 
 /// Similarity 0–1 from [`distance`], relative to the longer string.
 pub(crate) fn similarity(a: &str, b: &str) -> f32 {
-    let long = a.len().max(b.len()).min(MAX);
+    let long = a.len().max(b.len());
+    if long > MAX {
+        return strsim::normalized_damerau_levenshtein(a, b) as f32;
+    }
     if long == 0 {
         return 1.0;
     }
@@ -116,6 +120,17 @@ pub(crate) fn similarity(a: &str, b: &str) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_tokens_are_compared_whole() {
+        let a = "abcdefghijklmnopqrstuvwxyzabcdefghij";
+        let b = "abcdefghijklmnopqrstuvwxyzabcdefghik";
+        let s = similarity(a, b);
+        assert!(s > 0.95 && s < 1.0, "{s}");
+        assert_eq!(similarity(a, a), 1.0);
+        // Differing only after the 32nd character still counts.
+        assert!(similarity(a, "abcdefghijklmnopqrstuvwxyzabcdefxxxx") < s);
+    }
 
     #[test]
     fn costs() {

@@ -60,9 +60,29 @@ pub(crate) fn align(a: &Name, b: &Name) -> Alignment {
     let mut used_c = vec![false; m];
     let mut pairs: Vec<Pair> = Vec::new();
 
-    let mut cands: Vec<(f32, f32, usize, usize, How)> = Vec::with_capacity(n * m);
+    // Exact pairs first: they would win the greedy pass anyway (nothing scores above 1.0), and taking
+    // them out spares the similarity of every other pair in their rows and columns. Same tie-breaking as
+    // below: heavier pairs first, then position.
+    let mut exact: Vec<(f32, usize, usize)> = Vec::new();
     for (i, qt) in q.iter().enumerate() {
         for (j, ct) in c.iter().enumerate() {
+            if qt.text == ct.text {
+                exact.push((qt.weight + ct.weight, i, j));
+            }
+        }
+    }
+    exact.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
+    for (_, i, j) in exact {
+        if !used_q[i] && !used_c[j] {
+            used_q[i] = true;
+            used_c[j] = true;
+            pairs.push(Pair { q: vec![i], c: vec![j], sim: 1.0, how: How::Exact });
+        }
+    }
+
+    let mut cands: Vec<(f32, f32, usize, usize, How)> = Vec::with_capacity(n * m);
+    for (i, qt) in q.iter().enumerate().filter(|(i, _)| !used_q[*i]) {
+        for (j, ct) in c.iter().enumerate().filter(|(j, _)| !used_c[*j]) {
             let (s, how) = similarity(qt, ct);
             if s > 0.0 {
                 cands.push((s, qt.weight + ct.weight, i, j, how));
