@@ -1,12 +1,163 @@
-//! Subcommand (to be written).
+//! `saring rescreen`: screen a whole customer file (CSV or JSONL), in full or against a list delta.
 
+use anyhow::Context;
+use saring::index::Index;
+use saring::rescreen::checkpoint::InputIdentity;
+use saring::rescreen::dispositions::Dispositions;
+use saring::rescreen::{Delta, Job, OutputFormat, Progress, DEFAULT_CHUNK_SIZE};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-/// Arguments.
+/// Arguments of `saring rescreen`.
+///
+/// Customer columns (CSV header or JSONL keys): customer_id (required), name or
+/// given_name/middle_name/surname, business_name, date_of_birth (YYYY, YYYY-MM, YYYY-MM-DD),
+/// date_of_registration, nationality, business_domicile (ISO alpha-2), kind (individual|entity).
+/// Unknown columns are ignored. Malformed rows go to the reject file with line number and reason.
 #[derive(clap::Args)]
-pub struct Args {}
+pub struct Args {
+    /// Boxed: the options are many, and the subcommand enum stays small.
+    #[command(flatten)]
+    options: Box<Options>,
+}
 
-/// Runs the subcommand.
-pub fn run(_args: Args) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("not implemented yet")
+/// The options of `saring rescreen` (see [`Args`]).
+#[derive(clap::Args)]
+pub struct Options {
+    /// Customer file: CSV with a header, or JSON lines.
+    #[arg(long, value_name = "FILE")]
+    customers: PathBuf,
+    /// Index file (default: the cached index of the bundled lists).
+    #[arg(long, value_name = "FILE")]
+    index: Option<PathBuf>,
+    /// Output file (default: standard output, not resumable).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Output format (default: csv if --out ends in .csv, else jsonl).
+    #[arg(long, value_parser = ["jsonl", "csv"])]
+    format: Option<String>,
+    /// Keep hits scoring at least this (0–100; default: the lower decision threshold).
+    #[arg(long, value_name = "N")]
+    threshold: Option<f64>,
+    /// Worker threads (default: all cores).
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
+    /// Reject file (default: <out>.rejects.jsonl).
+    #[arg(long, value_name = "FILE")]
+    rejects: Option<PathBuf>,
+    /// Also write the summary as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    summary: Option<PathBuf>,
+    /// Continue an interrupted run from its checkpoint (<out>.checkpoint).
+    #[arg(long)]
+    resume: bool,
+    /// Delta run: keep only hits on entities added or changed since this older index.
+    #[arg(long, value_name = "OLD_INDEX")]
+    since: Option<PathBuf>,
+    /// With --since: the previous run's output (JSONL); its hits on removed entities are written as resolved.
+    #[arg(long, value_name = "FILE", requires = "since")]
+    previous: Option<PathBuf>,
+    /// Dispositions (JSONL: customer_id, entity_id, entity_hash, status cleared|confirmed, note).
+    #[arg(long, value_name = "FILE")]
+    dispositions: Option<PathBuf>,
+    /// Rows per committed chunk.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CHUNK_SIZE)]
+    chunk_size: usize,
+}
+
+/// Opens the given index, or the cached index of the bundled lists.
+fn open_index(path: Option<&Path>) -> anyhow::Result<(Index, String)> {
+    match path {
+        Some(p) => {
+            let index = Index::open(p).with_context(|| format!("opening index {}", p.display()))?;
+            Ok((index, fingerprint(p)?))
+        }
+        None => {
+            let index = Index::open_bundled().context("opening the index of the bundled lists")?;
+            let fingerprint = fingerprint(index.path())?;
+            Ok((index, fingerprint))
+        }
+    }
+}
+
+fn fingerprint(path: &Path) -> anyhow::Result<String> {
+    let id = InputIdentity::of(path)?;
+    Ok(format!("{}:{}:{}", id.size, id.modified_secs, id.head_hash))
+}
+
+/// Runs `saring rescreen`.
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let args = *args.options;
+    let format = match (&args.format, &args.out) {
+        (Some(f), _) => f.parse::<OutputFormat>()?,
+        (None, Some(out)) if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => OutputFormat::Csv,
+        _ => OutputFormat::Jsonl,
+    };
+    // Cheap input checks first, so a bad dispositions file fails before the index is opened.
+    let dispositions = match &args.dispositions {
+        Some(path) => Some(Dispositions::read(path)?),
+        None => None,
+    };
+    let (index, index_fingerprint) = open_index(args.index.as_deref())?;
+    let mut job = Job::new(&args.customers);
+    job.dispositions = dispositions;
+    job.out = args.out.clone();
+    job.rejects = args.rejects.clone();
+    job.format = format;
+    job.threshold = args.threshold;
+    job.chunk_size = args.chunk_size;
+    job.resume = args.resume;
+    job.screener_fingerprint = index_fingerprint;
+    if let Some(old_path) = &args.since {
+        let old = Index::open(old_path).with_context(|| format!("opening older index {}", old_path.display()))?;
+        let diff = saring::rescreen::diff(&old, &index)?;
+        eprintln!(
+            "delta since {}: {} added, {} changed, {} removed, {} unchanged",
+            old_path.display(),
+            diff.added.len(),
+            diff.changed.len(),
+            diff.removed.len(),
+            diff.unchanged
+        );
+        job.delta = Some(Delta::new(&diff, args.previous.clone()));
+    }
+
+    let bar = std::io::stderr().is_terminal().then(|| {
+        let bar = indicatif::ProgressBar::new(0);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{bar:30} {percent:>3}% {msg} (ETA {eta})")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        bar
+    });
+    let started = std::time::Instant::now();
+    let mut first_rows = None;
+    let mut on_progress = |p: &Progress| {
+        if let Some(bar) = &bar {
+            let base = *first_rows.get_or_insert(p.rows_read);
+            let secs = started.elapsed().as_secs_f64().max(1e-3);
+            let rate = (p.rows_read.saturating_sub(base)) as f64 / secs;
+            bar.set_length(p.bytes_total);
+            bar.set_position(p.bytes_read);
+            bar.set_message(format!("{} rows, {} hits, {:.0} rows/s", p.rows_read, p.hits, rate));
+        }
+    };
+    let result = match args.threads {
+        Some(n) => {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build()?;
+            pool.install(|| job.run(&index, &mut on_progress))
+        }
+        None => job.run(&index, &mut on_progress),
+    };
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let summary = result?;
+    eprintln!("{summary}");
+    if let Some(path) = &args.summary {
+        let json = serde_json::to_string_pretty(&summary)?;
+        std::fs::write(path, json + "\n").with_context(|| format!("writing summary {}", path.display()))?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

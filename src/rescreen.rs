@@ -1,1 +1,0 @@
-//! Bulk and delta rescreening of customer bases (to be written).
