@@ -50,6 +50,8 @@ pub struct Query {
     pub upper_threshold: Option<f64>,
     /// NOT_MATCH threshold (default 40).
     pub lower_threshold: Option<f64>,
+    /// Person: `male` or `female` (`m` / `f` accepted).
+    pub gender: Option<String>,
 }
 
 /// How each qualifier (date of birth, nationality, kind, gender) moved a hit's score.
@@ -178,7 +180,7 @@ impl Query {
     ///
     /// Errors ([`Error::InvalidInput`]): no name (or a name without letters or digits); a middle name or
     /// surname without a given name; both person and business fields; a malformed date; a country that is
-    /// not ISO alpha-2; thresholds outside 0–100 or lower above upper; or a limit of 0.
+    /// not ISO alpha-2; thresholds outside 0–100 or lower above upper; a limit of 0; an unknown gender.
     ///
     /// ```
     /// use saring::screen::Query;
@@ -230,9 +232,12 @@ impl Query {
             NameKind::Entity => (dor.or(dob), domicile.or(nationality)),
             _ => (dob.or(dor), nationality.or(domicile)),
         };
-        // The API has no gender field yet; `score::entity` applies the gender qualifier when a caller
-        // sets `ValidQuery::facts.gender` and uses `screen_valid`.
-        let gender: Option<Gender> = None;
+        let gender = match present(&self.gender).map(|g| g.to_ascii_lowercase()) {
+            None => None,
+            Some(g) if g == "male" || g == "m" => Some(Gender::Male),
+            Some(g) if g == "female" || g == "f" => Some(Gender::Female),
+            Some(g) => return bad(format!("gender {g:?}: expected male or female")),
+        };
         let defaults = Thresholds::default();
         let thresholds = Thresholds::new(
             self.upper_threshold.unwrap_or(defaults.upper),

@@ -37,6 +37,9 @@ pub struct Args {
     /// Nationality (or domicile with --entity), ISO alpha-2.
     #[arg(long, value_name = "CC")]
     nationality: Option<String>,
+    /// Gender: male or female.
+    #[arg(long)]
+    gender: Option<String>,
     /// Only these publishers (UNSCR, OFAC, PPATK, MAS, EC, UK, DOWJONES, CUSTOM); repeatable.
     #[arg(long = "publisher", value_name = "P")]
     publishers: Vec<String>,
@@ -92,6 +95,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 fn query_of(args: &Args) -> anyhow::Result<Query> {
     let mut q = Query {
         date_of_birth: args.dob.clone(),
+        gender: args.gender.clone(),
         score_threshold: args.threshold,
         upper_threshold: args.upper,
         lower_threshold: args.lower,
