@@ -123,6 +123,14 @@ fn qualifiers_move_the_score() {
     let q = Query { given_name: Some("Yuk Tung".into()), surname: Some("Energy".into()), ..Default::default() };
     let h = index.screen(&q).unwrap().results.into_iter().find(|h| h.id == "OFAC-SDN-9").unwrap();
     assert!(h.explanation.qualifiers.iter().any(|q| q.name == "kind" && q.points == -15.0));
+    // Gender: the listed person is female.
+    let q = Query { given_name: Some("Kim Kyong".into()), surname: Some("Ok".into()), ..Default::default() };
+    let kim = |g: &str| {
+        let r = index.screen(&Query { gender: Some(g.into()), ..q.clone() }).unwrap();
+        r.results.into_iter().find(|h| h.id == "UN-KPi.1").unwrap().score
+    };
+    assert_eq!(kim("female"), 100.0);
+    assert_eq!(kim("m"), 90.0);
 }
 
 #[test]
@@ -204,6 +212,7 @@ fn invalid_queries_are_clear_errors() {
     bad(Query { upper_threshold: Some(130.0), ..Query::name("x") }, "outside");
     bad(Query { score_threshold: Some(-1.0), ..Query::name("x") }, "score_threshold");
     bad(Query { limit: Some(0), ..Query::name("x") }, "limit");
+    bad(Query { gender: Some("x".into()), ..Query::name("x") }, "gender");
 }
 
 #[test]
