@@ -107,6 +107,14 @@ fn unrelated_is_below_30() {
 }
 
 #[test]
+fn initials_alone_identify_no_one() {
+    let s = compare("chongsng ionhap", "C.I. DISERCOM S.A.", &CompareOptions::default());
+    assert!(s.score <= 35.0, "{s:?}");
+    // With a full word matched as well, an initial is good evidence.
+    assert!(score("Noordin M Top", "Noordin Mohammad Top", NameKind::Person) >= 90.0);
+}
+
+#[test]
 fn seed_examples() {
     let opts = CompareOptions::default();
     assert_eq!(compare("Farkhad Ataullaevich Akilov", "AKILOV, Farkhad Ataullaevich", &opts).decision, Decision::Match);

@@ -166,7 +166,7 @@ fn explain(a: &Name, b: &Name, al: &name::Alignment) -> Explanation {
         notes.push("both names have words the other lacks: unmatched words cost more".to_string());
     }
     if al.capped {
-        notes.push("only particles, legal forms or initials matched: score capped at 35".to_string());
+        notes.push("no name word or number matched one on the other side: score capped at 35".to_string());
     }
     if a.tokens.len() > name::MAX_TOKENS || b.tokens.len() > name::MAX_TOKENS {
         notes.push(format!("only the first {} tokens of each name were compared", name::MAX_TOKENS));

@@ -10,7 +10,8 @@
 //! unmatched candidate token `2 × 0.25 × wc` (a list name that says more than the query costs less than a
 //! query word the list name lacks). Weights come from analysis: rare words weigh more than common ones,
 //! particles and legal forms little, numbers fully. When no name word or number matched at all (only
-//! particles, legal forms or initials) and the names are not identical, the score is capped at 35.
+//! particles, legal forms or initials, or a name word only against an initial) and the names are not
+//! identical, the score is capped at 35.
 
 use super::token::{fuzzy, similarity, How};
 use crate::text::{Name, Token, TokenTag};
@@ -116,7 +117,9 @@ pub(crate) fn align(a: &Name, b: &Name) -> Alignment {
     denominator += unmatched_c.iter().map(|&j| miss_cost(&c[j], costs.candidate, costs.floor)).sum::<f32>();
     let mut score = if denominator > 0.0 { 100.0 * numerator / denominator } else { 0.0 };
     let heavy = |t: &Token| matches!(t.tag, TokenTag::Name | TokenTag::Number);
-    let any_heavy = pairs.iter().any(|p| p.q.iter().any(|&i| heavy(&q[i])) || p.c.iter().any(|&j| heavy(&c[j])));
+    // Evidence needs a pair with a name word or number on both sides: initials alone (`C.I.` against
+    // `Chongsng Ionhap`) or particles alone do not identify anyone.
+    let any_heavy = pairs.iter().any(|p| p.q.iter().any(|&i| heavy(&q[i])) && p.c.iter().any(|&j| heavy(&c[j])));
     let identical = unmatched_q.is_empty() && unmatched_c.is_empty() && pairs.iter().all(|p| p.sim >= 1.0);
     let capped = !any_heavy && !identical && score > LIGHT_ONLY_CAP;
     if capped {
