@@ -11,7 +11,7 @@ use crate::index::format::NameRecord;
 use crate::index::{Index, ScreenOptions};
 use crate::model::{EntityKind, Gender, NameQuality, PartialDate, Publisher};
 use crate::score::entity::{score_entity, EntryFacts, QueryFacts};
-use crate::score::{compare_names, CompareOptions, Decision, Explanation, Similarity, Thresholds};
+use crate::score::{compare_names, score_names, CompareOptions, Decision, Explanation, Similarity, Thresholds};
 use crate::text::{analyze, Name, NameKind};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -272,7 +272,9 @@ struct Best {
     adjusted: f64,
     weak: bool,
     name: NameRecord,
-    similarity: Similarity,
+    /// Name score; the full explanation is built only for the hits returned.
+    score: f64,
+    kind: NameKind,
 }
 
 /// Screens a query against an index (see [`Index::screen`]).
@@ -295,16 +297,15 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
     for c in candidates {
         let rec = index.name_record(c.name)?;
         let kind = if q.kind == NameKind::Unknown { rec.name.kind } else { q.kind };
-        let opts = CompareOptions { kind, thresholds: q.thresholds };
-        let similarity = compare_names(&q.name, &rec.name, &opts);
+        let score = score_names(&q.name, &rec.name);
         let weak = rec.quality == NameQuality::Weak;
-        let adjusted = similarity.score - if weak { crate::score::entity::WEAK_ALIAS } else { 0.0 };
+        let adjusted = score - if weak { crate::score::entity::WEAK_ALIAS } else { 0.0 };
         let better = match best.get(&rec.entity) {
             None => true,
             Some(b) => adjusted > b.adjusted || (adjusted == b.adjusted && !weak && b.weak),
         };
         if better {
-            best.insert(rec.entity, Best { adjusted, weak, name: rec, similarity });
+            best.insert(rec.entity, Best { adjusted, weak, name: rec, score, kind });
         }
     }
     let mut scored = Vec::with_capacity(best.len());
@@ -317,7 +318,7 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
             nationalities: &facts.nationalities,
             address_countries: &facts.address_countries,
         };
-        let s = score_entity(b.similarity.score, b.weak, &q.facts, &entry);
+        let s = score_entity(b.score, b.weak, &q.facts, &entry);
         if s.score < q.score_threshold {
             continue;
         }
@@ -328,6 +329,8 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
     let mut results = Vec::with_capacity(scored.len());
     for (s, facts, entity, b) in scored {
         let e = index.entity_at(entity)?;
+        let similarity: Similarity =
+            compare_names(&q.name, &b.name.name, &CompareOptions { kind: b.kind, thresholds: q.thresholds });
         results.push(Hit {
             id: e.id.clone(),
             publisher: e.publisher.unwrap_or(Publisher::Custom),
@@ -341,8 +344,8 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
             dates_of_birth: e.dates_of_birth.iter().map(|d| d.date()).collect(),
             entity_hash: format!("{:016x}", facts.hash),
             explanation: HitExplanation {
-                name_score: b.similarity.score,
-                name: b.similarity.explanation,
+                name_score: similarity.score,
+                name: similarity.explanation,
                 qualifiers: s.qualifiers,
             },
             record_data: e.raw,
