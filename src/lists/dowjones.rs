@@ -21,14 +21,12 @@
 //! as a removal of that id ([`is_deletion`]).
 
 use super::country;
-use super::xmltree::{Node, XmlStream};
+use super::xmltree::{Node, RecordEvents, XmlStream};
 use super::{ListEvent, ListFormat, ListInfo, ListReader, ListWarning};
 use crate::model::{Address, DateValue, EntityName, Gender, Identifier, NameQuality, NameType};
 use crate::{Entity, EntityKind, PartialDate, Publisher, Result};
 use std::collections::{HashMap, VecDeque};
-use std::fs::File;
-use std::io::BufReader;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 const RECORDS: [&str; 2] = ["Person", "Entity"];
@@ -60,7 +58,10 @@ pub fn read(path: &Path) -> Result<ListReader> {
         publisher: Publisher::DowJones,
         publication_date,
     };
-    let events = DjEvents { xml, refs, path: path.to_path_buf(), record: 0, pending: VecDeque::new(), failed: false };
+    let events =
+        RecordEvents::new(xml, &RECORDS, path, move |node, path: &Path, record, out: &mut VecDeque<ListEvent>| {
+            convert(node, &refs, path, record, out)
+        });
     Ok(ListReader::new(info, Box::new(events)))
 }
 
@@ -189,41 +190,6 @@ fn make_date(y: Option<&str>, m: Option<&str>, d: Option<&str>) -> std::result::
         _ => 0,
     };
     PartialDate::new(year, month, day).map(Some).map_err(|e| e.to_string())
-}
-
-struct DjEvents {
-    xml: XmlStream<BufReader<File>>,
-    refs: Arc<References>,
-    path: PathBuf,
-    record: u64,
-    pending: VecDeque<ListEvent>,
-    failed: bool,
-}
-
-impl Iterator for DjEvents {
-    type Item = Result<ListEvent>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(ev) = self.pending.pop_front() {
-                return Some(Ok(ev));
-            }
-            if self.failed {
-                return None;
-            }
-            match self.xml.next_record(&RECORDS) {
-                Ok(Some(node)) => {
-                    self.record += 1;
-                    convert(node, &self.refs, &self.path, self.record, &mut self.pending);
-                }
-                Ok(None) => return None,
-                Err(e) => {
-                    self.failed = true;
-                    return Some(Err(e));
-                }
-            }
-        }
-    }
 }
 
 fn name_type_of(t: &str) -> (NameType, NameQuality) {

@@ -11,14 +11,12 @@
 //! programme (`TAQA`, `IRQ`, ...), `programs` all of them; `countryIso2Code="00"` means unknown.
 
 use super::country;
-use super::xmltree::{Node, XmlStream};
+use super::xmltree::{Node, RecordEvents, XmlStream};
 use super::{ListEvent, ListFormat, ListInfo, ListReader, ListWarning};
 use crate::model::{Address, DateValue, EntityName, Gender, Identifier, NameQuality, NameType};
 use crate::{Entity, EntityKind, PartialDate, Publisher, Result};
 use std::collections::VecDeque;
-use std::fs::File;
-use std::io::BufReader;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Reads an EU FSF XML file.
 ///
@@ -44,7 +42,7 @@ pub fn read(path: &Path) -> Result<ListReader> {
     let publication_date = root.attr("generationDate").and_then(iso_date_prefix);
     let info =
         ListInfo { path: path.to_path_buf(), format: ListFormat::EuXml, publisher: Publisher::Ec, publication_date };
-    let events = EuEvents { xml, path: path.to_path_buf(), record: 0, pending: VecDeque::new(), failed: false };
+    let events = RecordEvents::new(xml, &["sanctionEntity"], path, convert);
     Ok(ListReader::new(info, Box::new(events)))
 }
 
@@ -59,40 +57,6 @@ pub(crate) fn sniff(_path: &Path, head: &[u8]) -> Option<ListFormat> {
 pub(crate) fn iso_date_prefix(s: &str) -> Option<String> {
     let d = s.get(..10)?;
     d.parse::<PartialDate>().ok().filter(|p| p.d > 0).map(|_| d.to_string())
-}
-
-struct EuEvents {
-    xml: XmlStream<BufReader<File>>,
-    path: PathBuf,
-    record: u64,
-    pending: VecDeque<ListEvent>,
-    failed: bool,
-}
-
-impl Iterator for EuEvents {
-    type Item = Result<ListEvent>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(ev) = self.pending.pop_front() {
-                return Some(Ok(ev));
-            }
-            if self.failed {
-                return None;
-            }
-            match self.xml.next_record(&["sanctionEntity"]) {
-                Ok(Some(node)) => {
-                    self.record += 1;
-                    convert(node, &self.path, self.record, &mut self.pending);
-                }
-                Ok(None) => return None,
-                Err(e) => {
-                    self.failed = true;
-                    return Some(Err(e));
-                }
-            }
-        }
-    }
 }
 
 fn warn(path: &Path, record: u64, reason: String) -> ListEvent {

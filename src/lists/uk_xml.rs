@@ -9,14 +9,12 @@
 
 use super::country;
 use super::uk_csv::parse_dmy;
-use super::xmltree::{Node, XmlStream};
+use super::xmltree::{Node, RecordEvents, XmlStream};
 use super::{ListEvent, ListFormat, ListInfo, ListReader, ListWarning};
 use crate::model::{Address, DateValue, EntityName, Gender, Identifier, NameQuality, NameType};
 use crate::{Entity, EntityKind, Publisher, Result};
 use std::collections::VecDeque;
-use std::fs::File;
-use std::io::BufReader;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Reads a UK Sanctions List XML file.
 ///
@@ -38,7 +36,7 @@ pub fn read(path: &Path) -> Result<ListReader> {
     let publication_date = root.attr("dateGenerated").and_then(super::eu::iso_date_prefix);
     let info =
         ListInfo { path: path.to_path_buf(), format: ListFormat::UkXml, publisher: Publisher::Uk, publication_date };
-    let events = UkEvents { xml, path: path.to_path_buf(), record: 0, pending: VecDeque::new(), failed: false };
+    let events = RecordEvents::new(xml, &["Designation"], path, convert);
     Ok(ListReader::new(info, Box::new(events)))
 }
 
@@ -48,40 +46,6 @@ pub(crate) fn sniff(_path: &Path, head: &[u8]) -> Option<ListFormat> {
     let looks = head.contains("<Designations")
         && (head.contains("<Designation>") || head.contains("SanctionsListSchema") || head.contains("<DateGenerated>"));
     looks.then_some(ListFormat::UkXml)
-}
-
-struct UkEvents {
-    xml: XmlStream<BufReader<File>>,
-    path: PathBuf,
-    record: u64,
-    pending: VecDeque<ListEvent>,
-    failed: bool,
-}
-
-impl Iterator for UkEvents {
-    type Item = Result<ListEvent>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            if let Some(ev) = self.pending.pop_front() {
-                return Some(Ok(ev));
-            }
-            if self.failed {
-                return None;
-            }
-            match self.xml.next_record(&["Designation"]) {
-                Ok(Some(node)) => {
-                    self.record += 1;
-                    convert(node, &self.path, self.record, &mut self.pending);
-                }
-                Ok(None) => return None,
-                Err(e) => {
-                    self.failed = true;
-                    return Some(Err(e));
-                }
-            }
-        }
-    }
 }
 
 fn texts<'a>(node: &'a Node, path: &[&'a str]) -> Vec<&'a str> {

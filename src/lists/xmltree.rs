@@ -5,10 +5,12 @@
 //! by the largest record, not by the file. A node converts to JSON for the entity's `raw` field with every
 //! attribute (as `@name`) and child element kept.
 
+use super::ListEvent;
 use crate::{Error, Result};
 use quick_xml::events::{BytesStart, Event};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
+use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -91,6 +93,66 @@ impl Node {
             map.insert("#text".into(), Value::String(self.text));
         }
         Value::Object(map)
+    }
+}
+
+/// The event stream of an XML list: each record named in `tags` is handed to `convert`, which turns it
+/// into entities and warnings; a fatal XML error ends the stream after being reported once. The one
+/// event loop the EU, UK XML and Dow Jones readers share.
+pub(crate) struct RecordEvents<F> {
+    xml: XmlStream<BufReader<File>>,
+    tags: &'static [&'static str],
+    path: PathBuf,
+    record: u64,
+    pending: VecDeque<ListEvent>,
+    failed: bool,
+    convert: F,
+}
+
+impl<F> RecordEvents<F>
+where
+    F: FnMut(Node, &Path, u64, &mut VecDeque<ListEvent>),
+{
+    /// Streams the records named `tags` from `xml` (already past its root element).
+    pub(crate) fn new(xml: XmlStream<BufReader<File>>, tags: &'static [&'static str], path: &Path, convert: F) -> Self {
+        RecordEvents {
+            xml,
+            tags,
+            path: path.to_path_buf(),
+            record: 0,
+            pending: VecDeque::new(),
+            failed: false,
+            convert,
+        }
+    }
+}
+
+impl<F> Iterator for RecordEvents<F>
+where
+    F: FnMut(Node, &Path, u64, &mut VecDeque<ListEvent>),
+{
+    type Item = Result<ListEvent>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(ev) = self.pending.pop_front() {
+                return Some(Ok(ev));
+            }
+            if self.failed {
+                return None;
+            }
+            match self.xml.next_record(self.tags) {
+                Ok(Some(node)) => {
+                    self.record += 1;
+                    (self.convert)(node, &self.path, self.record, &mut self.pending);
+                }
+                Ok(None) => return None,
+                Err(e) => {
+                    self.failed = true;
+                    return Some(Err(e));
+                }
+            }
+        }
     }
 }
 
