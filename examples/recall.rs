@@ -8,9 +8,11 @@
 //! Queries are perturbed list names (see `tests/recall/gen.rs`). Recall = share of the (query, entity)
 //! pairs brute force puts at or above the lower threshold that the index path also returns;
 //! top-10 = share of queries whose source entity is among the first 10 hits. `--ablation` repeats the
-//! run with the joined-token, typo-tolerant and phonetic lookups switched off one at a time.
+//! run with the typo-tolerant lookup done by Levenshtein automata instead of deletion variants, and with
+//! the joined-token, typo-tolerant, phonetic and initial lookups switched off one at a time.
+//! `--margin POINTS` and `--max-scored N` change the stopping rule of screening.
 
-use saring::index::{Index, ScreenOptions};
+use saring::index::{Index, ScreenOptions, Typo};
 use std::path::Path;
 
 #[path = "../tests/recall/gen.rs"]
@@ -24,10 +26,10 @@ fn main() {
     if let Some(v) = flag("--max-scored") {
         base.max_scored = v.parse().expect("--max-scored N");
     }
-    if let Some(v) = flag("--min-rank") {
-        base.min_rank = v.parse().expect("--min-rank R");
+    if let Some(v) = flag("--margin") {
+        base.margin = v.parse().expect("--margin POINTS");
     }
-    let values: Vec<&String> = ["--max-scored", "--min-rank"]
+    let values: Vec<&String> = ["--max-scored", "--margin"]
         .iter()
         .filter_map(|f| args.iter().position(|a| a == f).and_then(|i| args.get(i + 1)))
         .collect();
@@ -45,12 +47,13 @@ fn main() {
     let mut variants = vec![("all lookups", base.clone())];
     if ablation {
         variants.push(("no joined-token lookup", ScreenOptions { joined: false, ..base.clone() }));
-        variants.push(("no typo-tolerant lookup", ScreenOptions { fuzzy: false, ..base.clone() }));
+        variants.push(("typos by Levenshtein automata", ScreenOptions { typo: Typo::Automaton, ..base.clone() }));
+        variants.push(("no typo-tolerant lookup", ScreenOptions { typo: Typo::Off, ..base.clone() }));
         variants.push(("no phonetic lookup", ScreenOptions { phonetic: false, ..base.clone() }));
         variants.push(("no initial lookup", ScreenOptions { initials: false, ..base.clone() }));
         variants.push((
             "exact tokens only",
-            ScreenOptions { joined: false, fuzzy: false, phonetic: false, initials: false, ..base.clone() },
+            ScreenOptions { joined: false, typo: Typo::Off, phonetic: false, initials: false, ..base.clone() },
         ));
     }
     println!(

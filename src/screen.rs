@@ -7,7 +7,8 @@
 //! discounted), the entity qualifiers applied ([`score::entity`](crate::score::entity)), and the hits
 //! sorted by score (then id), cut at `score_threshold` and `limit`, and filled with the full record.
 
-use crate::index::format::NameRecord;
+use crate::index::candidates::IdMap;
+use crate::index::format::{Facts, NameRecord};
 use crate::index::{Index, ScreenOptions};
 use crate::model::{EntityKind, Gender, NameQuality, PartialDate, Publisher};
 use crate::score::entity::{score_entity, EntryFacts, QueryFacts};
@@ -99,12 +100,68 @@ pub struct Hit {
     pub nationalities: Vec<String>,
     /// `{y, m, d}` with 0 for unknown parts.
     pub dates_of_birth: Vec<PartialDate>,
-    /// The raw source record.
-    pub record_data: serde_json::Value,
+    /// The raw source record, passed through unparsed (see [`RawRecord`]).
+    pub record_data: RawRecord,
     /// Content hash of the entity (changes when the publisher changes the record).
     pub entity_hash: String,
     /// Token alignment and qualifier effects.
     pub explanation: HitExplanation,
+}
+
+/// A JSON record kept as its text: hits pass the publisher's record through without building a tree
+/// of it (most callers only write it out again). [`value`](RawRecord::value) parses it on demand.
+///
+/// ```
+/// use saring::screen::RawRecord;
+/// let r = RawRecord::from(serde_json::json!({"uid": "7024"}));
+/// assert_eq!(r.value()["uid"], "7024");
+/// assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"uid":"7024"}"#);
+/// assert_eq!(RawRecord::default().get(), "null");
+/// ```
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RawRecord(Box<serde_json::value::RawValue>);
+
+impl RawRecord {
+    /// The record parsed.
+    pub fn value(&self) -> serde_json::Value {
+        serde_json::from_str(self.0.get()).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The record's JSON text.
+    pub fn get(&self) -> &str {
+        self.0.get()
+    }
+}
+
+impl Default for RawRecord {
+    fn default() -> Self {
+        RawRecord(serde_json::value::RawValue::NULL.to_owned())
+    }
+}
+
+impl PartialEq for RawRecord {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.get() == other.0.get()
+    }
+}
+
+impl From<serde_json::Value> for RawRecord {
+    fn from(v: serde_json::Value) -> Self {
+        RawRecord::from(&v)
+    }
+}
+
+impl From<&serde_json::Value> for RawRecord {
+    fn from(v: &serde_json::Value) -> Self {
+        serde_json::value::to_raw_value(v).map(RawRecord).unwrap_or_default()
+    }
+}
+
+impl std::fmt::Display for RawRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0.get())
+    }
 }
 
 /// The answer to one query.
@@ -269,12 +326,15 @@ impl Query {
 
 /// The best name of one entity during scoring.
 struct Best {
+    /// Name score minus the weak-alias discount.
     adjusted: f64,
     weak: bool,
-    name: NameRecord,
-    /// Name score; the full explanation is built only for the hits returned.
+    /// Name number (the full explanation is built only for the hits returned).
+    name: u32,
     score: f64,
     kind: NameKind,
+    /// Entity score (name score with the qualifiers).
+    entity_score: f64,
 }
 
 /// Screens a query against an index (see [`Index::screen`]).
@@ -283,72 +343,124 @@ pub(crate) fn screen_index(index: &Index, query: &Query, options: &ScreenOptions
     screen_valid(index, &q, options)
 }
 
+/// Most points the qualifiers can add to a name score for this query (a matching date of birth and
+/// country).
+fn max_bonus(q: &ValidQuery) -> f64 {
+    use crate::score::entity::{COUNTRY_SAME, DOB_PARTIAL, DOB_SAME};
+    let date = if q.facts.date.is_some_and(|d| d.y > 0) { DOB_SAME.max(DOB_PARTIAL) } else { 0.0 };
+    let country = if q.facts.country.is_some() { COUNTRY_SAME } else { 0.0 };
+    date + country
+}
+
 /// Screens an already validated query.
+///
+/// Candidate names come best estimate first ([`candidates`](crate::index::candidates)); each is scored
+/// fully and its entity's score (best name, qualifiers) updated. Scoring stops when a candidate's
+/// estimate plus the margin and the qualifiers' largest bonus falls below both the score threshold and
+/// the `limit`-th best entity score so far: no later candidate can then enter the results.
 pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> Result<ScreenResult> {
-    let filter = !q.publishers.is_empty();
-    let keep = |entity: u32| -> Result<bool> {
-        if !filter {
-            return Ok(true);
-        }
-        Ok(index.publisher_of(entity)?.is_some_and(|p| q.publishers.contains(&p)))
+    let bonus = max_bonus(q);
+    let floor = (q.score_threshold - bonus) as f32;
+    let candidates = crate::index::candidates::candidates(index, &q.name, options, floor)?;
+    let mut best: IdMap<Best> = IdMap::default();
+    let mut facts: IdMap<Option<Facts>> = IdMap::default();
+    let mut record = NameRecord {
+        entity: 0,
+        name_type: crate::model::NameType::Primary,
+        quality: NameQuality::Strong,
+        name: Name { original: String::new(), kind: NameKind::Unknown, tokens: Vec::new() },
     };
-    let candidates = crate::index::candidates::candidates(index, &q.name, options, keep)?;
-    let mut best: crate::index::candidates::IdMap<Best> = Default::default();
-    for c in candidates {
-        let rec = index.name_record(c.name)?;
-        let kind = if q.kind == NameKind::Unknown { rec.name.kind } else { q.kind };
-        let score = score_names(&q.name, &rec.name);
-        let weak = rec.quality == NameQuality::Weak;
+    // The limit-th best entity score so far (recomputed as scores come in).
+    let mut kth = f64::NEG_INFINITY;
+    let mut scores: Vec<f64> = Vec::new();
+    for (scored, c) in candidates.iter().enumerate() {
+        let reach = f64::from(c.reach) + bonus;
+        if scored >= options.max_scored || reach < q.score_threshold || reach < kth {
+            break;
+        }
+        if let Some(b) = best.get(&c.entity) {
+            // This entity already has a name the candidate cannot beat.
+            if b.adjusted >= reach {
+                continue;
+            }
+        }
+        let entry = match facts.entry(c.entity) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let f = index.facts(c.entity)?;
+                let keep = q.publishers.is_empty() || f.publisher.is_some_and(|p| q.publishers.contains(&p));
+                e.insert(keep.then_some(f))
+            }
+        };
+        let Some(f) = entry.as_ref() else { continue };
+        index.name_record_into(c.name, &mut record)?;
+        let kind = if q.kind == NameKind::Unknown { record.name.kind } else { q.kind };
+        let score = score_names(&q.name, &record.name);
+        let weak = record.quality == NameQuality::Weak;
         let adjusted = score - if weak { crate::score::entity::WEAK_ALIAS } else { 0.0 };
-        let better = match best.get(&rec.entity) {
+        let better = match best.get(&c.entity) {
             None => true,
             Some(b) => adjusted > b.adjusted || (adjusted == b.adjusted && !weak && b.weak),
         };
-        if better {
-            best.insert(rec.entity, Best { adjusted, weak, name: rec, score, kind });
-        }
-    }
-    let mut scored = Vec::with_capacity(best.len());
-    for (entity, b) in best {
-        let facts = index.facts(entity)?;
-        let entry = EntryFacts {
-            kind: facts.kind,
-            gender: facts.gender,
-            dates: &facts.dates,
-            nationalities: &facts.nationalities,
-            address_countries: &facts.address_countries,
-        };
-        let s = score_entity(b.score, b.weak, &q.facts, &entry);
-        if s.score < q.score_threshold {
+        if !better {
             continue;
         }
-        scored.push((s, facts, entity, b));
+        let entry_facts = EntryFacts {
+            kind: f.kind,
+            gender: f.gender,
+            dates: &f.dates,
+            nationalities: &f.nationalities,
+            address_countries: &f.address_countries,
+        };
+        let entity_score = score_entity(score, weak, &q.facts, &entry_facts).score;
+        best.insert(c.entity, Best { adjusted, weak, name: c.name, score, kind, entity_score });
+        if best.len() >= q.limit {
+            scores.clear();
+            scores.extend(best.values().map(|b| b.entity_score));
+            let k = q.limit - 1;
+            scores.select_nth_unstable_by(k, |a, b| b.total_cmp(a));
+            kth = scores[k];
+        }
     }
-    scored.sort_by(|a, b| b.0.score.total_cmp(&a.0.score).then_with(|| a.1.id.cmp(&b.1.id)));
-    scored.truncate(q.limit);
-    let mut results = Vec::with_capacity(scored.len());
-    for (s, facts, entity, b) in scored {
-        let e = index.entity_at(entity)?;
+    let mut ranked: Vec<(f64, &Facts, u32, &Best)> = best
+        .iter()
+        .filter(|(_, b)| b.entity_score >= q.score_threshold)
+        .filter_map(|(e, b)| facts.get(e).and_then(Option::as_ref).map(|f| (b.entity_score, f, *e, b)))
+        .collect();
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    ranked.truncate(q.limit);
+    let mut results = Vec::with_capacity(ranked.len());
+    for (score, f, entity, b) in ranked {
+        let e = index.hit_record(entity)?;
+        let name = index.name_record(b.name)?;
         let similarity: Similarity =
-            compare_names(&q.name, &b.name.name, &CompareOptions { kind: b.kind, thresholds: q.thresholds });
+            compare_names(&q.name, &name.name, &CompareOptions { kind: b.kind, thresholds: q.thresholds });
+        let entry_facts = EntryFacts {
+            kind: f.kind,
+            gender: f.gender,
+            dates: &f.dates,
+            nationalities: &f.nationalities,
+            address_countries: &f.address_countries,
+        };
+        let s = score_entity(b.score, b.weak, &q.facts, &entry_facts);
         results.push(Hit {
-            id: e.id.clone(),
-            publisher: e.publisher.unwrap_or(Publisher::Custom),
-            list: e.list.clone(),
-            kind: e.kind,
-            names: e.names.iter().map(|n| n.full.clone()).collect(),
-            matched_name: b.name.name.original.clone(),
-            score: s.score,
-            decision: q.thresholds.decide(s.score),
-            nationalities: facts.nationalities.clone(),
+            id: f.id.clone(),
+            publisher: f.publisher.unwrap_or(Publisher::Custom),
+            list: f.list.clone(),
+            kind: f.kind,
+            names: e.names.into_iter().map(|n| n.full).collect(),
+            matched_name: name.name.original.clone(),
+            score,
+            decision: q.thresholds.decide(score),
+            nationalities: f.nationalities.clone(),
             dates_of_birth: e.dates_of_birth.iter().map(|d| d.date()).collect(),
-            entity_hash: format!("{:016x}", facts.hash),
+            entity_hash: format!("{:016x}", f.hash),
             explanation: HitExplanation {
                 name_score: similarity.score,
                 name: similarity.explanation,
                 qualifiers: s.qualifiers,
             },
-            record_data: e.raw,
+            record_data: RawRecord(e.raw),
         });
     }
     Ok(ScreenResult { results })

@@ -164,7 +164,9 @@ fn corrupt_files_give_clear_errors() {
     let mut v = good.clone();
     v[8..12].copy_from_slice(&999u32.to_le_bytes());
     match open_bad(&v).unwrap_err() {
-        Error::IndexVersion { got, expected, .. } => assert_eq!((got, expected), (999, 1)),
+        Error::IndexVersion { got, expected, .. } => {
+            assert_eq!((got, expected), (999, saring::index::format::FORMAT_VERSION))
+        }
         e => panic!("expected IndexVersion, got {e}"),
     }
 

@@ -172,8 +172,8 @@ fn similarity_signed_and_mapped() {
     assert_eq!(h.list, "Sanctions List; Other Official List");
     assert_eq!(h.nationalities, vec!["Uzbekistan"]);
     assert_eq!(h.dates_of_birth, vec![PartialDate { y: 1990, m: 1, d: 1 }]);
-    assert_eq!(h.record_data["watchlist"][0]["crime"], "Terror");
-    assert_eq!(h.record_data["watchlist"][1]["status2"], "Active");
+    assert_eq!(h.record_data.value()["watchlist"][0]["crime"], "Terror");
+    assert_eq!(h.record_data.value()["watchlist"][1]["status2"], "Active");
     let h = &a.sender_hits[1];
     assert_eq!((h.matched_name.as_str(), h.score, h.decision), ("Farhod Akilov", 71.45, Decision::Unclear));
 

@@ -74,7 +74,7 @@ fn cft_individual_maps_results_and_sends_documented_fields() {
     assert_eq!(h.decision, Decision::Match);
     assert_eq!(h.nationalities, vec!["ID"]);
     assert_eq!(h.dates_of_birth, vec![PartialDate { y: 1938, m: 8, d: 17 }, PartialDate { y: 1938, m: 0, d: 0 }]);
-    assert_eq!(h.record_data["record_data"]["un_list_type"], "Al-Qaida");
+    assert_eq!(h.record_data.value()["record_data"]["un_list_type"], "Al-Qaida");
     assert_eq!(h.entity_hash.len(), 16);
     let h = &hits[1];
     assert_eq!((h.publisher, h.score, h.decision), (Publisher::Ppatk, 64.0, Decision::Unclear));

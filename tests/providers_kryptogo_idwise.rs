@@ -184,7 +184,7 @@ fn idwise_aml_result_mapped() {
             PartialDate { y: 1990, m: 1, d: 1 }
         ]
     );
-    assert_eq!(h.record_data["details"]["sources"][1], "OFAC");
+    assert_eq!(h.record_data.value()["details"]["sources"][1], "OFAC");
     assert_eq!(h.publisher, Publisher::Custom);
     let h = &r.hits[1];
     assert_eq!((h.score, h.decision), (42.5, Decision::Unclear));

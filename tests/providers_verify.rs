@@ -22,7 +22,7 @@ fn local_hit(id: &str, name: &str, score: f64) -> Hit {
         decision: saring::Thresholds::default().decide(score),
         nationalities: vec![],
         dates_of_birth: vec![],
-        record_data: serde_json::Value::Null,
+        record_data: Default::default(),
         entity_hash: String::new(),
         explanation: Default::default(),
     }

@@ -73,7 +73,7 @@ impl Screener for WordScreener {
                     decision: if score >= 80.0 { Decision::Match } else { Decision::Unclear },
                     nationalities: vec![],
                     dates_of_birth: vec![],
-                    record_data: serde_json::json!({ "uid": id }),
+                    record_data: serde_json::json!({ "uid": id }).into(),
                     entity_hash: hash.clone(),
                     explanation: HitExplanation::default(),
                 });

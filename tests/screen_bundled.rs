@@ -33,7 +33,7 @@ fn kim_kyong_ok_person_query_finds_the_un_entry() {
     assert_eq!(un.decision, Decision::Match);
     assert_eq!(un.nationalities, vec!["KP"]);
     assert!(un.dates_of_birth.iter().any(|d| d.y == 1937), "{:?}", un.dates_of_birth);
-    assert_eq!(un.record_data["REFERENCE_NUMBER"], "KPi.045", "{}", un.record_data);
+    assert_eq!(un.record_data.value()["REFERENCE_NUMBER"], "KPi.045", "{}", un.record_data);
     // The same person on the OFAC and UK lists also scores 100.
     let ids: Vec<&str> = r.results.iter().filter(|h| h.score == 100.0).map(|h| h.id.as_str()).collect();
     assert_eq!(ids, vec!["OFAC-SDN-20125", "UK-13475", "UN-KPi.045"]);

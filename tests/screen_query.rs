@@ -1,6 +1,6 @@
 //! Screening on hand-made entities: candidates, grouping, qualifiers, filters, validation, CLI.
 
-use saring::index::{Index, IndexBuilder, ScreenOptions};
+use saring::index::{Index, IndexBuilder, ScreenOptions, Typo};
 use saring::model::{Address, DateValue, EntityName, Gender, NameQuality, NameType, PartialDate};
 use saring::screen::Query;
 use saring::{Decision, Entity, EntityKind, Error, Publisher};
@@ -94,7 +94,7 @@ fn person_query_finds_kim_kyong_ok_with_every_field_filled() {
     assert_eq!(h.score, 100.0);
     assert_eq!(h.nationalities, vec!["KP"]);
     assert_eq!(h.dates_of_birth, vec![PartialDate { y: 1937, m: 0, d: 0 }]);
-    assert_eq!(h.record_data["THIRD_NAME"], "OK");
+    assert_eq!(h.record_data.value()["THIRD_NAME"], "OK");
     assert_eq!(h.entity_hash, index.entity("UN-KPi.1").unwrap().unwrap().content_hash());
     let quals: Vec<(&str, f64)> = h.explanation.qualifiers.iter().map(|q| (q.name.as_str(), q.points)).collect();
     assert_eq!(quals, vec![("date_of_birth", 5.0), ("nationality", 3.0)]);
@@ -186,8 +186,8 @@ fn publisher_filter_limit_and_threshold() {
     // Thresholds decide.
     let t = index.screen(&Query { upper_threshold: Some(100.0), lower_threshold: Some(100.0), ..q.clone() }).unwrap();
     assert!(t.results.iter().all(|h| h.decision == Decision::Match));
-    // Options: no fuzzy lookup still finds the exact name.
-    let opts = ScreenOptions { fuzzy: false, phonetic: false, joined: false, ..Default::default() };
+    // Options: no typo, phonetic or joined lookup still finds the exact name.
+    let opts = ScreenOptions { typo: Typo::Off, phonetic: false, joined: false, ..Default::default() };
     assert_eq!(index.screen_with(&q, &opts).unwrap().results[0].id, "UN-KPi.1");
 }
 
@@ -305,7 +305,7 @@ fn cli_index_info_and_verify() {
     let out = saring().args(["index", "info", "--json"]).arg(&path).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["entities"], 8);
-    assert_eq!(v["format_version"], 1);
+    assert_eq!(v["format_version"], saring::index::format::FORMAT_VERSION);
     // Damage one byte near the end: verify fails with exit code 2 and a clear message.
     let mut b = std::fs::read(&path).unwrap();
     let n = b.len();
@@ -315,4 +315,43 @@ fn cli_index_info_and_verify() {
     let out = saring().args(["index", "verify"]).arg(&bad).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("checksum mismatch"));
+}
+
+#[test]
+fn typo_lookups_by_deletion_variants_and_by_automata_find_the_same_entities() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(&build(dir.path())).unwrap();
+    let with = |typo: Typo, name: &str| -> Vec<String> {
+        let opts = ScreenOptions { typo, phonetic: false, ..Default::default() };
+        let q = Query { limit: Some(100), score_threshold: Some(0.0), ..Query::name(name) };
+        index.screen_with(&q, &opts).unwrap().results.into_iter().map(|h| h.id).collect()
+    };
+    // One typo in a 6-letter word, two in long words, a transposition.
+    for (name, id) in
+        [("Akilof", "OFAC-SDN-1"), ("Atauallaevic", "OFAC-SDN-1"), ("Abdulrahmna", "UK-7"), ("Shoigo", "EC-3")]
+    {
+        let deletions = with(Typo::Deletions, name);
+        assert!(deletions.contains(&id.to_string()), "{name}: {deletions:?}");
+        assert_eq!(deletions, with(Typo::Automaton, name), "{name}");
+        // Without typo tolerance the single misspelt word finds nothing.
+        assert!(!with(Typo::Off, name).contains(&id.to_string()), "{name}");
+    }
+}
+
+#[test]
+fn the_stopping_rule_returns_what_scoring_every_candidate_returns() {
+    let dir = tempfile::tempdir().unwrap();
+    let index = Index::open(&build(dir.path())).unwrap();
+    // A margin of 100 points scores every candidate found; the default stops early.
+    let everything = ScreenOptions { margin: 100.0, ..Default::default() };
+    for name in ["Kim Kyong Ok", "Kim", "Farik Akilov", "Abdul Rahman Yusuf", "Sergey Shoygu", "Yuk Tung Energy"] {
+        for limit in [1, 3, 10] {
+            let q = Query { limit: Some(limit), ..Query::name(name) };
+            let fast: Vec<(String, f64)> =
+                index.screen(&q).unwrap().results.into_iter().map(|h| (h.id, h.score)).collect();
+            let full: Vec<(String, f64)> =
+                index.screen_with(&q, &everything).unwrap().results.into_iter().map(|h| (h.id, h.score)).collect();
+            assert_eq!(fast, full, "{name} limit {limit}");
+        }
+    }
 }

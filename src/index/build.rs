@@ -11,9 +11,12 @@
 //! Terms of a name: each token's canonical text, alternates and equivalence keys
 //! ([`Name::index_keys`]), plus the concatenation of every pair of adjacent tokens (so `Abdul Rahman`
 //! is found by `Abdulrahman`; the query side also looks its adjacent pairs up, so `Abdul Rahman` finds
-//! `Abdulrahman`). Phonetic keys go to a second FST that is only looked up exactly.
+//! `Abdulrahman`). Phonetic keys of name words go to a second FST that is only looked up exactly. Once the terms are
+//! known (during the merge), each one's deletion variants ([`typo`]) are collected the same way, in
+//! sorted runs, and merged into the TYPOS FST.
 
-use super::format::{self, put_varint, section, Facts, SectionEntry, HEADER_LEN};
+use super::format::{self, put_varint, section, Facts, NameInfo, SectionEntry, HEADER_LEN};
+use super::typo;
 use super::{analysis_fingerprint, IndexInfo, SourceInfo};
 use crate::lists::{self, ListEvent, ListWarning};
 use crate::model::EntityName;
@@ -36,6 +39,8 @@ pub(crate) const PHONETIC_PREFIX: u8 = b'p';
 /// Marker byte, in run files, of an entry of the TERMS FST (`b'k'` for the KEYS FST).
 const TERM_MARK: u8 = b't';
 const KEY_MARK: u8 = b'k';
+/// Marker byte of a deletion variant in typo runs.
+const TYPO_MARK: u8 = b'y';
 
 /// What a build produced: counts, sources and the warnings of the list readers.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -63,8 +68,10 @@ pub(crate) fn name_terms(name: &Name, mut emit: impl FnMut(u8, &[u8])) {
             emit(TERM_MARK, &buf);
         }
     }
-    for t in &name.tokens {
-        if !t.phonetic.is_empty() {
+    // The scorer credits a phonetic match only between tokens of the same tag; name words are the only
+    // ones worth it.
+    for t in name.tokens.iter().filter(|t| t.tag == crate::text::TokenTag::Name) {
+        if t.phonetic.len() >= 2 {
             buf.clear();
             buf.push(PHONETIC_PREFIX);
             buf.extend_from_slice(t.phonetic.as_bytes());
@@ -241,6 +248,7 @@ pub struct IndexBuilder {
     fact_offsets: Vec<u64>,
     name_data: Spill,
     name_offsets: Vec<u64>,
+    name_info: Spill,
     pairs: PairBuffer,
     runs: Vec<PathBuf>,
     ids: Vec<(String, u32)>,
@@ -264,6 +272,7 @@ impl IndexBuilder {
             entity_data: Spill::create(work.join("entities"))?,
             fact_data: Spill::create(work.join("facts"))?,
             name_data: Spill::create(work.join("names"))?,
+            name_info: Spill::create(work.join("nameinfo"))?,
             out,
             work,
             pending: Vec::with_capacity(BATCH),
@@ -338,6 +347,7 @@ impl IndexBuilder {
                 format::encode_name(&mut rec, number, en.name_type, en.quality, name);
                 self.name_offsets.push(self.name_data.len);
                 self.name_data.write(&rec)?;
+                self.name_info.write(&name_info(number, name).encode())?;
                 let pairs = &mut self.pairs;
                 name_terms(name, |mark, key| pairs.push(mark, key, id));
             }
@@ -385,9 +395,11 @@ impl IndexBuilder {
         let (entity_path, entity_len) = finish(&mut self.entity_data, &self.work, "x1")?;
         let (fact_path, fact_len) = finish(&mut self.fact_data, &self.work, "x2")?;
         let (name_path, name_len) = finish(&mut self.name_data, &self.work, "x3")?;
+        let (name_info_path, _) = finish(&mut self.name_info, &self.work, "x4")?;
 
-        // Merge the runs into the two FSTs and the postings.
-        let (terms, keys) = self.merge_runs()?;
+        // Merge the runs into the two FSTs, the postings, the term table and the typo FST.
+        let merged = self.merge_runs()?;
+        let (terms, keys) = (merged.terms.clone(), merged.keys.clone());
 
         // Ids FST (sorted; ids are unique).
         let mut ids = std::mem::take(&mut self.ids);
@@ -441,6 +453,11 @@ impl IndexBuilder {
             (section::FACT_OFFSETS, Src::Mem(offsets_bytes(&self.fact_offsets, fact_len))),
             (section::FACT_DATA, Src::File(fact_path)),
             (section::IDS, Src::Mem(ids_fst)),
+            (section::NAME_INFO, Src::File(name_info_path)),
+            (section::TERM_OFFSETS, Src::Mem(offsets_bytes(&merged.term_offsets, merged.term_data_len))),
+            (section::TERM_DATA, Src::File(merged.term_data)),
+            (section::TYPOS, Src::File(merged.typos)),
+            (section::TYPO_LISTS, Src::File(merged.typo_lists)),
         ];
 
         let tmp = self.work.join("index.tmp");
@@ -509,78 +526,166 @@ impl IndexBuilder {
         Ok(info)
     }
 
-    /// K-way merges the sorted runs: TERMS FST, KEYS FST and the postings file.
-    /// Returns (path, key count) of each FST.
-    fn merge_runs(&mut self) -> Result<((PathBuf, u64), (PathBuf, u64))> {
-        use std::cmp::Reverse;
-        use std::collections::BinaryHeap;
-        let mut runs = Vec::new();
-        for p in &self.runs {
-            let f = File::open(p).map_err(|e| Error::io(p, e))?;
-            runs.push(Run { reader: BufReader::with_capacity(1 << 18, f), path: p.clone() });
-        }
-        let mut heap = BinaryHeap::new();
-        for (i, r) in runs.iter_mut().enumerate() {
-            if let Some((k, id)) = r.next()? {
-                heap.push(Reverse((k, id, i)));
-            }
-        }
-        let terms_path = self.work.join("terms.fst");
-        let keys_path = self.work.join("keys.fst");
-        let postings_path = self.work.join("postings");
+    /// Merges the sorted runs into the TERMS and KEYS FSTs, the postings and the term table, collecting
+    /// the terms' deletion variants on the way; then merges those into the TYPOS FST and its lists.
+    fn merge_runs(&mut self) -> Result<Merged> {
+        let work = self.work.clone();
         let fst_err = |e: fst::Error| Error::Internal(format!("fst: {e}"));
-        let mut terms =
-            fst::MapBuilder::new(BufWriter::new(File::create(&terms_path).map_err(|e| Error::io(&terms_path, e))?))
-                .map_err(fst_err)?;
-        let mut keys =
-            fst::MapBuilder::new(BufWriter::new(File::create(&keys_path).map_err(|e| Error::io(&keys_path, e))?))
-                .map_err(fst_err)?;
-        let mut postings = Spill::create(postings_path)?;
+        let create = |name: &str| -> Result<(PathBuf, BufWriter<File>)> {
+            let path = work.join(name);
+            let f = File::create(&path).map_err(|e| Error::io(&path, e))?;
+            Ok((path, BufWriter::with_capacity(1 << 20, f)))
+        };
+        let (terms_path, w) = create("terms.fst")?;
+        let mut terms = fst::MapBuilder::new(w).map_err(fst_err)?;
+        let (keys_path, w) = create("keys.fst")?;
+        let mut keys = fst::MapBuilder::new(w).map_err(fst_err)?;
+        let mut postings = Spill::create(work.join("postings"))?;
+        let mut term_data = Spill::create(work.join("termdata"))?;
+        let mut term_offsets: Vec<u64> = Vec::new();
+        let mut typo_pairs = PairBuffer::default();
+        let mut typo_runs: Vec<PathBuf> = Vec::new();
         let (mut nterms, mut nkeys) = (0u64, 0u64);
-        let mut current: Option<Vec<u8>> = None;
-        let mut ids: Vec<u32> = Vec::new();
         let mut rec = Vec::new();
-        let mut emit = |key: &[u8], ids: &mut Vec<u32>, postings: &mut Spill| -> Result<()> {
-            ids.dedup();
+        merge_sorted(&self.runs, |key, ids| {
             let offset = postings.len;
             rec.clear();
-            put_varint(&mut rec, ids.len() as u64);
-            let mut prev = 0u32;
-            for &id in ids.iter() {
-                put_varint(&mut rec, u64::from(id - prev));
-                prev = id;
-            }
+            put_postings(&mut rec, ids);
             postings.write(&rec)?;
             let (mark, k) = key.split_first().ok_or_else(|| Error::Internal("empty key".into()))?;
             if *mark == TERM_MARK {
                 terms.insert(k, offset).map_err(fst_err)?;
+                let ordinal =
+                    u32::try_from(nterms).map_err(|_| Error::InvalidInput("more than 4 billion terms".into()))?;
                 nterms += 1;
+                term_offsets.push(term_data.len);
+                rec.clear();
+                format::encode_term(&mut rec, offset, k);
+                term_data.write(&rec)?;
+                if typo::eligible(k) {
+                    typo::deletion_variants(k, |v| typo_pairs.push(TYPO_MARK, v, ordinal));
+                    if typo_pairs.bytes() >= RUN_BUDGET {
+                        let path = work.join(format!("typo-run-{}", typo_runs.len()));
+                        typo_pairs.spill(&path)?;
+                        typo_runs.push(path);
+                    }
+                }
             } else {
                 keys.insert(k, offset).map_err(fst_err)?;
                 nkeys += 1;
             }
-            ids.clear();
             Ok(())
-        };
-        while let Some(Reverse((k, id, i))) = heap.pop() {
-            if let Some((nk, nid)) = runs[i].next()? {
-                heap.push(Reverse((nk, nid, i)));
-            }
-            if current.as_deref() != Some(k.as_slice()) {
-                if let Some(c) = current.take() {
-                    emit(&c, &mut ids, &mut postings)?;
-                }
-                current = Some(k);
-            }
-            ids.push(id);
+        })?;
+        if !typo_pairs.entries.is_empty() || typo_runs.is_empty() {
+            let path = work.join(format!("typo-run-{}", typo_runs.len()));
+            typo_pairs.spill(&path)?;
+            typo_runs.push(path);
         }
-        if let Some(c) = current.take() {
-            emit(&c, &mut ids, &mut postings)?;
-        }
+        drop(typo_pairs);
         postings.finish()?;
+        let term_data_len = term_data.len;
+        let term_data = term_data.finish()?;
         terms.finish().map_err(fst_err)?;
         keys.finish().map_err(fst_err)?;
-        Ok(((terms_path, nterms), (keys_path, nkeys)))
+
+        let (typos_path, w) = create("typos.fst")?;
+        let mut typos = fst::MapBuilder::new(w).map_err(fst_err)?;
+        let mut lists = Spill::create(work.join("typolists"))?;
+        merge_sorted(&typo_runs, |key, ids| {
+            let value = if let [one] = ids.as_slice() {
+                u64::from(*one) << 1 | 1
+            } else {
+                let offset = lists.len;
+                rec.clear();
+                put_postings(&mut rec, ids);
+                lists.write(&rec)?;
+                offset << 1
+            };
+            typos.insert(key.get(1..).unwrap_or_default(), value).map_err(fst_err)
+        })?;
+        typos.finish().map_err(fst_err)?;
+        let typo_lists = lists.finish()?;
+        Ok(Merged {
+            terms: (terms_path, nterms),
+            keys: (keys_path, nkeys),
+            term_offsets,
+            term_data,
+            term_data_len,
+            typos: typos_path,
+            typo_lists,
+        })
+    }
+}
+
+/// What [`IndexBuilder::merge_runs`] wrote.
+struct Merged {
+    /// TERMS FST file and term count.
+    terms: (PathBuf, u64),
+    /// KEYS FST file and key count.
+    keys: (PathBuf, u64),
+    term_offsets: Vec<u64>,
+    term_data: PathBuf,
+    term_data_len: u64,
+    typos: PathBuf,
+    typo_lists: PathBuf,
+}
+
+/// Appends a list of ascending ids: varint count, then varint deltas.
+fn put_postings(out: &mut Vec<u8>, ids: &[u32]) {
+    put_varint(out, ids.len() as u64);
+    let mut prev = 0u32;
+    for &id in ids {
+        put_varint(out, u64::from(id - prev));
+        prev = id;
+    }
+}
+
+/// K-way merges sorted runs, calling `f` once per distinct key with its ascending, deduplicated ids.
+fn merge_sorted(paths: &[PathBuf], mut f: impl FnMut(&[u8], &mut Vec<u32>) -> Result<()>) -> Result<()> {
+    use std::cmp::Reverse;
+    use std::collections::BinaryHeap;
+    let mut runs = Vec::new();
+    for p in paths {
+        let file = File::open(p).map_err(|e| Error::io(p, e))?;
+        runs.push(Run { reader: BufReader::with_capacity(1 << 18, file), path: p.clone() });
+    }
+    let mut heap = BinaryHeap::new();
+    for (i, r) in runs.iter_mut().enumerate() {
+        if let Some((k, id)) = r.next()? {
+            heap.push(Reverse((k, id, i)));
+        }
+    }
+    let mut current: Option<Vec<u8>> = None;
+    let mut ids: Vec<u32> = Vec::new();
+    while let Some(Reverse((k, id, i))) = heap.pop() {
+        if let Some((nk, nid)) = runs[i].next()? {
+            heap.push(Reverse((nk, nid, i)));
+        }
+        if current.as_deref() != Some(k.as_slice()) {
+            if let Some(c) = current.take() {
+                ids.dedup();
+                f(&c, &mut ids)?;
+                ids.clear();
+            }
+            current = Some(k);
+        }
+        ids.push(id);
+    }
+    if let Some(c) = current.take() {
+        ids.dedup();
+        f(&c, &mut ids)?;
+    }
+    Ok(())
+}
+
+/// The `NAME_INFO` entry of an analysed name: its entity, total token weight, and what leaving all of
+/// its tokens unmatched would cost as a candidate (no conflict).
+pub(crate) fn name_info(entity: u32, name: &Name) -> NameInfo {
+    let costs = crate::score::miss_costs(false);
+    NameInfo {
+        entity,
+        weight: name.tokens.iter().map(|t| t.weight).sum(),
+        miss: name.tokens.iter().map(|t| crate::score::miss_cost(t, costs.candidate, costs.floor)).sum(),
     }
 }
 

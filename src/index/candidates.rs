@@ -1,95 +1,87 @@
-//! Candidate generation: which list names are worth scoring fully for a query.
+//! Candidate generation and ranking: which list names are worth scoring fully, and in what order.
 //!
-//! Every query token is looked up, in the token FST, by its canonical text and its alternates exactly and
-//! within an edit distance that grows with its length (0 up to 3 characters, 1 up to 7, 2 beyond;
-//! Levenshtein DFAs from `levenshtein_automata`, transpositions counting one edit, the automaton builders
-//! built once per process); by its equivalence keys (name-variant classes, cross-script dictionary
-//! equivalents) exactly; and by its phonetic key in the phonetic FST. Each pair of adjacent query tokens
-//! is also looked up joined (`Abdul Rahman` → `abdulrahman`), exactly; each token's first letter is
-//! looked up as a list-side initial (`M.` in `Noordin M. Top`); list names are
-//! indexed under their joined adjacent pairs too, so a joined query token finds a split list name.
+//! Every query token is looked up in the token FST by its canonical text (exact), within an edit
+//! distance that grows with its length ([`typo`](super::typo)), by its alternates and equivalence keys
+//! (name-variant classes, cross-script dictionary equivalents), by its first letter (a list-side initial,
+//! `M.` in `Noordin M. Top`) and by its phonetic key; each pair of adjacent query tokens is also looked up
+//! joined (`Abdul Rahman` → `abdulrahman`; list names are indexed under their joined pairs too). Each hit
+//! carries the similarity the scorer would give that token pair: 1 exact, the scorer's edit similarity
+//! for a typo, 0.97 for a variant or joined pair, 0.9 phonetic, 0.8 initial.
 //!
-//! Each hit key carries a quality (exact 1.0, variant key 0.95, joined 0.9, one edit 0.85, two edits
-//! 0.7, phonetic 0.7). A name's cheap rank is the weight-averaged best quality per query token. Posting
-//! lists longer than [`ScreenOptions::common_postings`] (very common tokens at Dow Jones scale) only add
-//! to names already found through rarer keys, unless nothing rarer matched. The best
-//! [`ScreenOptions::max_scored`] names go on to full scoring.
+//! The posting lists are accumulated into per-thread dense arrays (one slot a name): the best
+//! similarity per query token and the set of query tokens each name matched. From these and the name's
+//! `NAME_INFO` (its total token weight and what its tokens would cost unmatched) each name gets an
+//! *estimated score*, the scorer's formula with every matched query token paired with a candidate token
+//! of the same weight and everything else unmatched. Names are then scored fully in order of estimate,
+//! and screening stops once the estimate, plus [`ScreenOptions::margin`], cannot reach the results any
+//! more (see [`screen`](crate::screen)). Posting lists longer than [`ScreenOptions::common_postings`]
+//! (very common words at Dow Jones scale) only add to names already found through rarer keys, unless
+//! nothing rarer matched.
 
 use super::build::PHONETIC_PREFIX;
+use super::typo::{self, max_distance};
 use super::Index;
-use crate::text::Name;
+use crate::score::{fuzzy, miss_cost, miss_costs, INITIAL, PHONETIC, VARIANT};
+use crate::text::{Name, Token, TokenTag};
 use crate::Result;
 use fst::{IntoStreamer, Streamer};
-use levenshtein_automata::{Distance, LevenshteinAutomatonBuilder};
+use levenshtein_automata::Distance;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use std::sync::OnceLock;
+
+/// How typo-tolerant lookups find the terms within a few edits of a query token.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Typo {
+    /// Deletion variants looked up in the index's TYPOS FST (fast; the default).
+    #[default]
+    Deletions,
+    /// Levenshtein automata intersected with the TERMS FST (exact, but slow at distance 2).
+    Automaton,
+    /// No typo tolerance in candidate generation (the scorer still credits typos it sees).
+    Off,
+}
 
 /// Options of candidate generation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScreenOptions {
-    /// How many candidate names (best cheap rank first) are scored fully.
+    /// At most this many names are scored fully per query, whatever the estimates say.
     pub max_scored: usize,
-    /// Posting lists longer than this only re-rank names found through rarer keys.
+    /// Posting lists longer than this only add to names found through rarer keys.
     pub common_postings: u64,
-    /// Typo-tolerant lookup (Levenshtein automata over the token FST).
-    pub fuzzy: bool,
+    /// Typo-tolerant lookup.
+    pub typo: Typo,
     /// Phonetic-key lookup.
     pub phonetic: bool,
     /// Joined adjacent query tokens looked up as one term.
     pub joined: bool,
     /// Each query token's first letter looked up as a list-side initial.
     pub initials: bool,
-    /// At most this many names of one entity are scored.
-    pub names_per_entity: usize,
-    /// Candidates whose cheap rank (0–1, the weight-averaged quality of the query tokens they match) is
-    /// below this are not scored.
-    pub min_rank: f32,
+    /// Points by which a true score may exceed its estimate: names whose estimate plus this margin
+    /// cannot reach the results are not scored.
+    pub margin: f32,
 }
 
 impl Default for ScreenOptions {
     fn default() -> Self {
         ScreenOptions {
-            max_scored: 200,
+            max_scored: 500,
             common_postings: 20_000,
-            fuzzy: true,
+            typo: Typo::Deletions,
             phonetic: true,
             joined: true,
             initials: true,
-            min_rank: 0.0,
-            names_per_entity: 4,
+            margin: 10.0,
         }
     }
 }
 
 /// Maximum number of query tokens used for candidate generation (all are still scored).
-const MAX_QUERY_TOKENS: usize = 12;
+pub(crate) const MAX_QUERY_TOKENS: usize = 12;
+/// Score cap when no name word or number matched (as in the scorer).
+const LIGHT_ONLY_CAP: f32 = 35.0;
 
-/// Quality of each kind of key hit.
-const Q_EXACT: f32 = 1.0;
-const Q_VARIANT: f32 = 0.95;
-const Q_JOINED: f32 = 0.9;
-const Q_EDIT1: f32 = 0.85;
-const Q_EDIT2: f32 = 0.7;
-const Q_PHONETIC: f32 = 0.7;
-const Q_INITIAL: f32 = 0.5;
-
-/// The Levenshtein automaton builders for distances 1 and 2 (with transpositions), built once.
-fn automata() -> &'static [LevenshteinAutomatonBuilder; 2] {
-    static A: OnceLock<[LevenshteinAutomatonBuilder; 2]> = OnceLock::new();
-    A.get_or_init(|| [LevenshteinAutomatonBuilder::new(1, true), LevenshteinAutomatonBuilder::new(2, true)])
-}
-
-/// Edit distance allowed for a token of `chars` characters.
-pub(crate) fn max_distance(chars: usize) -> u8 {
-    match chars {
-        0..=3 => 0,
-        4..=7 => 1,
-        _ => 2,
-    }
-}
-
-/// A multiplicative hasher for `u32` keys (candidate maps are hot).
+/// A multiplicative hasher for `u32` keys (per-query entity maps are hot).
 #[derive(Default)]
 pub(crate) struct IdHasher(u64);
 
@@ -109,127 +101,225 @@ impl Hasher for IdHasher {
 
 pub(crate) type IdMap<V> = HashMap<u32, V, BuildHasherDefault<IdHasher>>;
 
-/// One key hit: a posting list and its quality for a query token.
+/// One key hit: a posting list and the similarity it stands for, for one query token.
+#[derive(Debug, Clone, Copy)]
 struct Lookup {
     token: usize,
     offset: u64,
     quality: f32,
+    /// A name word or number matched a name word or number (not only an initial).
+    strong: bool,
     len: u64,
 }
 
-/// A candidate name with its cheap rank (0–1).
+/// A candidate name with its estimated score (0–100).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Candidate {
     pub name: u32,
-    pub rank: f32,
+    pub entity: u32,
+    pub estimate: f32,
+    /// The best score the name can plausibly have: the estimate plus the margin, or the scorer's cap
+    /// when no name word or number matched.
+    pub reach: f32,
 }
 
-/// Finds every posting list the query's tokens hit, with its quality per token.
-fn lookups(index: &Index, query: &Name, opts: &ScreenOptions) -> Result<Vec<Lookup>> {
-    let tokens = &query.tokens[..query.tokens.len().min(MAX_QUERY_TOKENS)];
+fn heavy(t: &Token) -> bool {
+    matches!(t.tag, TokenTag::Name | TokenTag::Number)
+}
+
+/// Finds every posting list the query's tokens hit, with its similarity per token.
+fn lookups(index: &Index, tokens: &[Token], opts: &ScreenOptions) -> Result<Vec<Lookup>> {
     let mut out: Vec<Lookup> = Vec::new();
-    let mut seen: HashMap<(usize, u64), usize> = HashMap::new();
-    let mut push = |token: usize, offset: u64, quality: f32| -> Result<()> {
-        // Keep the best quality per (token, posting list).
-        match seen.entry((token, offset)) {
-            std::collections::hash_map::Entry::Occupied(e) => {
-                let l = &mut out[*e.get()];
-                l.quality = l.quality.max(quality);
-            }
-            std::collections::hash_map::Entry::Vacant(e) => {
-                e.insert(out.len());
-                out.push(Lookup { token, offset, quality, len: index.posting_len(offset)? });
-            }
-        }
-        Ok(())
+    let mut push = |token: usize, offset: u64, quality: f32, strong: bool| {
+        out.push(Lookup { token, offset, quality, strong, len: 0 });
     };
-    let fuzzy = |term: &str, mut f: &mut dyn FnMut(u64, u8) -> Result<()>| -> Result<()> {
-        let d = max_distance(term.chars().count());
-        if d == 0 || !opts.fuzzy {
-            if let Some(off) = index.terms.get(term.as_bytes()) {
-                f(off, 0)?;
-            }
-            return Ok(());
-        }
-        let dfa = automata()[usize::from(d) - 1].build_dfa(term);
-        let mut stream = index.terms.search_with_state(&dfa).into_stream();
-        while let Some((_, off, state)) = stream.next() {
-            if let Distance::Exact(dist) = dfa.distance(state) {
-                f(off, dist)?;
-            }
-        }
-        let _ = &mut f;
-        Ok(())
-    };
+    let mut variants: Vec<Vec<u8>> = Vec::new();
+    let mut ordinals: Vec<u32> = Vec::new();
     for (i, t) in tokens.iter().enumerate() {
-        if !t.text.is_empty() {
-            fuzzy(&t.text, &mut |off, dist| {
-                let q = match dist {
-                    0 => Q_EXACT,
-                    1 => Q_EDIT1,
-                    _ => Q_EDIT2,
-                };
-                push(i, off, q)
-            })?;
+        if t.text.is_empty() {
+            continue;
         }
-        for a in &t.alternates {
+        let strong = heavy(t);
+        if let Some(off) = index.terms.get(t.text.as_bytes()) {
+            push(i, off, 1.0, strong);
+        }
+        // Numbers match only when equal; initials are single letters.
+        let d = max_distance(t.text.chars().count());
+        if d > 0 && t.tag != TokenTag::Number {
+            let mut typo_hit = |term: &[u8], off: u64| {
+                if term != t.text.as_bytes() {
+                    let s = std::str::from_utf8(term).map(|term| fuzzy(&t.text, term)).unwrap_or(0.0);
+                    if s > 0.0 {
+                        push(i, off, s, strong);
+                    }
+                }
+            };
+            match opts.typo {
+                Typo::Off => {}
+                Typo::Deletions => {
+                    variants.clear();
+                    typo::deletion_variants(t.text.as_bytes(), |v| variants.push(v.to_vec()));
+                    variants.sort_unstable();
+                    variants.dedup();
+                    ordinals.clear();
+                    for v in &variants {
+                        index.typo_terms(v, |o| ordinals.push(o))?;
+                    }
+                    ordinals.sort_unstable();
+                    ordinals.dedup();
+                    for &o in &ordinals {
+                        let (off, term) = index.term(o)?;
+                        typo_hit(term, off);
+                    }
+                }
+                Typo::Automaton => {
+                    let dfa = typo::automata()[usize::from(d) - 1].build_dfa(&t.text);
+                    let mut stream = index.terms.search_with_state(&dfa).into_stream();
+                    while let Some((term, off, state)) = stream.next() {
+                        if let Distance::Exact(_) = dfa.distance(state) {
+                            typo_hit(term, off);
+                        }
+                    }
+                }
+            }
+        }
+        for a in t.alternates.iter().chain(&t.keys) {
             if let Some(off) = index.terms.get(a.as_bytes()) {
-                push(i, off, Q_VARIANT)?;
+                push(i, off, VARIANT, strong);
             }
         }
         // A list name may give this token as an initial (`M.` for `Mohammad`).
         if opts.initials && t.text.len() > 1 {
             if let Some(off) = t.text.get(..1).and_then(|c| index.terms.get(c.as_bytes())) {
-                push(i, off, Q_INITIAL)?;
+                push(i, off, INITIAL, false);
             }
         }
-        for k in &t.keys {
-            if let Some(off) = index.terms.get(k.as_bytes()) {
-                push(i, off, Q_VARIANT)?;
-            }
-        }
-        if opts.phonetic && !t.phonetic.is_empty() {
+        if opts.phonetic && t.tag == TokenTag::Name && t.phonetic.len() >= 2 {
             let mut key = Vec::with_capacity(t.phonetic.len() + 1);
             key.push(PHONETIC_PREFIX);
             key.extend_from_slice(t.phonetic.as_bytes());
             if let Some(off) = index.keys.get(&key) {
-                push(i, off, Q_PHONETIC)?;
+                push(i, off, PHONETIC, strong);
             }
         }
     }
     if opts.joined {
-        // Joined adjacent tokens: exact lookup only (a typo inside a joined pair is left to the
-        // per-token lookups, which still find the other token).
+        // Joined adjacent tokens, exactly (a typo inside a joined pair is left to the per-token lookups).
+        let mut joined = String::new();
         for (i, pair) in tokens.windows(2).enumerate() {
-            let joined = format!("{}{}", pair[0].text, pair[1].text);
+            joined.clear();
+            joined.push_str(&pair[0].text);
+            joined.push_str(&pair[1].text);
             if let Some(off) = index.terms.get(joined.as_bytes()) {
-                push(i, off, Q_JOINED)?;
-                push(i + 1, off, Q_JOINED)?;
+                push(i, off, VARIANT, heavy(&pair[0]));
+                push(i + 1, off, VARIANT, heavy(&pair[1]));
             }
         }
     }
+    // One entry per (token, posting list), its best similarity first.
+    out.sort_unstable_by(|a, b| {
+        a.token.cmp(&b.token).then(a.offset.cmp(&b.offset)).then(b.quality.total_cmp(&a.quality))
+    });
+    out.dedup_by(|b, a| a.token == b.token && a.offset == b.offset);
+    for l in &mut out {
+        l.len = index.posting_len(l.offset)?;
+    }
+    // Per token, best similarity first (accumulation keeps a token's first hit on a name).
+    out.sort_by(|a, b| a.token.cmp(&b.token).then(b.quality.total_cmp(&a.quality)).then(a.offset.cmp(&b.offset)));
     Ok(out)
 }
 
-/// The candidate names for a query, best cheap rank first, at most `opts.max_scored` of them and at
-/// most [`ScreenOptions::names_per_entity`] per entity (so one entity with dozens of aliases does not
-/// crowd the others out), keeping only entities for which `keep` (e.g. a publisher filter) is true.
-pub(crate) fn candidates(
-    index: &Index,
-    query: &Name,
-    opts: &ScreenOptions,
-    mut keep: impl FnMut(u32) -> Result<bool>,
-) -> Result<Vec<Candidate>> {
+/// Per-thread accumulators, one slot a name, reset after each query through `touched`.
+#[derive(Default)]
+struct Scratch {
+    /// Sum over matched query tokens of `2 × weight × similarity`.
+    acc: Vec<f32>,
+    /// Bits 0–15: query tokens matched; bits 16–31: query tokens matched strongly.
+    mask: Vec<u32>,
+    touched: Vec<u32>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// The query-side numbers of the estimate.
+struct QuerySide {
+    /// Token weights (at least 0.01).
+    weights: Vec<f32>,
+    /// What each token costs unmatched, without and with a conflict.
+    miss: Vec<f32>,
+    miss_conflict: Vec<f32>,
+    /// Bits of the name words and numbers among the tokens.
+    heavy: u32,
+    /// Cost of the tokens beyond [`MAX_QUERY_TOKENS`] (always unmatched here).
+    extra_miss: f32,
+}
+
+impl QuerySide {
+    fn new(name: &Name) -> QuerySide {
+        let n = name.tokens.len().min(MAX_QUERY_TOKENS);
+        let costs = miss_costs(false);
+        let conflict = miss_costs(true);
+        let tokens = &name.tokens[..n];
+        QuerySide {
+            weights: tokens.iter().map(|t| t.weight.max(0.01)).collect(),
+            miss: tokens.iter().map(|t| miss_cost(t, costs.query, costs.floor)).collect(),
+            miss_conflict: tokens.iter().map(|t| miss_cost(t, conflict.query, conflict.floor)).collect(),
+            heavy: tokens.iter().enumerate().filter(|(_, t)| heavy(t)).fold(0, |m, (i, _)| m | 1 << i),
+            extra_miss: name.tokens[n..].iter().map(|t| miss_cost(t, costs.query, costs.floor)).sum(),
+        }
+    }
+
+    /// The estimated score of a name from its accumulators and `NAME_INFO`: the scorer's formula with
+    /// each matched query token paired with a candidate token of its own weight (at most as much weight
+    /// as the candidate has), the rest of the candidate's weight unmatched, and the conflict costs when
+    /// both sides keep unmatched words.
+    fn estimate(&self, acc: f32, mask: u32, weight: f32, cand_miss: f32) -> f32 {
+        let mut hit_w = 0.0;
+        for (i, w) in self.weights.iter().enumerate() {
+            if mask & (1 << i) != 0 {
+                hit_w += w;
+            }
+        }
+        // Several query tokens on one candidate token: only as much as the candidate has is paired.
+        let (acc, paired_w, unpaired) = if weight > 0.0 && hit_w > weight {
+            (acc * weight / hit_w, weight, 1.0 - weight / hit_w)
+        } else {
+            (acc, hit_w, 0.0)
+        };
+        let left = if weight > 0.0 { (1.0 - paired_w / weight).max(0.0) } else { 0.0 };
+        let conflict = (self.heavy & !mask != 0 || unpaired > 0.0) && left > 0.15;
+        let (misses, factor) = if conflict { (&self.miss_conflict, 1.6) } else { (&self.miss, 1.0) };
+        let mut miss = self.extra_miss;
+        for (i, m) in misses.iter().enumerate() {
+            if mask & (1 << i) == 0 {
+                miss += m;
+            } else {
+                miss += m * unpaired;
+            }
+        }
+        let den = 2.0 * paired_w + miss + cand_miss * factor * left;
+        if den > 0.0 {
+            100.0 * acc / den
+        } else {
+            0.0
+        }
+    }
+}
+
+/// The candidate names for a query whose reach (estimate plus margin) is at least `floor`, best reach
+/// first (ties by name number).
+pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floor: f32) -> Result<Vec<Candidate>> {
     let tokens = &query.tokens[..query.tokens.len().min(MAX_QUERY_TOKENS)];
     if tokens.is_empty() {
         return Ok(Vec::new());
     }
-    let lookups = lookups(index, query, opts)?;
-    let weights: Vec<f32> = tokens.iter().map(|t| if t.weight > 0.0 { t.weight } else { 0.01 }).collect();
-    let total: f32 = weights.iter().sum();
+    let lookups = lookups(index, tokens, opts)?;
+    let side = QuerySide::new(query);
 
-    // Generators: posting lists short enough to enumerate. If every hit list is common, the shortest
-    // lists of the token whose lists are shortest in total become generators.
+    // Generators: posting lists short enough to enumerate. If every hit list is common, the lists of
+    // the token whose lists are shortest in total become generators.
     let mut is_generator: Vec<bool> = lookups.iter().map(|l| l.len <= opts.common_postings).collect();
     if !is_generator.iter().any(|g| *g) && !lookups.is_empty() {
         let mut per_token = vec![0u64; tokens.len()];
@@ -242,92 +332,57 @@ pub(crate) fn candidates(
         }
     }
 
-    // Per token: (name, quality) from its generator lists.
-    let mut per_token: Vec<Vec<(u32, f32)>> = vec![Vec::new(); tokens.len()];
-    for (l, _) in lookups.iter().zip(&is_generator).filter(|(_, g)| **g) {
-        let v = &mut per_token[l.token];
-        index.postings(l.offset, |id| v.push((id, l.quality)))?;
-    }
-    let mut found: IdMap<f32> = IdMap::default();
-    for v in &per_token {
-        for (id, _) in v {
-            found.insert(*id, 0.0);
+    SCRATCH.with(|cell| {
+        let mut scratch = cell.borrow_mut();
+        let s = &mut *scratch;
+        let names = index.name_count();
+        if s.acc.len() < names {
+            s.acc.resize(names, 0.0);
+            s.mask.resize(names, 0);
         }
-    }
-    // Common lists: only names already found.
-    for (l, _) in lookups.iter().zip(&is_generator).filter(|(_, g)| !**g) {
-        let v = &mut per_token[l.token];
-        index.postings(l.offset, |id| {
-            if found.contains_key(&id) {
-                v.push((id, l.quality));
-            }
-        })?;
-    }
-    for (i, v) in per_token.iter_mut().enumerate() {
-        v.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-        v.dedup_by_key(|e| e.0);
-        let w = weights[i] / total;
-        for (id, q) in v.iter() {
-            if let Some(r) = found.get_mut(id) {
-                *r += w * q;
-            }
-        }
-    }
-    let mut ranked: Vec<Candidate> = found
-        .into_iter()
-        .filter(|(_, rank)| *rank >= opts.min_rank)
-        .map(|(name, rank)| Candidate { name, rank })
-        .collect();
-    let order = |a: &Candidate, b: &Candidate| b.rank.total_cmp(&a.rank).then(a.name.cmp(&b.name));
-    let n = opts.max_scored;
-    let mut out = Vec::with_capacity(n.min(ranked.len()));
-    let mut entity_of: IdMap<u32> = IdMap::default();
-    let mut kept: IdMap<bool> = IdMap::default();
-    // Partial selection, widened until enough names pass the filters.
-    let mut want = n.saturating_mul(2);
-    loop {
-        if ranked.len() > want {
-            ranked.select_nth_unstable_by(want, order);
-            let (head, _) = ranked.split_at_mut(want);
-            head.sort_unstable_by(order);
-        } else {
-            ranked.sort_unstable_by(order);
-        }
-        out.clear();
-        let mut per_entity: IdMap<usize> = IdMap::default();
-        for c in ranked.iter().take(want) {
-            let entity = match entity_of.get(&c.name) {
-                Some(e) => *e,
-                None => {
-                    let b = index.name_bytes(c.name)?;
-                    let e = super::format::name_entity(b).ok_or_else(|| index.corrupt(format!("name {}", c.name)))?;
-                    entity_of.insert(c.name, e);
-                    e
-                }
-            };
-            let count = per_entity.entry(entity).or_insert(0);
-            if *count >= opts.names_per_entity {
-                continue;
-            }
-            let ok = match kept.get(&entity) {
-                Some(k) => *k,
-                None => {
-                    let k = keep(entity)?;
-                    kept.insert(entity, k);
-                    k
-                }
-            };
-            if ok {
-                *count += 1;
-                out.push(*c);
-                if out.len() == n {
-                    return Ok(out);
+        let result = (|| -> Result<Vec<Candidate>> {
+            for phase in [true, false] {
+                for (l, _) in lookups.iter().zip(&is_generator).filter(|(_, g)| **g == phase) {
+                    let bit = 1u32 << l.token;
+                    let bits = bit | if l.strong { bit << 16 } else { 0 };
+                    let add = 2.0 * side.weights[l.token] * l.quality;
+                    let (acc, mask, touched) = (&mut s.acc, &mut s.mask, &mut s.touched);
+                    index.postings(l.offset, |id| {
+                        let Some(m) = mask.get_mut(id as usize) else { return };
+                        if *m & bit != 0 || (*m == 0 && !phase) {
+                            return;
+                        }
+                        if *m == 0 {
+                            touched.push(id);
+                        }
+                        *m |= bits;
+                        acc[id as usize] += add;
+                    })?;
                 }
             }
+            let mut out = Vec::new();
+            for &id in &s.touched {
+                let mask = s.mask[id as usize];
+                // Without the candidate's own unmatched words the estimate can only be higher: a cheap
+                // bound that spares most names reached only through a common word their name-info read.
+                if side.estimate(s.acc[id as usize], mask, 0.0, 0.0) + opts.margin < floor {
+                    continue;
+                }
+                let info = index.name_info(id)?;
+                let est = side.estimate(s.acc[id as usize], mask, info.weight, info.miss);
+                let reach = if mask >> 16 == 0 { LIGHT_ONLY_CAP.min(est + opts.margin) } else { est + opts.margin };
+                if reach >= floor {
+                    out.push(Candidate { name: id, entity: info.entity, estimate: est, reach });
+                }
+            }
+            out.sort_unstable_by(|a, b| b.reach.total_cmp(&a.reach).then(a.name.cmp(&b.name)));
+            Ok(out)
+        })();
+        for &id in &s.touched {
+            s.acc[id as usize] = 0.0;
+            s.mask[id as usize] = 0;
         }
-        if want >= ranked.len() {
-            return Ok(out);
-        }
-        want = want.saturating_mul(4);
-    }
+        s.touched.clear();
+        result
+    })
 }

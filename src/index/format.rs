@@ -8,6 +8,7 @@
 //! ├──────────────── section table: count × (id u32, 0 u32, offset u64, len u64) ┤
 //! │ META (JSON) │ TERMS fst │ KEYS fst │ POSTINGS │ NAME offsets + records     │
 //! │ ENTITY offsets + JSON records │ FACTS offsets + records │ IDS fst          │
+//! │ NAME_INFO (12 bytes a name) │ TERM offsets + records │ TYPOS fst + lists  │
 //! └─────────────────────────────────────────────────────────────────────────────┘
 //! ```
 //!
@@ -16,7 +17,12 @@
 //! covers everything after the header and is only checked by [`Index::verify`](super::Index::verify).
 //! Postings are a varint count followed by varint deltas of ascending name ids. Name records, entity
 //! records and fact records are located through tables of `u64` offsets (`n + 1` entries, the last one
-//! being the end of the data).
+//! being the end of the data). `NAME_INFO` is a fixed-width table the candidate ranking reads for every
+//! name it touches: entity number (`u32`), total token weight (`f32`) and the cost of leaving every
+//! token unmatched (`f32`). Term records (one per TERMS key, in key order, so a term's ordinal is its
+//! rank) are a varint postings offset followed by the term's bytes. The TYPOS FST maps deletion
+//! variants of terms (see [`typo`](super::typo)) to `ordinal << 1 | 1` when one term has the variant,
+//! else to `offset << 1`, the offset of a varint count and delta-coded ordinals in `TYPO_LISTS`.
 //!
 //! Every read of mapped bytes goes through [`Reader`] (bounds-checked slicing and `from_le_bytes`), so a
 //! corrupt file gives an error, never a panic or an out-of-bounds read.
@@ -27,7 +33,7 @@ use crate::text::{Name, NameKind, Script, Token, TokenTag};
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"SARINGIX";
 /// The format version this build writes and reads. Bump it on any layout change.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Length of the fixed header.
 pub const HEADER_LEN: usize = 64;
 /// Length of one section table entry.
@@ -57,8 +63,18 @@ pub mod section {
     pub const FACT_DATA: u32 = 10;
     /// FST of entity ids → entity number.
     pub const IDS: u32 = 11;
+    /// Per name: entity number, total token weight, cost of every token unmatched (12 bytes each).
+    pub const NAME_INFO: u32 = 12;
+    /// Offsets of term records (`u64` × terms + 1).
+    pub const TERM_OFFSETS: u32 = 13;
+    /// Term records: varint postings offset, then the term's bytes.
+    pub const TERM_DATA: u32 = 14;
+    /// FST of deletion variants of terms → one term ordinal or a list offset.
+    pub const TYPOS: u32 = 15;
+    /// Lists of term ordinals of the TYPOS FST.
+    pub const TYPO_LISTS: u32 = 16;
     /// Every section this version writes, in file order.
-    pub const ALL: [u32; 11] = [
+    pub const ALL: [u32; 16] = [
         META,
         TERMS,
         KEYS,
@@ -70,6 +86,11 @@ pub mod section {
         FACT_OFFSETS,
         FACT_DATA,
         IDS,
+        NAME_INFO,
+        TERM_OFFSETS,
+        TERM_DATA,
+        TYPOS,
+        TYPO_LISTS,
     ];
 }
 
@@ -441,38 +462,123 @@ pub fn name_entity(record: &[u8]) -> Option<u32> {
 
 /// Decodes a name record.
 pub fn decode_name(record: &[u8]) -> Option<NameRecord> {
-    let mut r = Reader::new(record);
-    let entity = r.u32()?;
-    let flags = r.u8()?;
-    let kind = name_kind_from(r.u8()?);
-    let original = r.str()?.to_string();
-    let n = usize::try_from(r.varint()?).ok()?;
-    let mut tokens = Vec::with_capacity(n.min(64));
-    for _ in 0..n {
-        let text = r.str()?.to_string();
-        let original = if r.u8()? == 1 { r.str()?.to_string() } else { text.clone() };
-        let script = script_from(r.u8()?);
-        let tag = tag_from(r.u8()?);
-        let weight = r.f32()?;
-        let phonetic = r.str()?.to_string();
-        let nk = usize::try_from(r.varint()?).ok()?;
-        let mut keys = Vec::with_capacity(nk.min(64));
-        for _ in 0..nk {
-            keys.push(r.str()?.to_string());
-        }
-        let na = usize::try_from(r.varint()?).ok()?;
-        let mut alternates = Vec::with_capacity(na.min(64));
-        for _ in 0..na {
-            alternates.push(r.str()?.to_string());
-        }
-        tokens.push(Token { text, original, script, tag, weight, phonetic, keys, alternates });
+    let mut out = NameRecord {
+        entity: 0,
+        name_type: NameType::Primary,
+        quality: NameQuality::Strong,
+        name: Name { original: String::new(), kind: NameKind::Unknown, tokens: Vec::new() },
+    };
+    decode_name_into(record, &mut out)?;
+    Some(out)
+}
+
+/// Decodes a name record into `out`, reusing its strings and vectors (screening decodes hundreds of
+/// names a query; this keeps it free of allocations once the buffers have grown).
+pub fn decode_name_into(record: &[u8], out: &mut NameRecord) -> Option<()> {
+    fn set(s: &mut String, v: &str) {
+        s.clear();
+        s.push_str(v);
     }
-    Some(NameRecord {
-        entity,
-        name_type: name_type_from(flags >> 1),
-        quality: if flags & 1 == 1 { NameQuality::Weak } else { NameQuality::Strong },
-        name: Name { original, kind, tokens },
-    })
+    fn set_list(list: &mut Vec<String>, r: &mut Reader) -> Option<()> {
+        let n = usize::try_from(r.varint()?).ok()?;
+        list.truncate(n);
+        for i in 0..n {
+            let v = r.str()?;
+            match list.get_mut(i) {
+                Some(s) => set(s, v),
+                None => list.push(v.to_string()),
+            }
+        }
+        Some(())
+    }
+    let mut r = Reader::new(record);
+    out.entity = r.u32()?;
+    let flags = r.u8()?;
+    out.name_type = name_type_from(flags >> 1);
+    out.quality = if flags & 1 == 1 { NameQuality::Weak } else { NameQuality::Strong };
+    out.name.kind = name_kind_from(r.u8()?);
+    set(&mut out.name.original, r.str()?);
+    let n = usize::try_from(r.varint()?).ok()?;
+    let tokens = &mut out.name.tokens;
+    tokens.truncate(n);
+    for i in 0..n {
+        if i == tokens.len() {
+            tokens.push(Token {
+                text: String::new(),
+                original: String::new(),
+                script: Script::Latin,
+                tag: TokenTag::Name,
+                weight: 0.0,
+                phonetic: String::new(),
+                keys: Vec::new(),
+                alternates: Vec::new(),
+            });
+        }
+        let t = &mut tokens[i];
+        set(&mut t.text, r.str()?);
+        if r.u8()? == 1 {
+            set(&mut t.original, r.str()?);
+        } else {
+            t.original.clear();
+            t.original.push_str(&t.text);
+        }
+        t.script = script_from(r.u8()?);
+        t.tag = tag_from(r.u8()?);
+        t.weight = r.f32()?;
+        set(&mut t.phonetic, r.str()?);
+        set_list(&mut t.keys, &mut r)?;
+        set_list(&mut t.alternates, &mut r)?;
+    }
+    Some(())
+}
+
+/// Length of one `NAME_INFO` entry.
+pub const NAME_INFO_LEN: usize = 12;
+
+/// What candidate ranking needs of a name without decoding it.
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
+pub struct NameInfo {
+    /// Entity number.
+    pub entity: u32,
+    /// Sum of the token weights.
+    pub weight: f32,
+    /// What leaving every token unmatched would add to the score's denominator (as a candidate).
+    pub miss: f32,
+}
+
+impl NameInfo {
+    /// Encodes the entry.
+    pub fn encode(&self) -> [u8; NAME_INFO_LEN] {
+        let mut b = [0u8; NAME_INFO_LEN];
+        b[0..4].copy_from_slice(&self.entity.to_le_bytes());
+        b[4..8].copy_from_slice(&self.weight.to_bits().to_le_bytes());
+        b[8..12].copy_from_slice(&self.miss.to_bits().to_le_bytes());
+        b
+    }
+
+    /// Entry `i` of a `NAME_INFO` table.
+    pub fn decode(table: &[u8], i: usize) -> Option<NameInfo> {
+        let at = i.checked_mul(NAME_INFO_LEN)?;
+        let r = Reader::new(table);
+        Some(NameInfo {
+            entity: r.u32_at(at)?,
+            weight: f32::from_bits(r.u32_at(at + 4)?),
+            miss: f32::from_bits(r.u32_at(at + 8)?),
+        })
+    }
+}
+
+/// Encodes a term record.
+pub fn encode_term(out: &mut Vec<u8>, postings: u64, term: &[u8]) {
+    put_varint(out, postings);
+    out.extend_from_slice(term);
+}
+
+/// Decodes a term record: (postings offset, term bytes).
+pub fn decode_term(record: &[u8]) -> Option<(u64, &[u8])> {
+    let mut r = Reader::new(record);
+    let postings = r.varint()?;
+    Some((postings, record.get(r.pos()..)?))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -673,6 +779,34 @@ mod tests {
         for cut in 0..b.len() {
             assert!(decode_name(&b[..cut]).is_none(), "cut at {cut}");
         }
+    }
+
+    #[test]
+    fn decoding_into_a_used_record_leaves_nothing_of_the_previous_name() {
+        let long = crate::analyze("Сергей Кужугетович Шойгу Mohammed bin Abdul Rahman", NameKind::Person);
+        let short = crate::analyze("KIM Kyong Ok", NameKind::Person);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        encode_name(&mut a, 1, NameType::Primary, NameQuality::Strong, &long);
+        encode_name(&mut b, 2, NameType::Aka, NameQuality::Weak, &short);
+        let mut rec = decode_name(&a).unwrap();
+        assert_eq!(rec.name, long);
+        decode_name_into(&b, &mut rec).unwrap();
+        assert_eq!(rec, decode_name(&b).unwrap());
+        decode_name_into(&a, &mut rec).unwrap();
+        assert_eq!(rec.name, long);
+        assert_eq!(rec.entity, 1);
+    }
+
+    #[test]
+    fn name_info_and_term_records_round_trip() {
+        let info = NameInfo { entity: 42, weight: 2.5, miss: 0.75 };
+        let mut table = vec![0u8; NAME_INFO_LEN];
+        table.extend_from_slice(&info.encode());
+        assert_eq!(NameInfo::decode(&table, 1), Some(info));
+        assert_eq!(NameInfo::decode(&table, 2), None);
+        let mut t = Vec::new();
+        encode_term(&mut t, 300, b"kyong");
+        assert_eq!(decode_term(&t), Some((300, &b"kyong"[..])));
     }
 
     #[test]

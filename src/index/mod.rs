@@ -43,9 +43,10 @@ pub mod cache;
 pub(crate) mod candidates;
 pub mod format;
 mod mmap;
+pub mod typo;
 
 pub use build::{build_from_lists, source_hash, BuildReport, IndexBuilder};
-pub use candidates::ScreenOptions;
+pub use candidates::{ScreenOptions, Typo};
 
 use crate::screen::{Query, ScreenResult};
 use crate::{Entity, Error, Publisher, Result};
@@ -116,6 +117,21 @@ impl AsRef<[u8]> for Slice {
     }
 }
 
+/// The fields of an entity record a hit shows.
+#[derive(Deserialize)]
+pub(crate) struct HitRecord {
+    pub names: Vec<HitName>,
+    #[serde(default)]
+    pub dates_of_birth: Vec<crate::model::DateValue>,
+    pub raw: Box<serde_json::value::RawValue>,
+}
+
+/// A name of a [`HitRecord`].
+#[derive(Deserialize)]
+pub(crate) struct HitName {
+    pub full: String,
+}
+
 /// An opened index file.
 pub struct Index {
     path: PathBuf,
@@ -132,6 +148,11 @@ pub struct Index {
     entity_data: Range<usize>,
     fact_offsets: Range<usize>,
     fact_data: Range<usize>,
+    name_info: Range<usize>,
+    term_offsets: Range<usize>,
+    term_data: Range<usize>,
+    pub(crate) typos: fst::Map<Slice>,
+    typo_lists: Range<usize>,
 }
 
 impl std::fmt::Debug for Index {
@@ -212,6 +233,11 @@ impl Index {
             entity_data: range(section::ENTITY_DATA)?,
             fact_offsets: range(section::FACT_OFFSETS)?,
             fact_data: range(section::FACT_DATA)?,
+            name_info: range(section::NAME_INFO)?,
+            term_offsets: range(section::TERM_OFFSETS)?,
+            term_data: range(section::TERM_DATA)?,
+            typos: fst_of(section::TYPOS)?,
+            typo_lists: range(section::TYPO_LISTS)?,
             path: path.to_path_buf(),
             header,
             sections,
@@ -221,6 +247,8 @@ impl Index {
         if !need(&index.name_offsets, header.names)
             || !need(&index.entity_offsets, header.entities)
             || !need(&index.fact_offsets, header.entities)
+            || !need(&index.term_offsets, header.terms)
+            || index.name_info.len() != header.names as usize * format::NAME_INFO_LEN
         {
             return Err(corrupt("offset tables do not match the header counts".into()));
         }
@@ -268,6 +296,43 @@ impl Index {
         self.record(&self.name_offsets, &self.name_data, name as usize, "name")
     }
 
+    /// The `NAME_INFO` entry of a name (entity, weights), read without decoding the name.
+    pub(crate) fn name_info(&self, name: u32) -> Result<format::NameInfo> {
+        let t = self.data().get(self.name_info.clone()).ok_or_else(|| self.corrupt("name info"))?;
+        format::NameInfo::decode(t, name as usize).ok_or_else(|| self.corrupt(format!("name {name}: no name info")))
+    }
+
+    /// Decodes name record `name` into `out`, reusing its buffers.
+    pub(crate) fn name_record_into(&self, name: u32, out: &mut NameRecord) -> Result<()> {
+        format::decode_name_into(self.name_bytes(name)?, out)
+            .ok_or_else(|| self.corrupt(format!("name {name}: undecodable")))
+    }
+
+    /// Term `ordinal` (its rank in the TERMS FST): (postings offset, term bytes).
+    pub(crate) fn term(&self, ordinal: u32) -> Result<(u64, &[u8])> {
+        let b = self.record(&self.term_offsets, &self.term_data, ordinal as usize, "term")?;
+        format::decode_term(b).ok_or_else(|| self.corrupt(format!("term {ordinal}: undecodable")))
+    }
+
+    /// Calls `f` with the ordinal of every term that has the deletion variant `variant`.
+    pub(crate) fn typo_terms(&self, variant: &[u8], mut f: impl FnMut(u32)) -> Result<()> {
+        let Some(v) = self.typos.get(variant) else { return Ok(()) };
+        if v & 1 == 1 {
+            f(u32::try_from(v >> 1).map_err(|_| self.corrupt("typo term ordinal"))?);
+            return Ok(());
+        }
+        let lists = self.data().get(self.typo_lists.clone()).ok_or_else(|| self.corrupt("typo lists"))?;
+        let start = usize::try_from(v >> 1).map_err(|_| self.corrupt("typo list offset"))?;
+        let mut r = Reader::at(lists, start);
+        let n = r.varint().ok_or_else(|| self.corrupt("typo list count"))?;
+        let mut id = 0u64;
+        for _ in 0..n {
+            id += r.varint().ok_or_else(|| self.corrupt("typo list truncated"))?;
+            f(u32::try_from(id).map_err(|_| self.corrupt("typo term ordinal"))?);
+        }
+        Ok(())
+    }
+
     /// A decoded name record.
     pub(crate) fn name_record(&self, name: u32) -> Result<NameRecord> {
         format::decode_name(self.name_bytes(name)?).ok_or_else(|| self.corrupt(format!("name {name}: undecodable")))
@@ -279,14 +344,15 @@ impl Index {
         format::decode_facts(b).ok_or_else(|| self.corrupt(format!("facts {entity}: undecodable")))
     }
 
-    /// The publisher of an entity number (cheap).
-    pub(crate) fn publisher_of(&self, entity: u32) -> Result<Option<Publisher>> {
-        let b = self.record(&self.fact_offsets, &self.fact_data, entity as usize, "facts")?;
-        format::facts_publisher(b).ok_or_else(|| self.corrupt(format!("facts {entity}: undecodable")))
-    }
-
     /// The full entity of an entity number.
     pub(crate) fn entity_at(&self, entity: u32) -> Result<Entity> {
+        let b = self.record(&self.entity_offsets, &self.entity_data, entity as usize, "entity")?;
+        serde_json::from_slice(b).map_err(|e| self.corrupt(format!("entity {entity}: {e}")))
+    }
+
+    /// What a hit shows of an entity, read from its JSON record without parsing the raw record or the
+    /// fields a hit does not show.
+    pub(crate) fn hit_record(&self, entity: u32) -> Result<HitRecord> {
         let b = self.record(&self.entity_offsets, &self.entity_data, entity as usize, "entity")?;
         serde_json::from_slice(b).map_err(|e| self.corrupt(format!("entity {entity}: {e}")))
     }
@@ -414,6 +480,28 @@ impl Index {
             let rec = self.name_record(n)?;
             if rec.entity >= entities {
                 return Err(self.corrupt(format!("name {n} points to entity {} of {entities}", rec.entity)));
+            }
+        }
+        for n in 0..names {
+            let info = self.name_info(n)?;
+            if info.entity != self.name_record(n)?.entity {
+                return Err(self.corrupt(format!("name {n}: name info disagrees with the name record")));
+            }
+        }
+        let terms = self.header.terms;
+        for t in 0..terms {
+            let (postings, _) = self.term(t)?;
+            self.posting_len(postings)?;
+        }
+        {
+            use fst::Streamer;
+            let mut s = self.typos.stream();
+            while let Some((variant, _)) = s.next() {
+                let mut bad = false;
+                self.typo_terms(variant, |t| bad |= t >= terms)?;
+                if bad {
+                    return Err(self.corrupt("typo list points past the term table"));
+                }
             }
         }
         for e in 0..entities {

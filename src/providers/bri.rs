@@ -624,7 +624,7 @@ fn profile_hit(p: &Value, best: &Option<HighestScore>, threshold: f64, threshold
         hit.dates_of_birth.push(dob);
     }
     hit.entity_hash = record_hash(p);
-    hit.record_data = p.clone();
+    hit.record_data = p.into();
     hit
 }
 

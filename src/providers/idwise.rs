@@ -147,7 +147,7 @@ impl IdWiseClient {
                 .filter_map(|d| d.trim().parse::<PartialDate>().ok())
                 .collect();
             hit.entity_hash = record_hash(m);
-            hit.record_data = m.clone();
+            hit.record_data = m.into();
             hits.push(hit);
         }
         hits.sort_by(|a, b| b.score.total_cmp(&a.score));

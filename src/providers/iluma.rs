@@ -527,7 +527,7 @@ fn map_cft_results(
         hit.nationalities = json_strings(r.get("nationalities"));
         hit.dates_of_birth = ymd_dates(r.get("dates_of_birth").or_else(|| r.get("dates_of_registration")));
         hit.entity_hash = record_hash(r);
-        hit.record_data = r.clone();
+        hit.record_data = r.into();
         hits.push(hit);
     }
     hits.sort_by(|a, b| b.score.total_cmp(&a.score));

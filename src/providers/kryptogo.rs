@@ -427,7 +427,7 @@ fn result_hits(result: Option<&Value>, risk: Option<f64>, kind: EntityKind, thre
         hit.nationalities =
             json_strings(e.get("nationality")).into_iter().chain(json_strings(e.get("country"))).collect();
         hit.entity_hash = record_hash(e);
-        hit.record_data = e.clone();
+        hit.record_data = e.into();
         hits.push(hit);
     }
     hits.sort_by(|a, b| b.score.total_cmp(&a.score));

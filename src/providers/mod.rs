@@ -544,7 +544,7 @@ pub(crate) fn empty_hit(id: String, publisher: Publisher, score: f64, thresholds
         decision: thresholds.decide(score),
         nationalities: Vec::new(),
         dates_of_birth: Vec::new(),
-        record_data: serde_json::Value::Null,
+        record_data: Default::default(),
         entity_hash: String::new(),
         explanation: Default::default(),
     }

@@ -11,6 +11,9 @@ mod name;
 mod token;
 
 pub use decision::{Decision, Thresholds};
+// What the index's candidate ranking needs to estimate scores the same way.
+pub(crate) use name::{miss_cost, miss_costs};
+pub(crate) use token::{fuzzy, INITIAL, PHONETIC, VARIANT};
 
 use crate::text::{analyze, Name, NameKind};
 use serde::{Deserialize, Serialize};

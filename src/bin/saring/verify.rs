@@ -246,7 +246,7 @@ mod tests {
             decision: Thresholds::default().decide(score),
             nationalities: vec![],
             dates_of_birth: vec![],
-            record_data: serde_json::Value::Null,
+            record_data: Default::default(),
             entity_hash: String::new(),
             explanation: Default::default(),
         }
