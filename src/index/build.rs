@@ -53,29 +53,36 @@ pub struct BuildReport {
     pub warnings: Vec<ListWarning>,
 }
 
-/// The terms and keys one analysed name is indexed under.
-pub(crate) fn name_terms(name: &Name, mut emit: impl FnMut(u8, &[u8])) {
-    for k in name.index_keys() {
-        emit(TERM_MARK, k.as_bytes());
+/// The terms and keys one analysed name is indexed under, each with the position of its token (see
+/// [`format::posting_entry`]; `joined` for the concatenation of the tokens at `pos` and `pos + 1`).
+pub(crate) fn name_terms(name: &Name, mut emit: impl FnMut(u8, &[u8], usize, bool)) {
+    for (pos, t) in name.tokens.iter().enumerate() {
+        for (i, k) in std::iter::once(&t.text).chain(&t.alternates).chain(&t.keys).enumerate() {
+            // Each distinct form once per token.
+            let seen = std::iter::once(&t.text).chain(&t.alternates).chain(&t.keys).take(i).any(|x| x == k);
+            if !k.is_empty() && !seen {
+                emit(TERM_MARK, k.as_bytes(), pos, false);
+            }
+        }
     }
     let mut buf = Vec::with_capacity(32);
-    for pair in name.tokens.windows(2) {
+    for (pos, pair) in name.tokens.windows(2).enumerate() {
         let (a, b) = (&pair[0].text, &pair[1].text);
         if !a.is_empty() && !b.is_empty() && a.len() + b.len() <= MAX_JOINED_LEN {
             buf.clear();
             buf.extend_from_slice(a.as_bytes());
             buf.extend_from_slice(b.as_bytes());
-            emit(TERM_MARK, &buf);
+            emit(TERM_MARK, &buf, pos, true);
         }
     }
     // The scorer credits a phonetic match only between tokens of the same tag; name words are the only
     // ones worth it.
-    for t in name.tokens.iter().filter(|t| t.tag == crate::text::TokenTag::Name) {
+    for (pos, t) in name.tokens.iter().enumerate().filter(|(_, t)| t.tag == crate::text::TokenTag::Name) {
         if t.phonetic.len() >= 2 {
             buf.clear();
             buf.push(PHONETIC_PREFIX);
             buf.extend_from_slice(t.phonetic.as_bytes());
-            emit(KEY_MARK, &buf);
+            emit(KEY_MARK, &buf, pos, false);
         }
     }
 }
@@ -349,7 +356,12 @@ impl IndexBuilder {
                 self.name_data.write(&rec)?;
                 self.name_info.write(&name_info(number, name).encode())?;
                 let pairs = &mut self.pairs;
-                name_terms(name, |mark, key| pairs.push(mark, key, id));
+                if id > format::MAX_NAME {
+                    return Err(Error::InvalidInput(format!("more than {} names", format::MAX_NAME)));
+                }
+                name_terms(name, |mark, key, pos, joined| {
+                    pairs.push(mark, key, format::posting_entry(id, pos, joined))
+                });
             }
             let facts = facts_of(e, first_name, names.len() as u32);
             rec.clear();
@@ -686,6 +698,7 @@ pub(crate) fn name_info(entity: u32, name: &Name) -> NameInfo {
         entity,
         weight: name.tokens.iter().map(|t| t.weight).sum(),
         miss: name.tokens.iter().map(|t| crate::score::miss_cost(t, costs.candidate, costs.floor)).sum(),
+        tokens: name.tokens.len() as u32,
     }
 }
 

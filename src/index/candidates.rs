@@ -19,6 +19,7 @@
 //! nothing rarer matched.
 
 use super::build::PHONETIC_PREFIX;
+use super::format::{posting_parts, NameInfo};
 use super::typo::{self, max_distance};
 use super::Index;
 use crate::score::{fuzzy, miss_cost, miss_costs, INITIAL, PHONETIC, VARIANT};
@@ -101,10 +102,12 @@ impl Hasher for IdHasher {
 
 pub(crate) type IdMap<V> = HashMap<u32, V, BuildHasherDefault<IdHasher>>;
 
-/// One key hit: a posting list and the similarity it stands for, for one query token.
+/// One key hit: a posting list and the similarity it stands for, for one query token (two for a joined
+/// pair of query tokens).
 #[derive(Debug, Clone, Copy)]
 struct Lookup {
-    token: usize,
+    /// Bit set of the query tokens.
+    tokens: u32,
     offset: u64,
     quality: f32,
     /// A name word or number matched a name word or number (not only an initial).
@@ -131,7 +134,7 @@ fn heavy(t: &Token) -> bool {
 fn lookups(index: &Index, tokens: &[Token], opts: &ScreenOptions) -> Result<Vec<Lookup>> {
     let mut out: Vec<Lookup> = Vec::new();
     let mut push = |token: usize, offset: u64, quality: f32, strong: bool| {
-        out.push(Lookup { token, offset, quality, strong, len: 0 });
+        out.push(Lookup { tokens: 1 << token, offset, quality, strong, len: 0 });
     };
     let mut variants: Vec<Vec<u8>> = Vec::new();
     let mut ordinals: Vec<u32> = Vec::new();
@@ -211,31 +214,34 @@ fn lookups(index: &Index, tokens: &[Token], opts: &ScreenOptions) -> Result<Vec<
             joined.push_str(&pair[0].text);
             joined.push_str(&pair[1].text);
             if let Some(off) = index.terms.get(joined.as_bytes()) {
-                push(i, off, VARIANT, heavy(&pair[0]));
-                push(i + 1, off, VARIANT, heavy(&pair[1]));
+                let strong = heavy(&pair[0]) || heavy(&pair[1]);
+                out.push(Lookup { tokens: 3 << i, offset: off, quality: VARIANT, strong, len: 0 });
             }
         }
     }
-    // One entry per (token, posting list), its best similarity first.
+    // One entry per (tokens, posting list), its best similarity first.
     out.sort_unstable_by(|a, b| {
-        a.token.cmp(&b.token).then(a.offset.cmp(&b.offset)).then(b.quality.total_cmp(&a.quality))
+        a.tokens.cmp(&b.tokens).then(a.offset.cmp(&b.offset)).then(b.quality.total_cmp(&a.quality))
     });
-    out.dedup_by(|b, a| a.token == b.token && a.offset == b.offset);
+    out.dedup_by(|b, a| a.tokens == b.tokens && a.offset == b.offset);
     for l in &mut out {
         l.len = index.posting_len(l.offset)?;
     }
-    // Per token, best similarity first (accumulation keeps a token's first hit on a name).
-    out.sort_by(|a, b| a.token.cmp(&b.token).then(b.quality.total_cmp(&a.quality)).then(a.offset.cmp(&b.offset)));
+    // Best similarity first, as the scorer pairs tokens: a list token goes to the query token that
+    // matches it best.
+    out.sort_by(|a, b| b.quality.total_cmp(&a.quality).then(a.tokens.cmp(&b.tokens)).then(a.offset.cmp(&b.offset)));
     Ok(out)
 }
 
 /// Per-thread accumulators, one slot a name, reset after each query through `touched`.
 #[derive(Default)]
 struct Scratch {
-    /// Sum over matched query tokens of `2 × weight × similarity`.
+    /// Sum over matched query tokens of `weight × similarity`.
     acc: Vec<f32>,
     /// Bits 0–15: query tokens matched; bits 16–31: query tokens matched strongly.
     mask: Vec<u32>,
+    /// List-token positions matched.
+    used: Vec<u32>,
     touched: Vec<u32>,
 }
 
@@ -271,40 +277,41 @@ impl QuerySide {
         }
     }
 
-    /// The estimated score of a name from its accumulators and `NAME_INFO`: the scorer's formula with
-    /// each matched query token paired with a candidate token of its own weight (at most as much weight
-    /// as the candidate has), the rest of the candidate's weight unmatched, and the conflict costs when
-    /// both sides keep unmatched words.
-    fn estimate(&self, acc: f32, mask: u32, weight: f32, cand_miss: f32) -> f32 {
+    /// The estimated score of a name from its accumulators and its `NAME_INFO`: the scorer's formula
+    /// with the matched query tokens paired one-to-one with the list tokens they hit (at the average
+    /// similarity, the list side weighing its average token weight), the other tokens of both sides
+    /// unmatched, and the conflict costs when both sides keep unmatched words. Without `NAME_INFO`, a
+    /// generous bound: the list side matched as heavy as one and a half times the query side, nothing
+    /// left over.
+    fn estimate(&self, acc: f32, mask: u32, used: u32, info: Option<&NameInfo>) -> f32 {
         let mut hit_w = 0.0;
         for (i, w) in self.weights.iter().enumerate() {
             if mask & (1 << i) != 0 {
                 hit_w += w;
             }
         }
-        // Several query tokens on one candidate token: only as much as the candidate has is paired.
-        let (acc, paired_w, unpaired) = if weight > 0.0 && hit_w > weight {
-            (acc * weight / hit_w, weight, 1.0 - weight / hit_w)
-        } else {
-            (acc, hit_w, 0.0)
+        if hit_w <= 0.0 {
+            return 0.0;
+        }
+        let (cand_w, cand_miss, cand_unmatched) = match info {
+            Some(info) => {
+                let n = info.tokens.max(1) as f32;
+                let u = (used.count_ones() as f32).min(n);
+                (info.weight * u / n, info.miss * (n - u) / n, u < n)
+            }
+            None => (1.5 * hit_w, 0.0, false),
         };
-        let left = if weight > 0.0 { (1.0 - paired_w / weight).max(0.0) } else { 0.0 };
-        let conflict = (self.heavy & !mask != 0 || unpaired > 0.0) && left > 0.15;
+        let conflict = self.heavy & !mask != 0 && cand_unmatched;
         let (misses, factor) = if conflict { (&self.miss_conflict, 1.6) } else { (&self.miss, 1.0) };
         let mut miss = self.extra_miss;
         for (i, m) in misses.iter().enumerate() {
             if mask & (1 << i) == 0 {
                 miss += m;
-            } else {
-                miss += m * unpaired;
             }
         }
-        let den = 2.0 * paired_w + miss + cand_miss * factor * left;
-        if den > 0.0 {
-            100.0 * acc / den
-        } else {
-            0.0
-        }
+        let num = acc + acc / hit_w * cand_w;
+        let den = hit_w + cand_w + miss + cand_miss * factor;
+        100.0 * num / den
     }
 }
 
@@ -324,11 +331,11 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
     if !is_generator.iter().any(|g| *g) && !lookups.is_empty() {
         let mut per_token = vec![0u64; tokens.len()];
         for l in &lookups {
-            per_token[l.token] += l.len;
+            per_token[l.tokens.trailing_zeros() as usize] += l.len;
         }
         let best = (0..tokens.len()).filter(|i| per_token[*i] > 0).min_by_key(|i| per_token[*i]).unwrap_or(0);
         for (g, l) in is_generator.iter_mut().zip(&lookups) {
-            *g = l.token == best;
+            *g = l.tokens.trailing_zeros() as usize == best;
         }
     }
 
@@ -339,37 +346,43 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
         if s.acc.len() < names {
             s.acc.resize(names, 0.0);
             s.mask.resize(names, 0);
+            s.used.resize(names, 0);
         }
         let result = (|| -> Result<Vec<Candidate>> {
             for phase in [true, false] {
                 for (l, _) in lookups.iter().zip(&is_generator).filter(|(_, g)| **g == phase) {
-                    let bit = 1u32 << l.token;
-                    let bits = bit | if l.strong { bit << 16 } else { 0 };
-                    let add = 2.0 * side.weights[l.token] * l.quality;
-                    let (acc, mask, touched) = (&mut s.acc, &mut s.mask, &mut s.touched);
-                    index.postings(l.offset, |id| {
-                        let Some(m) = mask.get_mut(id as usize) else { return };
-                        if *m & bit != 0 || (*m == 0 && !phase) {
+                    let bits = l.tokens | if l.strong { l.tokens << 16 } else { 0 };
+                    let weight: f32 =
+                        (0..tokens.len()).filter(|i| l.tokens & (1 << i) != 0).map(|i| side.weights[i]).sum();
+                    let add = weight * l.quality;
+                    let (acc, mask, used, touched) = (&mut s.acc, &mut s.mask, &mut s.used, &mut s.touched);
+                    index.postings(l.offset, |entry| {
+                        let (id, span) = posting_parts(entry);
+                        let i = id as usize;
+                        let (Some(m), Some(u)) = (mask.get(i).copied(), used.get(i).copied()) else { return };
+                        // One list token for one query token, one query token for one list token.
+                        if m & l.tokens != 0 || u & span != 0 || (m == 0 && !phase) {
                             return;
                         }
-                        if *m == 0 {
+                        if m == 0 {
                             touched.push(id);
                         }
-                        *m |= bits;
-                        acc[id as usize] += add;
+                        mask[i] = m | bits;
+                        used[i] = u | span;
+                        acc[i] += add;
                     })?;
                 }
             }
             let mut out = Vec::new();
             for &id in &s.touched {
-                let mask = s.mask[id as usize];
-                // Without the candidate's own unmatched words the estimate can only be higher: a cheap
-                // bound that spares most names reached only through a common word their name-info read.
-                if side.estimate(s.acc[id as usize], mask, 0.0, 0.0) + opts.margin < floor {
+                let (acc, mask, used) = (s.acc[id as usize], s.mask[id as usize], s.used[id as usize]);
+                // A generous bound first: it spares most names reached only through a common word the
+                // read of their name info.
+                if side.estimate(acc, mask, used, None) + opts.margin < floor {
                     continue;
                 }
                 let info = index.name_info(id)?;
-                let est = side.estimate(s.acc[id as usize], mask, info.weight, info.miss);
+                let est = side.estimate(acc, mask, used, Some(&info));
                 let reach = if mask >> 16 == 0 { LIGHT_ONLY_CAP.min(est + opts.margin) } else { est + opts.margin };
                 if reach >= floor {
                     out.push(Candidate { name: id, entity: info.entity, estimate: est, reach });
@@ -381,6 +394,7 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
         for &id in &s.touched {
             s.acc[id as usize] = 0.0;
             s.mask[id as usize] = 0;
+            s.used[id as usize] = 0;
         }
         s.touched.clear();
         result

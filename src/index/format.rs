@@ -8,18 +8,20 @@
 //! ├──────────────── section table: count × (id u32, 0 u32, offset u64, len u64) ┤
 //! │ META (JSON) │ TERMS fst │ KEYS fst │ POSTINGS │ NAME offsets + records     │
 //! │ ENTITY offsets + JSON records │ FACTS offsets + records │ IDS fst          │
-//! │ NAME_INFO (12 bytes a name) │ TERM offsets + records │ TYPOS fst + lists  │
+//! │ NAME_INFO (16 bytes a name) │ TERM offsets + records │ TYPOS fst + lists  │
 //! └─────────────────────────────────────────────────────────────────────────────┘
 //! ```
 //!
 //! All integers are little-endian. The header CRC covers the header (without the CRC field) and the
 //! section table, so [`Index::open`](super::Index::open) can check them in O(1); the xxh3 checksum
 //! covers everything after the header and is only checked by [`Index::verify`](super::Index::verify).
-//! Postings are a varint count followed by varint deltas of ascending name ids. Name records, entity
+//! Postings are a varint count followed by varint deltas of ascending posting entries. Name records, entity
 //! records and fact records are located through tables of `u64` offsets (`n + 1` entries, the last one
-//! being the end of the data). `NAME_INFO` is a fixed-width table the candidate ranking reads for every
-//! name it touches: entity number (`u32`), total token weight (`f32`) and the cost of leaving every
-//! token unmatched (`f32`). Term records (one per TERMS key, in key order, so a term's ordinal is its
+//! being the end of the data). A posting entry packs the name number with the position of the token the
+//! term comes from ([`posting_entry`]), so candidate ranking can pair each list token with one query
+//! token. `NAME_INFO` is a fixed-width table the candidate ranking reads for every
+//! name it touches: entity number (`u32`), total token weight (`f32`), the cost of leaving every
+//! token unmatched (`f32`) and the number of tokens (`u32`). Term records (one per TERMS key, in key order, so a term's ordinal is its
 //! rank) are a varint postings offset followed by the term's bytes. The TYPOS FST maps deletion
 //! variants of terms (see [`typo`](super::typo)) to `ordinal << 1 | 1` when one term has the variant,
 //! else to `offset << 1`, the offset of a varint count and delta-coded ordinals in `TYPO_LISTS`.
@@ -63,7 +65,7 @@ pub mod section {
     pub const FACT_DATA: u32 = 10;
     /// FST of entity ids → entity number.
     pub const IDS: u32 = 11;
-    /// Per name: entity number, total token weight, cost of every token unmatched (12 bytes each).
+    /// Per name: entity number, total token weight, cost of every token unmatched, token count.
     pub const NAME_INFO: u32 = 12;
     /// Offsets of term records (`u64` × terms + 1).
     pub const TERM_OFFSETS: u32 = 13;
@@ -533,7 +535,7 @@ pub fn decode_name_into(record: &[u8], out: &mut NameRecord) -> Option<()> {
 }
 
 /// Length of one `NAME_INFO` entry.
-pub const NAME_INFO_LEN: usize = 12;
+pub const NAME_INFO_LEN: usize = 16;
 
 /// What candidate ranking needs of a name without decoding it.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -544,6 +546,8 @@ pub struct NameInfo {
     pub weight: f32,
     /// What leaving every token unmatched would add to the score's denominator (as a candidate).
     pub miss: f32,
+    /// Number of tokens.
+    pub tokens: u32,
 }
 
 impl NameInfo {
@@ -553,6 +557,7 @@ impl NameInfo {
         b[0..4].copy_from_slice(&self.entity.to_le_bytes());
         b[4..8].copy_from_slice(&self.weight.to_bits().to_le_bytes());
         b[8..12].copy_from_slice(&self.miss.to_bits().to_le_bytes());
+        b[12..16].copy_from_slice(&self.tokens.to_le_bytes());
         b
     }
 
@@ -564,8 +569,31 @@ impl NameInfo {
             entity: r.u32_at(at)?,
             weight: f32::from_bits(r.u32_at(at + 4)?),
             miss: f32::from_bits(r.u32_at(at + 8)?),
+            tokens: r.u32_at(at + 12)?,
         })
     }
+}
+
+/// Largest name number a posting entry can hold.
+pub const MAX_NAME: u32 = (1 << 26) - 1;
+
+/// A posting entry: the name number, whether the term is the concatenation of two adjacent tokens, and
+/// the position of its (first) token, capped at 31: `name << 6 | joined << 5 | position`.
+pub fn posting_entry(name: u32, position: usize, joined: bool) -> u32 {
+    name << 6 | u32::from(joined) << 5 | position.min(31) as u32
+}
+
+/// The candidate-token positions a posting entry covers, as a bit set, and its name number.
+///
+/// ```
+/// use saring::index::format::{posting_entry, posting_parts};
+/// assert_eq!(posting_parts(posting_entry(7, 2, false)), (7, 0b100));
+/// assert_eq!(posting_parts(posting_entry(7, 2, true)), (7, 0b1100));
+/// ```
+pub fn posting_parts(entry: u32) -> (u32, u32) {
+    let pos = entry & 31;
+    let span = if entry & 32 != 0 { 3u32.checked_shl(pos).unwrap_or(1 << 31) } else { 1 << pos };
+    (entry >> 6, span)
 }
 
 /// Encodes a term record.
@@ -799,7 +827,7 @@ mod tests {
 
     #[test]
     fn name_info_and_term_records_round_trip() {
-        let info = NameInfo { entity: 42, weight: 2.5, miss: 0.75 };
+        let info = NameInfo { entity: 42, weight: 2.5, miss: 0.75, tokens: 3 };
         let mut table = vec![0u8; NAME_INFO_LEN];
         table.extend_from_slice(&info.encode());
         assert_eq!(NameInfo::decode(&table, 1), Some(info));

@@ -357,7 +357,7 @@ impl Index {
         serde_json::from_slice(b).map_err(|e| self.corrupt(format!("entity {entity}: {e}")))
     }
 
-    /// Calls `f` with every name id of the posting list at `offset`.
+    /// Calls `f` with every entry of the posting list at `offset` (see [`format::posting_parts`]).
     pub(crate) fn postings(&self, offset: u64, mut f: impl FnMut(u32)) -> Result<()> {
         let p = self.data().get(self.postings.clone()).ok_or_else(|| self.corrupt("postings"))?;
         let start = usize::try_from(offset).map_err(|_| self.corrupt("posting offset"))?;
@@ -522,7 +522,7 @@ impl Index {
             let mut s = map.stream();
             while let Some((_, off)) = s.next() {
                 let mut bad = false;
-                self.postings(off, |id| bad |= id >= names)?;
+                self.postings(off, |entry| bad |= format::posting_parts(entry).0 >= names)?;
                 if bad {
                     return Err(self.corrupt("posting list points past the name table"));
                 }
