@@ -93,10 +93,10 @@ struct References {
 fn read_reference_lists(path: &Path) -> Result<References> {
     let mut xml = XmlStream::open(path)?;
     let root = xml.read_root()?;
-    if root.name != "PFA" {
+    if root.name() != "PFA" {
         return Err(crate::Error::ListFormat {
             file: path.to_path_buf(),
-            reason: format!("not a Dow Jones PFA file: root element is <{}>, expected <PFA>", root.name),
+            reason: format!("not a Dow Jones PFA file: root element is <{}>, expected <PFA>", root.name()),
         });
     }
     let mut refs = References { publication_date: root.attr("date").and_then(parse_feed_date), ..Default::default() };
@@ -104,7 +104,7 @@ fn read_reference_lists(path: &Path) -> Result<References> {
     wanted.extend(RECORDS);
     let mut seen_lists = false;
     while let Some(node) = xml.next_record(&wanted)? {
-        if RECORDS.contains(&node.name.as_str()) {
+        if RECORDS.contains(&node.name()) {
             if seen_lists {
                 break; // Lists come before the records: pass 1 is done.
             }
@@ -112,9 +112,9 @@ fn read_reference_lists(path: &Path) -> Result<References> {
             continue;
         }
         seen_lists = true;
-        match node.name.as_str() {
+        match node.name() {
             "CountryList" => {
-                for c in &node.children {
+                for c in node.children() {
                     if let Some(code) = c.attr("code") {
                         let iso = c.attr("name").and_then(country::to_iso).or_else(|| country::to_iso(code));
                         refs.countries.insert(code.to_string(), iso);
@@ -122,19 +122,19 @@ fn read_reference_lists(path: &Path) -> Result<References> {
                 }
             }
             "Description1List" | "Description2List" | "Description3List" => {
-                let (key, map) = match node.name.as_str() {
+                let (key, map) = match node.name() {
                     "Description1List" => ("Description1Id", &mut refs.description1),
                     "Description2List" => ("Description2Id", &mut refs.description2),
                     _ => ("Description3Id", &mut refs.description3),
                 };
-                for d in &node.children {
+                for d in node.children() {
                     if let (Some(id), Some(text)) = (d.attr(key), d.text().or_else(|| d.attr("name"))) {
                         map.insert(id.to_string(), text.to_string());
                     }
                 }
             }
             "SanctionsReferencesList" => {
-                for r in &node.children {
+                for r in node.children() {
                     if let (Some(code), Some(name)) = (r.attr("code"), r.attr("name").or_else(|| r.text())) {
                         refs.sanctions.insert(code.to_string(), name.to_string());
                     }
@@ -149,7 +149,9 @@ fn read_reference_lists(path: &Path) -> Result<References> {
 /// Feed dates: `17-Mar-2023`, `202302282200` (file-name style) or ISO `2023-03-17`.
 fn parse_feed_date(s: &str) -> Option<String> {
     let s = s.trim();
-    if let Some(d) = s.get(..10).and_then(|d| d.parse::<PartialDate>().ok()).filter(|d| d.d > 0) {
+    // ISO needs `-` after the year; checking first spares a failed parse of every `17-Mar-2023`.
+    let iso = s.as_bytes().get(4) == Some(&b'-');
+    if let Some(d) = s.get(..10).filter(|_| iso).and_then(|d| d.parse::<PartialDate>().ok()).filter(|d| d.d > 0) {
         return Some(d.to_string());
     }
     if s.len() >= 8 && s.bytes().take(8).all(|b| b.is_ascii_digit()) {
@@ -173,8 +175,11 @@ fn month_number(m: &str) -> Option<u8> {
         return (1..=12).contains(&n).then_some(n);
     }
     let names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    let lower = m.trim().to_ascii_lowercase();
-    names.iter().position(|n| lower.starts_with(n)).map(|i| i as u8 + 1)
+    let m = m.trim().as_bytes();
+    names
+        .iter()
+        .position(|n| m.get(..n.len()).is_some_and(|p| p.eq_ignore_ascii_case(n.as_bytes())))
+        .map(|i| i as u8 + 1)
 }
 
 /// A partial date from Day/Month/Year parts; `Ok(None)` when there is no year.
@@ -192,15 +197,36 @@ fn make_date(y: Option<&str>, m: Option<&str>, d: Option<&str>) -> std::result::
     PartialDate::new(year, month, day).map(Some).map_err(|e| e.to_string())
 }
 
+/// Whether `text` contains `needle` (lowercase ASCII), ignoring ASCII case.
+fn contains_ignore_case(text: &str, needle: &str) -> bool {
+    text.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
+}
+
+/// Whether `text` starts with `prefix` (lowercase ASCII), ignoring ASCII case.
+fn starts_with_ignore_case(text: &str, prefix: &str) -> bool {
+    text.as_bytes().get(..prefix.len()).is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
+}
+
+/// `parts` that are present, joined by spaces.
+fn join_present(parts: &[Option<&str>]) -> String {
+    let mut joined = String::new();
+    for part in parts.iter().flatten() {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        joined.push_str(part);
+    }
+    joined
+}
+
 fn name_type_of(t: &str) -> (NameType, NameQuality) {
-    let t = t.to_ascii_lowercase();
-    if t.contains("low quality") {
+    if contains_ignore_case(t, "low quality") {
         (NameType::Aka, NameQuality::Weak)
-    } else if t.contains("primary") {
+    } else if contains_ignore_case(t, "primary") {
         (NameType::Primary, NameQuality::Strong)
-    } else if t.contains("formerly") || t.contains("maiden") {
+    } else if contains_ignore_case(t, "formerly") || contains_ignore_case(t, "maiden") {
         (NameType::Fka, NameQuality::Strong)
-    } else if t.contains("spelling") {
+    } else if contains_ignore_case(t, "spelling") {
         (NameType::SpellingVariant, NameQuality::Strong)
     } else {
         (NameType::Aka, NameQuality::Strong)
@@ -209,44 +235,43 @@ fn name_type_of(t: &str) -> (NameType, NameQuality) {
 
 /// The category of a Description1 text: PEP, RCA, SIP, Sanctions, or the text itself.
 fn category(text: &str) -> String {
-    let t = text.to_ascii_lowercase();
-    if t.contains("(pep)") || t.starts_with("politically exposed") {
+    let t = text;
+    if contains_ignore_case(t, "(pep)") || starts_with_ignore_case(t, "politically exposed") {
         "PEP".into()
-    } else if t.contains("(rca)") || t.starts_with("relative or close") {
+    } else if contains_ignore_case(t, "(rca)") || starts_with_ignore_case(t, "relative or close") {
         "RCA".into()
-    } else if t.contains("(sip)") || t.starts_with("special interest") {
+    } else if contains_ignore_case(t, "(sip)") || starts_with_ignore_case(t, "special interest") {
         "SIP".into()
-    } else if t.contains("sanction") {
+    } else if contains_ignore_case(t, "sanction") {
         "Sanctions".into()
     } else {
         text.to_string()
     }
 }
 
-fn convert(node: Node, refs: &References, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) {
+fn convert(node: Node<'_>, refs: &References, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) {
     let mut warns: Vec<String> = Vec::new();
     let mut e = Entity { publisher: Some(Publisher::DowJones), ..Default::default() };
-    let id = match node.attr("id") {
+    e.id = match node.attr("id") {
         Some(id) => format!("DJ-{id}"),
         None => {
             warns.push("record without id; id made from the record number".into());
             format!("DJ-record-{record}")
         }
     };
-    e.id = id.clone();
-    e.kind = if node.name == "Person" { EntityKind::Individual } else { EntityKind::Entity };
+    e.kind = if node.name() == "Person" { EntityKind::Individual } else { EntityKind::Entity };
     e.updated = node.attr("date").and_then(parse_feed_date);
     let deletion = node.attr("action") == Some("del");
-    e.gender = match node.child_text("Gender").map(str::to_ascii_lowercase).as_deref() {
-        Some("male") => Some(Gender::Male),
-        Some("female") => Some(Gender::Female),
+    e.gender = match node.child_text("Gender") {
+        Some(g) if g.eq_ignore_ascii_case("male") => Some(Gender::Male),
+        Some(g) if g.eq_ignore_ascii_case("female") => Some(Gender::Female),
         _ => None,
     };
     if let Some(notes) = node.child_text("ProfileNotes") {
         e.remarks.push(notes.to_string());
     }
 
-    for name in node.descendants(&["NameDetails", "Name"]) {
+    for name in node.children_named("NameDetails").flat_map(|d| d.children_named("Name")) {
         let (name_type, quality) = name_type_of(name.attr("NameType").unwrap_or(""));
         for v in name.children_named("NameValue") {
             let given = v.child_text("FirstName");
@@ -256,14 +281,7 @@ fn convert(node: Node, refs: &References, path: &Path, record: u64, out: &mut Ve
                 .child_text("SingleStringName")
                 .or_else(|| v.child_text("EntityName"))
                 .map(str::to_string)
-                .unwrap_or_else(|| {
-                    [given, middle, family, v.child_text("Suffix")]
-                        .iter()
-                        .flatten()
-                        .copied()
-                        .collect::<Vec<_>>()
-                        .join(" ")
-                });
+                .unwrap_or_else(|| join_present(&[given, middle, family, v.child_text("Suffix")]));
             if !full.is_empty() && !e.names.iter().any(|n| n.full == full) {
                 e.names.push(EntityName {
                     full,
@@ -276,7 +294,7 @@ fn convert(node: Node, refs: &References, path: &Path, record: u64, out: &mut Ve
                 });
             }
             if let Some(maiden) = v.child_text("MaidenName") {
-                let full = [given, Some(maiden)].iter().flatten().copied().collect::<Vec<_>>().join(" ");
+                let full = join_present(&[given, Some(maiden)]);
                 if !e.names.iter().any(|n| n.full == full) {
                     e.names.push(EntityName {
                         full,
@@ -306,7 +324,7 @@ fn convert(node: Node, refs: &References, path: &Path, record: u64, out: &mut Ve
     }
 
     let birth_type = if e.kind == EntityKind::Individual { "date of birth" } else { "date of registration" };
-    for date in node.descendants(&["DateDetails", "Date"]) {
+    for date in node.children_named("DateDetails").flat_map(|d| d.children_named("Date")) {
         if !date.attr("DateType").is_some_and(|t| t.eq_ignore_ascii_case(birth_type)) {
             continue;
         }
@@ -323,7 +341,7 @@ fn convert(node: Node, refs: &References, path: &Path, record: u64, out: &mut Ve
             }
         }
     }
-    for place in node.descendants(&["BirthPlace", "Place"]) {
+    for place in node.children_named("BirthPlace").flat_map(|b| b.children_named("Place")) {
         if let Some(p) = place.attr("name") {
             e.places_of_birth.push(p.to_string());
         }
@@ -342,17 +360,21 @@ fn convert(node: Node, refs: &References, path: &Path, record: u64, out: &mut Ve
             }
         }
     };
-    for c in node.descendants(&["CountryDetails", "Country"]) {
-        let ty = c.attr("CountryType").unwrap_or("").to_ascii_lowercase();
+    for c in node.children_named("CountryDetails").flat_map(|d| d.children_named("Country")) {
+        let ty = c.attr("CountryType").unwrap_or("");
+        let is = |name: &str| ty.eq_ignore_ascii_case(name);
         for v in c.children_named("CountryValue") {
             let Some(iso) = v.attr("Code").and_then(|code| resolve(code, &mut warns)) else { continue };
-            match ty.as_str() {
-                "citizenship" if !e.citizenships.contains(&iso) => e.citizenships.push(iso),
-                "nationality" if !e.nationalities.contains(&iso) => e.nationalities.push(iso),
-                "resident of" | "country of registration" => {
-                    e.addresses.push(Address { country: Some(iso), ..Default::default() });
+            if is("citizenship") {
+                if !e.citizenships.contains(&iso) {
+                    e.citizenships.push(iso);
                 }
-                _ => {}
+            } else if is("nationality") {
+                if !e.nationalities.contains(&iso) {
+                    e.nationalities.push(iso);
+                }
+            } else if is("resident of") || is("country of registration") {
+                e.addresses.push(Address { country: Some(iso), ..Default::default() });
             }
         }
     }
@@ -369,7 +391,7 @@ fn convert(node: Node, refs: &References, path: &Path, record: u64, out: &mut Ve
             e.addresses.push(addr);
         }
     }
-    for id_node in node.descendants(&["IDNumberTypes", "ID"]) {
+    for id_node in node.children_named("IDNumberTypes").flat_map(|t| t.children_named("ID")) {
         let ty = id_node.attr("IDType").unwrap_or("other");
         let kind = match ty.to_ascii_lowercase().as_str() {
             "passport no." | "passport no" | "passport" => "passport".to_string(),
@@ -388,7 +410,7 @@ fn convert(node: Node, refs: &References, path: &Path, record: u64, out: &mut Ve
             }
         }
     }
-    for d in node.descendants(&["Descriptions", "Description"]) {
+    for d in node.children_named("Descriptions").flat_map(|d| d.children_named("Description")) {
         for (attr, map) in [
             ("Description1", &refs.description1),
             ("Description2", &refs.description2),
@@ -408,7 +430,7 @@ fn convert(node: Node, refs: &References, path: &Path, record: u64, out: &mut Ve
             }
         }
     }
-    for r in node.descendants(&["SanctionsReferences", "Reference"]) {
+    for r in node.children_named("SanctionsReferences").flat_map(|s| s.children_named("Reference")) {
         if let Some(code) = r.text() {
             let name = refs.sanctions.get(code).cloned().unwrap_or_else(|| code.to_string());
             if !e.programs.contains(&name) {
@@ -419,12 +441,14 @@ fn convert(node: Node, refs: &References, path: &Path, record: u64, out: &mut Ve
 
     if e.names.is_empty() && !deletion {
         warns.push("record without any name; skipped".into());
-        out.extend(warns.into_iter().map(|w| warning(path, record, format!("{id}: {w}"))));
+        out.extend(warns.into_iter().map(|w| warning(path, record, format!("{}: {w}", e.id))));
         return;
     }
-    e.raw = node.into_json();
+    e.raw = node.to_json();
+    // The entity comes before its warnings, which name it.
+    let warnings: Vec<ListEvent> = warns.into_iter().map(|w| warning(path, record, format!("{}: {w}", e.id))).collect();
     out.push_back(ListEvent::Entity(Box::new(e)));
-    out.extend(warns.into_iter().map(|w| warning(path, record, format!("{id}: {w}"))));
+    out.extend(warnings);
 }
 
 fn warning(path: &Path, record: u64, reason: String) -> ListEvent {

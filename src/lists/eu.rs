@@ -33,10 +33,10 @@ use std::path::Path;
 pub fn read(path: &Path) -> Result<ListReader> {
     let mut xml = XmlStream::open(path)?;
     let root = xml.read_root()?;
-    if root.name != "export" {
+    if root.name() != "export" {
         return Err(crate::Error::ListFormat {
             file: path.to_path_buf(),
-            reason: format!("not an EU FSF file: root element is <{}>, expected <export>", root.name),
+            reason: format!("not an EU FSF file: root element is <{}>, expected <export>", root.name()),
         });
     }
     let publication_date = root.attr("generationDate").and_then(iso_date_prefix);
@@ -64,7 +64,7 @@ fn warn(path: &Path, record: u64, reason: String) -> ListEvent {
 }
 
 /// A country from an element's `countryIso2Code` / `countryDescription` (`00` / `UNKNOWN` → none).
-fn country_of(node: &Node) -> Option<String> {
+fn country_of(node: Node<'_>) -> Option<String> {
     let code = node.attr("countryIso2Code").filter(|c| *c != "00");
     code.and_then(country::to_iso)
         .or_else(|| node.attr("countryDescription").and_then(country::to_iso))
@@ -72,11 +72,11 @@ fn country_of(node: &Node) -> Option<String> {
 }
 
 /// A meaningful attribute: not empty, not `-`.
-fn val<'a>(node: &'a Node, name: &str) -> Option<&'a str> {
+fn val<'a>(node: Node<'a>, name: &str) -> Option<&'a str> {
     node.attr(name).filter(|v| *v != "-")
 }
 
-fn convert(node: Node, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) {
+fn convert(node: Node<'_>, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) {
     let mut e = Entity { publisher: Some(Publisher::Ec), ..Default::default() };
     e.id = match node.attr("logicalId") {
         Some(id) => format!("EU-{id}"),
@@ -259,13 +259,13 @@ fn convert(node: Node, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) 
         out.push_back(warn(path, record, format!("{}: sanctionEntity without any name; skipped", e.id)));
         return;
     }
-    e.raw = node.into_json();
+    e.raw = node.to_json();
     out.push_back(ListEvent::Entity(Box::new(e)));
 }
 
 /// A `birthdate` element: `birthdate="1937-04-28"`, or `year`/`monthOfYear`/`dayOfMonth`, or a
 /// `yearRangeFrom`/`yearRangeTo` range; `circa="true"` marks it approximate.
-fn birth_date(b: &Node) -> std::result::Result<Option<DateValue>, String> {
+fn birth_date(b: Node<'_>) -> std::result::Result<Option<DateValue>, String> {
     let num = |k: &str| -> std::result::Result<u32, String> {
         match b.attr(k) {
             None => Ok(0),
@@ -304,30 +304,28 @@ fn birth_date(b: &Node) -> std::result::Result<Option<DateValue>, String> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::xmltree::Tree;
     use super::*;
 
-    fn node(attrs: &[(&str, &str)]) -> Node {
-        Node {
-            name: "birthdate".into(),
-            attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
-            ..Default::default()
-        }
+    fn node(attrs: &[(&str, &str)]) -> Tree {
+        let attrs: String = attrs.iter().map(|(k, v)| format!(" {k}=\"{v}\"")).collect();
+        Tree::parse(&format!("<birthdate{attrs}/>"), "birthdate")
     }
 
     #[test]
     fn birth_dates() {
-        let d = birth_date(&node(&[("birthdate", "1937-04-28"), ("year", "1937")])).unwrap().unwrap();
+        let d = birth_date(node(&[("birthdate", "1937-04-28"), ("year", "1937")]).root()).unwrap().unwrap();
         assert_eq!((d.y, d.m, d.d, d.approximate, d.to), (1937, 4, 28, false, None));
-        let d = birth_date(&node(&[("year", "1960"), ("monthOfYear", "5")])).unwrap().unwrap();
+        let d = birth_date(node(&[("year", "1960"), ("monthOfYear", "5")]).root()).unwrap().unwrap();
         assert_eq!((d.y, d.m, d.d), (1960, 5, 0));
-        let d = birth_date(&node(&[("circa", "true"), ("yearRangeFrom", "1953"), ("yearRangeTo", "1958")]))
+        let d = birth_date(node(&[("circa", "true"), ("yearRangeFrom", "1953"), ("yearRangeTo", "1958")]).root())
             .unwrap()
             .unwrap();
         assert_eq!((d.y, d.approximate), (1953, true));
         assert_eq!(d.to, Some(PartialDate { y: 1958, m: 0, d: 0 }));
-        assert_eq!(birth_date(&node(&[("circa", "false")])).unwrap(), None);
-        assert!(birth_date(&node(&[("year", "19x0")])).is_err());
-        assert!(birth_date(&node(&[("year", "1960"), ("monthOfYear", "13")])).is_err());
+        assert_eq!(birth_date(node(&[("circa", "false")]).root()).unwrap(), None);
+        assert!(birth_date(node(&[("year", "19x0")]).root()).is_err());
+        assert!(birth_date(node(&[("year", "1960"), ("monthOfYear", "13")]).root()).is_err());
     }
 
     #[test]

@@ -27,10 +27,10 @@ use std::path::Path;
 pub fn read(path: &Path) -> Result<ListReader> {
     let mut xml = XmlStream::open(path)?;
     let root = xml.read_root()?;
-    if root.name != "Designations" {
+    if root.name() != "Designations" {
         return Err(crate::Error::ListFormat {
             file: path.to_path_buf(),
-            reason: format!("not a UK Sanctions List file: root element is <{}>, expected <Designations>", root.name),
+            reason: format!("not a UK Sanctions List file: root element is <{}>, expected <Designations>", root.name()),
         });
     }
     let publication_date = root.attr("dateGenerated").and_then(super::eu::iso_date_prefix);
@@ -48,11 +48,11 @@ pub(crate) fn sniff(_path: &Path, head: &[u8]) -> Option<ListFormat> {
     looks.then_some(ListFormat::UkXml)
 }
 
-fn texts<'a>(node: &'a Node, path: &[&'a str]) -> Vec<&'a str> {
+fn texts<'a>(node: Node<'a>, path: &[&str]) -> Vec<&'a str> {
     node.descendants(path).into_iter().filter_map(Node::text).collect()
 }
 
-fn convert(node: Node, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) {
+fn convert(node: Node<'_>, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) {
     let warn = |reason: String| ListEvent::Warning(ListWarning { file: path.to_path_buf(), line: record, reason });
     let mut e = Entity { publisher: Some(Publisher::Uk), ..Default::default() };
     e.id = match node.child_text("UniqueID") {
@@ -123,7 +123,7 @@ fn convert(node: Node, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) 
     } else if let Some(first) = names.first_mut() {
         first.name_type = NameType::Primary;
     }
-    for t in texts(&node, &["NonLatinNames", "NonLatinName", "NameNonLatinScript"]) {
+    for t in texts(node, &["NonLatinNames", "NonLatinName", "NameNonLatinScript"]) {
         names.push(EntityName::new(t, NameType::OriginalScript, NameQuality::Strong));
     }
     e.names = names;
@@ -200,7 +200,7 @@ fn convert(node: Node, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) 
             _ => e.gender,
         };
     }
-    for imo in texts(&node, &["ShipDetails", "Ship", "IMONumbers", "IMONumber"]) {
+    for imo in texts(node, &["ShipDetails", "Ship", "IMONumbers", "IMONumber"]) {
         e.identifiers.push(Identifier { kind: "imo".into(), number: imo.to_string(), ..Default::default() });
     }
 
@@ -208,7 +208,7 @@ fn convert(node: Node, path: &Path, record: u64, out: &mut VecDeque<ListEvent>) 
         out.push_back(warn(format!("{}: Designation without any name; skipped", e.id)));
         return;
     }
-    e.raw = node.into_json();
+    e.raw = node.to_json();
     out.push_back(ListEvent::Entity(Box::new(e)));
 }
 

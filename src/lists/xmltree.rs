@@ -1,96 +1,264 @@
 //! Streaming XML records as small element trees.
 //!
 //! The XML list readers (EU, UK, Dow Jones) stream a file with quick-xml and materialise one record at a
-//! time (a `<sanctionEntity>`, a `<Designation>`, a `<Person>`) as a [`Node`] tree, so memory is bounded
-//! by the largest record, not by the file. A node converts to JSON for the entity's `raw` field with every
-//! attribute (as `@name`) and child element kept.
+//! time (a `<sanctionEntity>`, a `<Designation>`, a `<Person>`) as a [`Tree`], so memory is bounded by the
+//! largest record, not by the file. The tree is flat and reused from one record to the next: its elements,
+//! attributes and strings live in three buffers that are cleared, not freed, between records, so reading a
+//! record allocates nothing once the buffers have grown to the largest record. A [`Node`] is a view of one
+//! element; it converts to JSON for the entity's `raw` field with every attribute (as `@name`) and child
+//! element kept.
 
 use super::ListEvent;
 use crate::{Error, Result};
+use quick_xml::escape::unescape;
 use quick_xml::events::{BytesStart, Event};
+use serde_json::map::Entry;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{BufRead, BufReader};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-/// One XML element with its attributes, children and text.
-#[derive(Debug, Clone, Default)]
-pub(crate) struct Node {
-    /// Local name (namespace prefix dropped).
-    pub name: String,
-    /// Attributes in document order (local names).
-    pub attrs: Vec<(String, String)>,
-    /// Child elements.
-    pub children: Vec<Node>,
-    /// Concatenated text content of this element (not of its children).
-    pub text: String,
+/// One record (or the root element): its elements in document order, the record element first.
+#[derive(Debug, Default)]
+pub(crate) struct Tree {
+    elements: Vec<Element>,
+    attrs: Vec<Attr>,
+    /// Every element name, attribute name and value, and text of the record, one after the other.
+    strings: String,
 }
 
-impl Node {
-    /// A non-empty (trimmed) attribute value.
-    pub fn attr(&self, name: &str) -> Option<&str> {
-        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
+/// One element; ranges index `Tree::strings` (names, text) and `Tree::attrs`.
+#[derive(Debug)]
+struct Element {
+    /// Local name (namespace prefix dropped).
+    name: Range<usize>,
+    /// Attributes in document order.
+    attrs: Range<usize>,
+    /// Concatenated text content of this element (not of its children).
+    text: Range<usize>,
+    first_child: Option<usize>,
+    last_child: Option<usize>,
+    next_sibling: Option<usize>,
+    child_count: usize,
+}
+
+/// One attribute (local name); ranges index `Tree::strings`.
+#[derive(Debug)]
+struct Attr {
+    name: Range<usize>,
+    value: Range<usize>,
+}
+
+impl Tree {
+    /// The record element (the root element, for the tree of a root).
+    ///
+    /// Panics on an empty tree; [`XmlStream`] only hands out trees holding an element.
+    pub fn root(&self) -> Node<'_> {
+        assert!(!self.elements.is_empty(), "empty XML tree");
+        Node { tree: self, index: 0 }
+    }
+
+    fn clear(&mut self) {
+        self.elements.clear();
+        self.attrs.clear();
+        self.strings.clear();
+    }
+
+    fn push_str(&mut self, s: &str) -> Range<usize> {
+        let start = self.strings.len();
+        self.strings.push_str(s);
+        start..self.strings.len()
+    }
+
+    /// `part`, bytes of the start tag whose text is `tag`, as text (invalid UTF-8 replaced).
+    fn push_part(&mut self, tag: Option<&str>, part: &[u8]) -> Range<usize> {
+        match tag.and_then(|tag| sub_str(tag, part)) {
+            Some(s) => self.push_str(s),
+            None => self.push_str(&String::from_utf8_lossy(part)),
+        }
+    }
+
+    /// Adds the element of a start tag, with its attributes, as the last child of `parent`; returns its index.
+    /// `tag` is the start tag as text when it is valid UTF-8: its names and values are then slices of it,
+    /// not checked again.
+    fn open(&mut self, start: &BytesStart, tag: Option<&str>, parent: Option<usize>) -> usize {
+        let name = self.push_part(tag, start.local_name().as_ref());
+        let first_attr = self.attrs.len();
+        for attr in start.attributes().with_checks(false).flatten() {
+            if attr.key.as_ref().starts_with(b"xmlns") {
+                continue;
+            }
+            let name = self.push_part(tag, attr.key.local_name().as_ref());
+            let unescaped = match tag.and_then(|tag| sub_str(tag, &attr.value)) {
+                Some(raw) => unescape(raw).map_err(drop),
+                None => attr.unescape_value().map_err(drop),
+            };
+            let value = match unescaped {
+                Ok(v) => self.push_str(&v),
+                Err(()) => self.push_str(&resolve_lossy(&attr.value)),
+            };
+            self.attrs.push(Attr { name, value });
+        }
+        let index = self.elements.len();
+        self.elements.push(Element {
+            name,
+            attrs: first_attr..self.attrs.len(),
+            text: 0..0,
+            first_child: None,
+            last_child: None,
+            next_sibling: None,
+            child_count: 0,
+        });
+        if let Some(parent) = parent {
+            match self.elements[parent].last_child {
+                Some(last) => self.elements[last].next_sibling = Some(index),
+                None => self.elements[parent].first_child = Some(index),
+            }
+            self.elements[parent].last_child = Some(index);
+            self.elements[parent].child_count += 1;
+        }
+        index
+    }
+
+    /// Appends text to an element's text.
+    fn append_text(&mut self, index: usize, text: &str) {
+        let mut range = self.elements[index].text.clone();
+        if range.end != self.strings.len() {
+            // Other strings follow this element's text (or it has none yet): copy it to the end, where it
+            // can grow. Only text split around child elements is copied.
+            let earlier = self.strings[range.clone()].to_string();
+            range = self.push_str(&earlier);
+        }
+        self.strings.push_str(text);
+        range.end = self.strings.len();
+        self.elements[index].text = range;
+    }
+
+    /// Parses `xml` and keeps its first element named `name` (for tests).
+    #[cfg(test)]
+    pub(crate) fn parse(xml: &str, name: &str) -> Tree {
+        let doc = format!("<doc>{xml}</doc>");
+        let mut s = XmlStream::new(doc.as_bytes(), Path::new("test.xml"));
+        s.read_root().expect("a root element");
+        assert!(s.next_record(&[name]).expect("well-formed XML").is_some(), "no <{name}> in {xml}");
+        std::mem::take(&mut s.record)
+    }
+}
+
+/// One element of a [`Tree`]: its name, attributes, children and text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Node<'a> {
+    tree: &'a Tree,
+    index: usize,
+}
+
+impl<'a> Node<'a> {
+    fn element(self) -> &'a Element {
+        &self.tree.elements[self.index]
+    }
+
+    fn string(self, range: &Range<usize>) -> &'a str {
+        &self.tree.strings[range.clone()]
+    }
+
+    /// Local name (namespace prefix dropped).
+    pub fn name(self) -> &'a str {
+        self.string(&self.element().name)
+    }
+
+    /// Whether the element's name is `name` (compared as bytes: the navigation methods compare many names).
+    fn is_named(self, name: &str) -> bool {
+        self.tree.strings.as_bytes().get(self.element().name.clone()) == Some(name.as_bytes())
+    }
+
+    /// Attributes (local names, values as written but unescaped) in document order.
+    pub fn attrs(self) -> impl Iterator<Item = (&'a str, &'a str)> {
+        let attrs = &self.tree.attrs[self.element().attrs.clone()];
+        attrs.iter().map(move |a| (self.string(&a.name), self.string(&a.value)))
+    }
+
+    /// A non-empty (trimmed) attribute value (the first, should the element repeat the attribute).
+    pub fn attr(self, name: &str) -> Option<&'a str> {
+        self.attrs().find(|(k, _)| *k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
+    }
+
+    /// Child elements in document order.
+    pub fn children(self) -> impl Iterator<Item = Node<'a>> {
+        let tree = self.tree;
+        let first = self.element().first_child.map(|index| Node { tree, index });
+        std::iter::successors(first, move |n| n.element().next_sibling.map(|index| Node { tree, index }))
     }
 
     /// The first child with this name.
-    pub fn child(&self, name: &str) -> Option<&Node> {
-        self.children.iter().find(|c| c.name == name)
+    pub fn child(self, name: &str) -> Option<Node<'a>> {
+        self.children().find(|c| c.is_named(name))
     }
 
     /// All children with this name.
-    pub fn children_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Node> + 'a {
-        self.children.iter().filter(move |c| c.name == name)
+    pub fn children_named(self, name: &'a str) -> impl Iterator<Item = Node<'a>> {
+        self.children().filter(move |c| c.is_named(name))
     }
 
     /// All descendants reached by following `path` (each step a child name).
-    pub fn descendants<'a>(&'a self, path: &[&'a str]) -> Vec<&'a Node> {
+    pub fn descendants(self, path: &[&str]) -> Vec<Node<'a>> {
         let mut cur = vec![self];
         for step in path {
-            cur = cur.into_iter().flat_map(|n| n.children_named(step)).collect();
+            cur = cur.into_iter().flat_map(|n| n.children().filter(move |c| c.is_named(step))).collect();
         }
         cur
     }
 
+    /// The element's text as read (whitespace-only runs between child elements left out).
+    fn raw_text(self) -> &'a str {
+        self.string(&self.element().text)
+    }
+
     /// Trimmed non-empty text of this element.
-    pub fn text(&self) -> Option<&str> {
-        Some(self.text.trim()).filter(|t| !t.is_empty())
+    pub fn text(self) -> Option<&'a str> {
+        Some(self.raw_text().trim()).filter(|t| !t.is_empty())
     }
 
     /// Trimmed non-empty text of the first child with this name.
-    pub fn child_text(&self, name: &str) -> Option<&str> {
+    pub fn child_text(self, name: &str) -> Option<&'a str> {
         self.child(name).and_then(Node::text)
     }
 
     /// The element as JSON: attributes as `@name`, children by name (arrays when repeated), text as
     /// `#text` (or the element is just its text string when it has neither attributes nor children).
     /// Whitespace-only text between child elements is not kept.
-    pub fn into_json(self) -> Value {
-        if self.attrs.is_empty() && self.children.is_empty() {
-            return Value::String(self.text);
+    pub fn to_json(self) -> Value {
+        let element = self.element();
+        if element.attrs.is_empty() && element.child_count == 0 {
+            return Value::String(self.raw_text().to_string());
         }
-        let mut map = Map::new();
-        for (mut k, v) in self.attrs {
-            k.insert(0, '@');
-            map.insert(k, Value::String(v));
+        let mut map = Map::with_capacity(element.attrs.len() + element.child_count);
+        for (name, value) in self.attrs() {
+            let mut key = String::with_capacity(name.len() + 1);
+            key.push('@');
+            key.push_str(name);
+            map.insert(key, Value::String(value.to_string()));
         }
-        for mut child in self.children {
-            let name = std::mem::take(&mut child.name);
-            let v = child.into_json();
-            match map.get_mut(&name) {
-                Some(Value::Array(arr)) => arr.push(v),
-                Some(existing) => {
-                    let prev = existing.take();
-                    *existing = Value::Array(vec![prev, v]);
+        for child in self.children() {
+            let value = child.to_json();
+            match map.entry(child.name()) {
+                Entry::Vacant(slot) => {
+                    slot.insert(value);
                 }
-                None => {
-                    map.insert(name, v);
-                }
+                Entry::Occupied(mut slot) => match slot.get_mut() {
+                    Value::Array(arr) => arr.push(value),
+                    existing => {
+                        let prev = existing.take();
+                        *existing = Value::Array(vec![prev, value]);
+                    }
+                },
             }
         }
-        if !self.text.trim().is_empty() {
-            map.insert("#text".into(), Value::String(self.text));
+        let text = self.raw_text();
+        if !text.trim().is_empty() {
+            map.insert("#text".into(), Value::String(text.to_string()));
         }
         Value::Object(map)
     }
@@ -111,7 +279,7 @@ pub(crate) struct RecordEvents<F> {
 
 impl<F> RecordEvents<F>
 where
-    F: FnMut(Node, &Path, u64, &mut VecDeque<ListEvent>),
+    F: FnMut(Node<'_>, &Path, u64, &mut VecDeque<ListEvent>),
 {
     /// Streams the records named `tags` from `xml` (already past its root element).
     pub(crate) fn new(xml: XmlStream<BufReader<File>>, tags: &'static [&'static str], path: &Path, convert: F) -> Self {
@@ -129,7 +297,7 @@ where
 
 impl<F> Iterator for RecordEvents<F>
 where
-    F: FnMut(Node, &Path, u64, &mut VecDeque<ListEvent>),
+    F: FnMut(Node<'_>, &Path, u64, &mut VecDeque<ListEvent>),
 {
     type Item = Result<ListEvent>;
 
@@ -156,15 +324,30 @@ where
     }
 }
 
+/// What one top-level event of [`XmlStream::step`] turned out to be.
+#[derive(PartialEq)]
+enum Step {
+    /// Nothing for the caller.
+    Other,
+    /// A record start tag: its subtree follows.
+    RecordStart,
+    /// A whole record (an empty element).
+    Record,
+}
+
 /// A pull reader of records from an XML file.
 pub(crate) struct XmlStream<R: BufRead> {
     reader: quick_xml::Reader<R>,
     buf: Vec<u8>,
     path: PathBuf,
-    /// Element names from the root to the current position.
+    /// Element names from the root to the current position, outside records.
     stack: Vec<String>,
     /// The root element (attributes only), once seen.
-    pub root: Option<Node>,
+    root: Tree,
+    /// The last record read.
+    record: Tree,
+    /// Open elements of the record being read (indices in `record`).
+    open: Vec<usize>,
     done: bool,
 }
 
@@ -174,6 +357,10 @@ impl XmlStream<BufReader<File>> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         Ok(Self::new(BufReader::with_capacity(256 * 1024, file), path))
     }
+}
+
+fn format_error(path: &Path, reason: impl Into<String>) -> Error {
+    Error::ListFormat { file: path.to_path_buf(), reason: reason.into() }
 }
 
 impl<R: BufRead> XmlStream<R> {
@@ -186,72 +373,85 @@ impl<R: BufRead> XmlStream<R> {
             buf: Vec::with_capacity(8192),
             path: path.to_path_buf(),
             stack: Vec::new(),
-            root: None,
+            root: Tree::default(),
+            record: Tree::default(),
+            open: Vec::new(),
             done: false,
         }
     }
 
-    fn format_error(&self, reason: impl Into<String>) -> Error {
-        Error::ListFormat { file: self.path.clone(), reason: reason.into() }
-    }
-
     /// Reads up to (and including) the root element's start tag, returning it (attributes only).
-    pub fn read_root(&mut self) -> Result<&Node> {
-        while self.root.is_none() {
+    pub fn read_root(&mut self) -> Result<Node<'_>> {
+        while self.root.elements.is_empty() {
             if self.done {
-                return Err(self.format_error("no XML root element (empty or not an XML file)"));
+                return Err(format_error(&self.path, "no XML root element (empty or not an XML file)"));
             }
             self.step(&[])?;
         }
-        self.root.as_ref().ok_or_else(|| self.format_error("no XML root element"))
+        Ok(self.root.root())
     }
 
     /// The next element named one of `names` (at any depth below the root), read with its whole subtree.
     /// `Ok(None)` at the end of the document.
-    pub fn next_record(&mut self, names: &[&str]) -> Result<Option<Node>> {
+    pub fn next_record(&mut self, names: &[&str]) -> Result<Option<Node<'_>>> {
         loop {
             if self.done {
                 return Ok(None);
             }
-            if let Some(node) = self.step(names)? {
-                return Ok(Some(node));
+            if self.step(names)? {
+                return Ok(Some(self.record.root()));
             }
         }
     }
 
-    /// Reads one event; returns a record when a start tag in `names` was read with its subtree.
-    fn step(&mut self, names: &[&str]) -> Result<Option<Node>> {
+    /// Reads one event; returns true when a start tag in `names` was read into `record` with its subtree.
+    fn step(&mut self, names: &[&str]) -> Result<bool> {
+        let step = self.top_level_event(names)?;
+        if step == Step::RecordStart {
+            self.read_subtree()?;
+        }
+        Ok(step != Step::Other)
+    }
+
+    /// Reads one event outside records; a record's start tag goes into `record`.
+    fn top_level_event(&mut self, names: &[&str]) -> Result<Step> {
         self.buf.clear();
         let ev = match self.reader.read_event_into(&mut self.buf) {
-            Ok(ev) => ev.into_owned(),
+            Ok(ev) => ev,
             Err(e) => {
                 self.done = true;
-                return Err(self.format_error(format!("malformed XML at byte {}: {e}", self.reader.error_position())));
+                let pos = self.reader.error_position();
+                return Err(format_error(&self.path, format!("malformed XML at byte {pos}: {e}")));
             }
         };
         match ev {
             Event::Start(start) => {
-                let node = start_node(&start);
-                if self.root.is_none() {
-                    self.root = Some(node);
-                    self.stack.push(local(&start));
-                    return Ok(None);
+                let tag = std::str::from_utf8(&start).ok();
+                if self.root.elements.is_empty() {
+                    self.root.open(&start, tag, None);
+                    self.stack.push(text_of(start.local_name().as_ref()));
+                    return Ok(Step::Other);
                 }
-                if names.contains(&node.name.as_str()) {
-                    let node = self.read_subtree(node)?;
-                    return Ok(Some(node));
+                let name = String::from_utf8_lossy(start.local_name().into_inner());
+                if names.contains(&name.as_ref()) {
+                    self.record.clear();
+                    self.record.open(&start, tag, None);
+                    return Ok(Step::RecordStart);
                 }
-                self.stack.push(node.name);
+                self.stack.push(name.into_owned());
             }
             Event::Empty(start) => {
-                let node = start_node(&start);
-                if self.root.is_none() {
-                    self.root = Some(node);
+                let tag = std::str::from_utf8(&start).ok();
+                if self.root.elements.is_empty() {
+                    self.root.open(&start, tag, None);
                     self.done = true;
-                    return Ok(None);
+                    return Ok(Step::Other);
                 }
-                if names.contains(&node.name.as_str()) {
-                    return Ok(Some(node));
+                let name = String::from_utf8_lossy(start.local_name().into_inner());
+                if names.contains(&name.as_ref()) {
+                    self.record.clear();
+                    self.record.open(&start, tag, None);
+                    return Ok(Step::Record);
                 }
             }
             Event::End(_) => {
@@ -262,25 +462,26 @@ impl<R: BufRead> XmlStream<R> {
             }
             Event::Eof => {
                 self.done = true;
-                if self.root.is_none() {
-                    return Err(self.format_error("no XML root element (empty or not an XML file)"));
+                if self.root.elements.is_empty() {
+                    return Err(format_error(&self.path, "no XML root element (empty or not an XML file)"));
                 }
                 if let Some(open) = self.stack.last() {
-                    return Err(self.format_error(format!("truncated XML: file ends inside <{open}>")));
+                    return Err(format_error(&self.path, format!("truncated XML: file ends inside <{open}>")));
                 }
             }
-            Event::Text(t) if self.root.is_none() && !t.iter().all(|b| b.is_ascii_whitespace()) => {
+            Event::Text(t) if self.root.elements.is_empty() && !t.iter().all(|b| b.is_ascii_whitespace()) => {
                 self.done = true;
-                return Err(self.format_error("not an XML file: text before the root element"));
+                return Err(format_error(&self.path, "not an XML file: text before the root element"));
             }
             _ => {}
         }
-        Ok(None)
+        Ok(Step::Other)
     }
 
-    /// Reads the subtree of an element whose start tag was just read.
-    fn read_subtree(&mut self, top: Node) -> Result<Node> {
-        let mut stack: Vec<Node> = vec![top];
+    /// Reads the subtree of the record whose start tag was just read into `record`.
+    fn read_subtree(&mut self) -> Result<()> {
+        self.open.clear();
+        self.open.push(0);
         loop {
             self.buf.clear();
             let ev = match self.reader.read_event_into(&mut self.buf) {
@@ -288,54 +489,53 @@ impl<R: BufRead> XmlStream<R> {
                 Err(e) => {
                     self.done = true;
                     let pos = self.reader.error_position();
-                    return Err(self.format_error(format!("malformed XML at byte {pos}: {e}")));
+                    return Err(format_error(&self.path, format!("malformed XML at byte {pos}: {e}")));
                 }
             };
-            let bytes: &[u8] = match &ev {
-                Event::Start(b) | Event::Empty(b) => b,
-                Event::Text(t) => t,
-                Event::CData(c) => c,
-                _ => &[],
+            // The one UTF-8 check of a tag or text: what is read from it below is sliced from `text`.
+            let text = match &ev {
+                Event::Start(b) | Event::Empty(b) => std::str::from_utf8(b),
+                Event::Text(t) => std::str::from_utf8(t),
+                Event::CData(c) => std::str::from_utf8(c),
+                _ => Ok(""),
             };
-            if std::str::from_utf8(bytes).is_err() {
+            let Ok(text) = text else {
                 self.done = true;
                 let at = self.reader.buffer_position();
-                return Err(self.format_error(format!("not valid UTF-8 (near byte {at}); wrong encoding?")));
-            }
-            match ev {
-                Event::Start(start) => stack.push(start_node(&start)),
+                return Err(format_error(&self.path, format!("not valid UTF-8 (near byte {at}); wrong encoding?")));
+            };
+            let current = self.open.last().copied();
+            match &ev {
+                Event::Start(start) => {
+                    let index = self.record.open(start, Some(text), current);
+                    self.open.push(index);
+                }
                 Event::Empty(start) => {
-                    let node = start_node(&start);
-                    if let Some(parent) = stack.last_mut() {
-                        parent.children.push(node);
-                    }
+                    self.record.open(start, Some(text), current);
                 }
                 Event::End(_) => {
-                    let Some(node) = stack.pop() else {
-                        return Err(self.format_error("unbalanced XML end tag"));
-                    };
-                    match stack.last_mut() {
-                        Some(parent) => parent.children.push(node),
-                        None => return Ok(node),
+                    self.open.pop();
+                    if self.open.is_empty() {
+                        return Ok(());
                     }
                 }
                 // Indentation between child elements is not content.
                 Event::Text(t) if t.iter().all(u8::is_ascii_whitespace) => {}
                 Event::Text(t) => {
-                    let s = t.unescape().unwrap_or_else(|_| Cow::Owned(resolve_lossy(&t)));
-                    if let Some(n) = stack.last_mut() {
-                        n.text.push_str(&s);
+                    let s = unescape(text).unwrap_or_else(|_| Cow::Owned(resolve_lossy(t)));
+                    if let Some(index) = current {
+                        self.record.append_text(index, &s);
                     }
                 }
-                Event::CData(c) => {
-                    if let Some(n) = stack.last_mut() {
-                        n.text.push_str(&String::from_utf8_lossy(&c));
+                Event::CData(_) => {
+                    if let Some(index) = current {
+                        self.record.append_text(index, text);
                     }
                 }
                 Event::Eof => {
                     self.done = true;
-                    let inner = stack.last().map(|n| n.name.clone()).unwrap_or_default();
-                    return Err(self.format_error(format!("truncated XML: file ends inside <{inner}>")));
+                    let inner = current.map(|index| Node { tree: &self.record, index }.name()).unwrap_or_default();
+                    return Err(format_error(&self.path, format!("truncated XML: file ends inside <{inner}>")));
                 }
                 _ => {}
             }
@@ -363,28 +563,14 @@ fn resolve_lossy(raw: &[u8]) -> String {
     .unwrap_or_else(|_| s.into_owned())
 }
 
+/// `part`, a slice of `whole`'s bytes, as the same slice of `whole` (`None` if it is not one).
+fn sub_str<'a>(whole: &'a str, part: &[u8]) -> Option<&'a str> {
+    let start = (part.as_ptr() as usize).checked_sub(whole.as_ptr() as usize)?;
+    whole.get(start..start.checked_add(part.len())?)
+}
+
 fn text_of(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        Err(_) => String::from_utf8_lossy(bytes).into_owned(),
-    }
-}
-
-fn local(start: &BytesStart) -> String {
-    text_of(start.local_name().as_ref())
-}
-
-fn start_node(start: &BytesStart) -> Node {
-    let mut node = Node { name: local(start), attrs: Vec::new(), children: Vec::new(), text: String::new() };
-    for attr in start.attributes().with_checks(false).flatten() {
-        if attr.key.as_ref().starts_with(b"xmlns") {
-            continue;
-        }
-        let key = text_of(attr.key.local_name().as_ref());
-        let value = attr.unescape_value().map(Cow::into_owned).unwrap_or_else(|_| resolve_lossy(&attr.value));
-        node.attrs.push((key, value));
-    }
-    node
+    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[cfg(test)]
@@ -401,13 +587,32 @@ mod tests {
             stream("<?xml version='1.0'?><root a='1'><x/><r id='7'><n>A &amp; B</n><n>C</n><e k=''/></r></root>");
         assert_eq!(s.read_root().unwrap().attr("a"), Some("1"));
         let r = s.next_record(&["r"]).unwrap().unwrap();
+        assert_eq!(r.name(), "r");
         assert_eq!(r.attr("id"), Some("7"));
         assert_eq!(r.children_named("n").count(), 2);
         assert_eq!(r.child_text("n"), Some("A & B"));
-        assert_eq!(
-            serde_json::to_string(&r.clone().into_json()).unwrap(),
-            r#"{"@id":"7","n":["A & B","C"],"e":{"@k":""}}"#
+        assert_eq!(serde_json::to_string(&r.to_json()).unwrap(), r#"{"@id":"7","n":["A & B","C"],"e":{"@k":""}}"#);
+        assert!(s.next_record(&["r"]).unwrap().is_none());
+    }
+
+    #[test]
+    fn text_around_children_and_reuse() {
+        let mut s = stream(
+            "<root><r a='1' a='2' x:b='3'>x <c>y</c> z<c k='v'>w</c><![CDATA[<q>]]></r><r><n>second</n></r></root>",
         );
+        s.read_root().unwrap();
+        let r = s.next_record(&["r"]).unwrap().unwrap();
+        assert_eq!(r.attr("a"), Some("1"), "the first of a repeated attribute");
+        assert_eq!(r.attr("b"), Some("3"));
+        assert_eq!(r.text(), Some("x  z<q>"));
+        assert_eq!(r.children().count(), 2);
+        assert_eq!(
+            serde_json::to_string(&r.to_json()).unwrap(),
+            r##"{"@a":"2","@b":"3","c":["y",{"@k":"v","#text":"w"}],"#text":"x  z<q>"}"##
+        );
+        let r = s.next_record(&["r"]).unwrap().unwrap();
+        assert_eq!(r.child_text("n"), Some("second"));
+        assert_eq!(r.attrs().count(), 0);
         assert!(s.next_record(&["r"]).unwrap().is_none());
     }
 
