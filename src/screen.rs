@@ -1,11 +1,12 @@
 //! Screening: a [`Query`] (Iluma CFT-shaped fields) against an index becomes a list of [`Hit`]s.
 //!
 //! The query is validated ([`Query::validate`]: a name, well-formed dates, ISO country codes, sane
-//! thresholds), its name analysed once, candidates found through the index
-//! ([`Index::screen`](crate::index::Index::screen)), each candidate name scored with
-//! [`compare_names`](crate::compare_names), names grouped by entity (the best name wins; weak aliases are
-//! discounted), the entity qualifiers applied ([`score::entity`](crate::score::entity)), and the hits
-//! sorted by score (then id), cut at `score_threshold` and `limit`, and filled with the full record.
+//! thresholds) and its name analysed once. The index proposes candidate names with an estimated score
+//! ([`Index::screen`](crate::index::Index::screen), `index/candidates.rs`); they are scored with
+//! [`score_names`](crate::score_names) best estimate first, grouped by entity (the best name wins; weak
+//! aliases are discounted) with the entity qualifiers applied ([`score::entity`](crate::score::entity)),
+//! until no later candidate can reach the results. The hits are sorted by score (then id), cut at
+//! `score_threshold` and `limit`, and filled with the explanation and the raw record.
 
 use crate::index::candidates::IdMap;
 use crate::index::format::{Facts, NameRecord};

@@ -15,7 +15,7 @@
 //! known (during the merge), each one's deletion variants ([`typo`]) are collected the same way, in
 //! sorted runs, and merged into the TYPOS FST.
 
-use super::format::{self, put_varint, section, Facts, NameInfo, SectionEntry, HEADER_LEN};
+use super::format::{self, put_postings, put_varint, section, Facts, NameInfo, SectionEntry, HEADER_LEN};
 use super::typo;
 use super::{analysis_fingerprint, IndexInfo, SourceInfo};
 use crate::lists::{self, ListEvent, ListWarning};
@@ -640,16 +640,6 @@ struct Merged {
     term_data_len: u64,
     typos: PathBuf,
     typo_lists: PathBuf,
-}
-
-/// Appends a list of ascending ids: varint count, then varint deltas.
-fn put_postings(out: &mut Vec<u8>, ids: &[u32]) {
-    put_varint(out, ids.len() as u64);
-    let mut prev = 0u32;
-    for &id in ids {
-        put_varint(out, u64::from(id - prev));
-        prev = id;
-    }
 }
 
 /// K-way merges sorted runs, calling `f` once per distinct key with its ascending, deduplicated ids.

@@ -8,13 +8,15 @@
 //! carries the similarity the scorer would give that token pair: 1 exact, the scorer's edit similarity
 //! for a typo, 0.97 for a variant or joined pair, 0.9 phonetic, 0.8 initial.
 //!
-//! The posting lists are accumulated into per-thread dense arrays (one slot a name): the best
-//! similarity per query token and the set of query tokens each name matched. From these and the name's
-//! `NAME_INFO` (its total token weight and what its tokens would cost unmatched) each name gets an
-//! *estimated score*, the scorer's formula with every matched query token paired with a candidate token
-//! of the same weight and everything else unmatched. Names are then scored fully in order of estimate,
-//! and screening stops once the estimate, plus [`ScreenOptions::margin`], cannot reach the results any
-//! more (see [`screen`](crate::screen)). Posting lists longer than [`ScreenOptions::common_postings`]
+//! The posting lists are accumulated, best similarity first, into per-thread dense arrays (one slot a
+//! name): which query tokens each name matched, the sum of their weight × similarity, and which of the
+//! name's token positions they matched (posting entries carry the position), so that one list token
+//! serves one query token, as in the scorer's alignment. From these and the name's `NAME_INFO` (token
+//! count, total weight, what its tokens would cost unmatched) each name gets an *estimated score*, the
+//! scorer's formula with the matched tokens paired and everything else unmatched. Names are then scored
+//! fully in order of estimate, and screening stops once the estimate, plus [`ScreenOptions::margin`],
+//! cannot reach the results any more (see [`screen`](crate::screen)). Posting lists longer than
+//! [`ScreenOptions::common_postings`]
 //! (very common words at Dow Jones scale) only add to names already found through rarer keys, unless
 //! nothing rarer matched.
 
@@ -79,6 +81,9 @@ impl Default for ScreenOptions {
 
 /// Maximum number of query tokens used for candidate generation (all are still scored).
 pub(crate) const MAX_QUERY_TOKENS: usize = 12;
+/// A long common posting list is bisected per found name when it has more than this many entries per
+/// name to check (else it is read through).
+const PROBE_RATIO: usize = 16;
 /// Score cap when no name word or number matched (as in the scorer).
 const LIGHT_ONLY_CAP: f32 = 35.0;
 
@@ -349,14 +354,31 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
             s.used.resize(names, 0);
         }
         let result = (|| -> Result<Vec<Candidate>> {
+            // Names found in phase 1, sorted, for probing long common lists (made on first need).
+            let mut found: Option<Vec<u32>> = None;
             for phase in [true, false] {
                 for (l, _) in lookups.iter().zip(&is_generator).filter(|(_, g)| **g == phase) {
                     let bits = l.tokens | if l.strong { l.tokens << 16 } else { 0 };
                     let weight: f32 =
                         (0..tokens.len()).filter(|i| l.tokens & (1 << i) != 0).map(|i| side.weights[i]).sum();
                     let add = weight * l.quality;
+                    // A long common list and few names to check: bisect for each name instead of
+                    // reading the whole list.
+                    let mut probe = None;
+                    if !phase {
+                        if let Some(body) = index.long_postings(l.offset)? {
+                            if s.touched.len().saturating_mul(PROBE_RATIO) < body.len() / 4 {
+                                if found.is_none() {
+                                    let mut v = s.touched.clone();
+                                    v.sort_unstable();
+                                    found = Some(v);
+                                }
+                                probe = Some(body);
+                            }
+                        }
+                    }
                     let (acc, mask, used, touched) = (&mut s.acc, &mut s.mask, &mut s.used, &mut s.touched);
-                    index.postings(l.offset, |entry| {
+                    let mut visit = |entry: u32| {
                         let (id, span) = posting_parts(entry);
                         let i = id as usize;
                         let (Some(m), Some(u)) = (mask.get(i).copied(), used.get(i).copied()) else { return };
@@ -370,7 +392,32 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
                         mask[i] = m | bits;
                         used[i] = u | span;
                         acc[i] += add;
-                    })?;
+                    };
+                    if let (Some(body), Some(names)) = (probe, found.as_deref()) {
+                        let entries = body.len() / 4;
+                        let at = |k: usize| {
+                            let c = &body[4 * k..4 * k + 4];
+                            u32::from_le_bytes([c[0], c[1], c[2], c[3]])
+                        };
+                        for &name in names {
+                            let first = u64::from(name) << 6;
+                            let (mut lo, mut hi) = (0usize, entries);
+                            while lo < hi {
+                                let mid = (lo + hi) / 2;
+                                if u64::from(at(mid)) < first {
+                                    lo = mid + 1;
+                                } else {
+                                    hi = mid;
+                                }
+                            }
+                            while lo < entries && at(lo) >> 6 == name {
+                                visit(at(lo));
+                                lo += 1;
+                            }
+                        }
+                        continue;
+                    }
+                    index.postings(l.offset, visit)?;
                 }
             }
             let mut out = Vec::new();

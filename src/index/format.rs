@@ -574,6 +574,70 @@ impl NameInfo {
     }
 }
 
+/// Posting lists longer than this are stored as fixed-width little-endian `u32` entries (fast to scan,
+/// and searchable by bisection when only a few names need checking); shorter ones as varint deltas.
+pub const LONG_POSTINGS: usize = 512;
+
+/// Appends a posting list of ascending entries: a varint count, then varint deltas, or fixed-width
+/// entries for a list longer than [`LONG_POSTINGS`].
+pub fn put_postings(out: &mut Vec<u8>, entries: &[u32]) {
+    put_varint(out, entries.len() as u64);
+    if entries.len() > LONG_POSTINGS {
+        for e in entries {
+            out.extend_from_slice(&e.to_le_bytes());
+        }
+        return;
+    }
+    let mut prev = 0u32;
+    for &e in entries {
+        put_varint(out, u64::from(e.wrapping_sub(prev)));
+        prev = e;
+    }
+}
+
+/// Calls `f` with every entry of the posting list at `start`; `None` if it runs past the end.
+///
+/// ```
+/// use saring::index::format::{put_postings, read_postings, LONG_POSTINGS};
+/// for n in [0, 3, LONG_POSTINGS + 1] {
+///     let entries: Vec<u32> = (0..n as u32).map(|i| i * 7).collect();
+///     let mut b = vec![0xff];
+///     put_postings(&mut b, &entries);
+///     let mut back = Vec::new();
+///     read_postings(&b, 1, |e| back.push(e)).unwrap();
+///     assert_eq!(back, entries);
+///     assert!(read_postings(&b[..b.len() - 1], 1, |_| {}).is_none() || n == 0);
+/// }
+/// ```
+pub fn read_postings(bytes: &[u8], start: usize, mut f: impl FnMut(u32)) -> Option<()> {
+    if let Some(body) = long_postings(bytes, start)? {
+        for c in body.chunks_exact(4) {
+            f(u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+        }
+        return Some(());
+    }
+    let mut r = Reader::at(bytes, start);
+    let n = r.varint()?;
+    let mut e = 0u32;
+    for _ in 0..n {
+        e = e.wrapping_add(u32::try_from(r.varint()?).ok()?);
+        f(e);
+    }
+    Some(())
+}
+
+/// The fixed-width entries of the posting list at `start` if it is a long one (`Some(None)` for a
+/// short list, `None` if it runs past the end).
+pub fn long_postings(bytes: &[u8], start: usize) -> Option<Option<&[u8]>> {
+    let mut r = Reader::at(bytes, start);
+    let n = usize::try_from(r.varint()?).ok()?;
+    if n <= LONG_POSTINGS {
+        return Some(None);
+    }
+    let from = r.pos();
+    bytes.get(from..from.checked_add(n.checked_mul(4)?)?).map(Some)
+}
+
 /// Largest name number a posting entry can hold.
 pub const MAX_NAME: u32 = (1 << 26) - 1;
 

@@ -323,14 +323,7 @@ impl Index {
         }
         let lists = self.data().get(self.typo_lists.clone()).ok_or_else(|| self.corrupt("typo lists"))?;
         let start = usize::try_from(v >> 1).map_err(|_| self.corrupt("typo list offset"))?;
-        let mut r = Reader::at(lists, start);
-        let n = r.varint().ok_or_else(|| self.corrupt("typo list count"))?;
-        let mut id = 0u64;
-        for _ in 0..n {
-            id += r.varint().ok_or_else(|| self.corrupt("typo list truncated"))?;
-            f(u32::try_from(id).map_err(|_| self.corrupt("typo term ordinal"))?);
-        }
-        Ok(())
+        format::read_postings(lists, start, f).ok_or_else(|| self.corrupt("typo list truncated"))
     }
 
     /// A decoded name record.
@@ -361,14 +354,14 @@ impl Index {
     pub(crate) fn postings(&self, offset: u64, mut f: impl FnMut(u32)) -> Result<()> {
         let p = self.data().get(self.postings.clone()).ok_or_else(|| self.corrupt("postings"))?;
         let start = usize::try_from(offset).map_err(|_| self.corrupt("posting offset"))?;
-        let mut r = Reader::at(p, start);
-        let n = r.varint().ok_or_else(|| self.corrupt("posting count"))?;
-        let mut id = 0u64;
-        for _ in 0..n {
-            id += r.varint().ok_or_else(|| self.corrupt("posting list truncated"))?;
-            f(u32::try_from(id).map_err(|_| self.corrupt("posting id"))?);
-        }
-        Ok(())
+        format::read_postings(p, start, &mut f).ok_or_else(|| self.corrupt("posting list truncated"))
+    }
+
+    /// The fixed-width entries of a long posting list (`None` for a short one).
+    pub(crate) fn long_postings(&self, offset: u64) -> Result<Option<&[u8]>> {
+        let p = self.data().get(self.postings.clone()).ok_or_else(|| self.corrupt("postings"))?;
+        let start = usize::try_from(offset).map_err(|_| self.corrupt("posting offset"))?;
+        format::long_postings(p, start).ok_or_else(|| self.corrupt("posting list truncated"))
     }
 
     /// Length of the posting list at `offset`.
