@@ -7,7 +7,9 @@
 //! vowel or `h` 0.5, a doubled letter 0.3, a transposition 0.8, anything else 1. `strsim` has no weighted
 //! variant, hence this small function, which works on stack buffers of 32 characters. Inputs are canonical
 //! tokens (ASCII); a token longer than that (a long compound) is compared with `strsim`'s plain
-//! Damerau-Levenshtein similarity instead.
+//! Damerau-Levenshtein similarity instead. Callers that credit only close pairs pass their floor to
+//! [`similarity_at_least`], which abandons the table as soon as a lower bound shows the floor out of reach
+//! (most pairs of different names): the result is the same, only sooner.
 
 const MAX: usize = 32;
 
@@ -28,33 +30,31 @@ const CLOSE: [(u8, u8); 9] = [
     (b'f', b'v'),
 ];
 
-/// Substitution costs for every byte pair, computed once.
-fn sub_table() -> &'static [[f32; 128]; 128] {
-    static TABLE: std::sync::OnceLock<Box<[[f32; 128]; 128]>> = std::sync::OnceLock::new();
-    TABLE.get_or_init(|| {
-        let mut t = Box::new([[1.0f32; 128]; 128]);
-        for a in 0..128u8 {
-            for b in 0..128u8 {
-                t[a as usize][b as usize] = if a == b {
-                    0.0
-                } else if is_vowel(a) && is_vowel(b) {
-                    0.4
-                } else if CLOSE.iter().any(|&(x, y)| (a == x && b == y) || (a == y && b == x)) {
-                    0.6
-                } else {
-                    1.0
-                };
-            }
-        }
-        t
-    })
+/// For each letter `a`–`z`, the bit set of the letters it forms a [`CLOSE`] pair with.
+const CLOSE_SETS: [u32; 26] = {
+    let mut sets = [0u32; 26];
+    let mut k = 0;
+    while k < CLOSE.len() {
+        let (x, y) = CLOSE[k];
+        sets[(x - b'a') as usize] |= 1 << (y - b'a');
+        sets[(y - b'a') as usize] |= 1 << (x - b'a');
+        k += 1;
+    }
+    sets
+};
+
+fn is_close(a: u8, b: u8) -> bool {
+    a.is_ascii_lowercase() && b.is_ascii_lowercase() && CLOSE_SETS[(a - b'a') as usize] >> (b - b'a') & 1 == 1
 }
 
-fn sub_cost(table: &[[f32; 128]; 128], a: u8, b: u8) -> f32 {
-    if a < 128 && b < 128 {
-        table[a as usize][b as usize]
-    } else if a == b {
+/// The cost of substituting `b` for `a`.
+fn sub_cost(a: u8, b: u8) -> f32 {
+    if a == b {
         0.0
+    } else if is_vowel(a) && is_vowel(b) {
+        0.4
+    } else if is_close(a, b) {
+        0.6
     } else {
         1.0
     }
@@ -75,51 +75,224 @@ fn indel_costs(s: &[u8]) -> [f32; MAX] {
 }
 
 /// Weighted edit distance between two ASCII strings (see the module docs for the costs).
+#[cfg(test)]
 pub(crate) fn distance(a: &str, b: &str) -> f32 {
+    distance_unless(a, b, |_| false).unwrap_or(f32::INFINITY)
+}
+
+/// The lesser of two costs (costs are never NaN; a plain comparison is cheaper than `f32::min`).
+fn min(x: f32, y: f32) -> f32 {
+    if y < x {
+        y
+    } else {
+        x
+    }
+}
+
+/// The cheapest insertion or deletion (of a doubled letter).
+const MIN_INDEL: f32 = 0.3;
+
+/// Allowance for rounding in [`row_bound`]: far above the rounding error of summing 64 costs in `f32`.
+const SLACK: f32 = 1e-3;
+
+/// A lower bound of the final distance for paths through one row of the table: a path from cell
+/// `(i, j)` to `(n, m)` adds non-negative costs, among them at least `|(n - i) - (m - j)|` insertions or
+/// deletions of at least [`MIN_INDEL`] each.
+fn row_bound(row: &[f32], rows_left: usize, m: usize) -> f32 {
+    let mut bound = f32::INFINITY;
+    for (j, &v) in row[..=m].iter().enumerate() {
+        bound = min(bound, v + rows_left.abs_diff(m - j) as f32 * MIN_INDEL);
+    }
+    bound - SLACK
+}
+
+/// [`distance`], or `None` as soon as `hopeless` says yes to a lower bound of the distance. Every path
+/// to the last cell passes through the current row, or jumps over it by a transposition from the row
+/// before, so the lesser [`row_bound`] of the last two rows bounds the distance.
+fn distance_unless(a: &str, b: &str, hopeless: impl Fn(f32) -> bool) -> Option<f32> {
     let a = &a.as_bytes()[..a.len().min(MAX)];
     let b = &b.as_bytes()[..b.len().min(MAX)];
     let (n, m) = (a.len(), b.len());
     let (ia, ib) = (indel_costs(a), indel_costs(b));
-    let table = sub_table();
     // Three rolling rows of the OSA table.
-    let mut prev2 = [0f32; MAX + 1];
-    let mut prev = [0f32; MAX + 1];
-    let mut cur = [0f32; MAX + 1];
+    let (mut r0, mut r1, mut r2) = ([0f32; MAX + 1], [0f32; MAX + 1], [0f32; MAX + 1]);
+    let (mut prev2, mut prev, mut cur) = (&mut r0, &mut r1, &mut r2);
     for j in 1..=m {
         prev[j] = prev[j - 1] + ib[j - 1];
     }
+    let mut prev_bound = row_bound(&prev[..], n, m);
     for i in 1..=n {
-        cur[0] = prev[0] + ia[i - 1];
+        let (ca, del) = (a[i - 1], ia[i - 1]);
+        let mut left = prev[0] + del;
+        cur[0] = left;
         for j in 1..=m {
-            let mut v = (prev[j] + ia[i - 1])
-                .min(cur[j - 1] + ib[j - 1])
-                .min(prev[j - 1] + sub_cost(table, a[i - 1], b[j - 1]));
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && a[i - 1] != b[j - 1] {
-                v = v.min(prev2[j - 2] + 0.8);
+            let cb = b[j - 1];
+            let mut v = min(min(prev[j] + del, left + ib[j - 1]), prev[j - 1] + sub_cost(ca, cb));
+            if i > 1 && j > 1 && ca == b[j - 2] && a[i - 2] == cb && ca != cb {
+                v = min(v, prev2[j - 2] + 0.8);
             }
             cur[j] = v;
+            left = v;
         }
+        if i < n {
+            let bound = row_bound(&cur[..], n - i, m);
+            if hopeless(min(bound, prev_bound)) {
+                return None;
+            }
+            prev_bound = bound;
+        }
+        let spare = prev2;
         prev2 = prev;
         prev = cur;
+        cur = spare;
     }
-    prev[m]
+    Some(prev[m])
 }
 
 /// Similarity 0–1 from [`distance`], relative to the longer string.
+#[cfg(test)]
 pub(crate) fn similarity(a: &str, b: &str) -> f32 {
+    similarity_at_least(a, b, f32::NEG_INFINITY).unwrap_or(0.0)
+}
+
+/// Similarity 0–1 from [`distance`], relative to the longer string, if it is at least `floor`; the
+/// distance table is abandoned as soon as the similarity cannot reach `floor`.
+pub(crate) fn similarity_at_least(a: &str, b: &str, floor: f32) -> Option<f32> {
     let long = a.len().max(b.len());
-    if long > MAX {
-        return strsim::normalized_damerau_levenshtein(a, b) as f32;
-    }
-    if long == 0 {
-        return 1.0;
-    }
-    (1.0 - distance(a, b) / long as f32).max(0.0)
+    let sim = if long > MAX {
+        strsim::normalized_damerau_levenshtein(a, b) as f32
+    } else if long == 0 {
+        1.0
+    } else {
+        let d = distance_unless(a, b, |bound| (1.0 - bound / long as f32).max(0.0) < floor)?;
+        (1.0 - d / long as f32).max(0.0)
+    };
+    (sim >= floor).then_some(sim)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The distance as first written: full table, `f32::min`, a precomputed substitution table.
+    fn reference_distance(a: &str, b: &str) -> f32 {
+        thread_local!(static TABLE: Box<[[f32; 128]; 128]> = sub_table());
+        TABLE.with(|t| reference_distance_with(t, a, b))
+    }
+
+    fn sub_table() -> Box<[[f32; 128]; 128]> {
+        let mut table = Box::new([[1.0f32; 128]; 128]);
+        for (x, row) in table.iter_mut().enumerate() {
+            for (y, cell) in row.iter_mut().enumerate() {
+                let (x, y) = (x as u8, y as u8);
+                *cell = if x == y {
+                    0.0
+                } else if is_vowel(x) && is_vowel(y) {
+                    0.4
+                } else if CLOSE.iter().any(|&(p, q)| (x == p && y == q) || (x == q && y == p)) {
+                    0.6
+                } else {
+                    1.0
+                };
+            }
+        }
+        table
+    }
+
+    fn reference_distance_with(table: &[[f32; 128]; 128], a: &str, b: &str) -> f32 {
+        let sub = |x: u8, y: u8| {
+            if x < 128 && y < 128 {
+                table[x as usize][y as usize]
+            } else if x == y {
+                0.0
+            } else {
+                1.0
+            }
+        };
+        let a = &a.as_bytes()[..a.len().min(MAX)];
+        let b = &b.as_bytes()[..b.len().min(MAX)];
+        let (n, m) = (a.len(), b.len());
+        let (ia, ib) = (indel_costs(a), indel_costs(b));
+        let mut prev2 = [0f32; MAX + 1];
+        let mut prev = [0f32; MAX + 1];
+        let mut cur = [0f32; MAX + 1];
+        for j in 1..=m {
+            prev[j] = prev[j - 1] + ib[j - 1];
+        }
+        for i in 1..=n {
+            cur[0] = prev[0] + ia[i - 1];
+            for j in 1..=m {
+                let mut v =
+                    (prev[j] + ia[i - 1]).min(cur[j - 1] + ib[j - 1]).min(prev[j - 1] + sub(a[i - 1], b[j - 1]));
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && a[i - 1] != b[j - 1] {
+                    v = v.min(prev2[j - 2] + 0.8);
+                }
+                cur[j] = v;
+            }
+            prev2 = prev;
+            prev = cur;
+        }
+        prev[m]
+    }
+
+    fn reference_similarity(a: &str, b: &str) -> f32 {
+        let long = a.len().max(b.len());
+        if long > MAX {
+            return strsim::normalized_damerau_levenshtein(a, b) as f32;
+        }
+        if long == 0 {
+            return 1.0;
+        }
+        (1.0 - reference_distance(a, b) / long as f32).max(0.0)
+    }
+
+    #[test]
+    fn early_stop_never_changes_a_result() {
+        // Words from a small alphabet of letters with special costs, so that many pairs are close.
+        let alphabet = b"aeiouyhkqcszdtvwbpjgfmnrlx";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move |bound: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % bound as u64) as usize
+        };
+        let word = |next: &mut dyn FnMut(usize) -> usize| -> String {
+            let len = if next(20) == 0 { 30 + next(8) } else { next(12) };
+            let letters = 3 + next(alphabet.len() - 3);
+            (0..len).map(|_| alphabet[next(letters)] as char).collect()
+        };
+        let mut stopped = 0;
+        for _ in 0..100_000 {
+            let a = word(&mut next);
+            // Often a variant of `a`, so that the pair is close.
+            let b = if next(2) == 0 {
+                let mut b = a.clone().into_bytes();
+                for _ in 0..1 + next(3) {
+                    if b.is_empty() {
+                        break;
+                    }
+                    let at = next(b.len());
+                    match next(3) {
+                        0 => b[at] = alphabet[next(alphabet.len())],
+                        1 => drop(b.remove(at)),
+                        _ => b.insert(at, alphabet[next(alphabet.len())]),
+                    }
+                }
+                String::from_utf8(b).unwrap()
+            } else {
+                word(&mut next)
+            };
+            let want = reference_similarity(&a, &b);
+            assert_eq!(similarity(&a, &b).to_bits(), want.to_bits(), "{a} / {b}");
+            for floor in [0.75f32, 0.8] {
+                let got = similarity_at_least(&a, &b, floor);
+                assert_eq!(got.map(f32::to_bits), (want >= floor).then_some(want.to_bits()), "{a} / {b} / {floor}");
+                stopped += usize::from(got.is_none() && a.len().max(b.len()) <= MAX);
+            }
+        }
+        assert!(stopped > 0);
+    }
 
     #[test]
     fn long_tokens_are_compared_whole() {

@@ -126,27 +126,38 @@ fn round1(x: f64) -> f64 {
 }
 
 fn explain(a: &Name, b: &Name, al: &name::Alignment) -> Explanation {
-    let text = |toks: &[crate::text::Token], idx: &[usize]| {
-        idx.iter().map(|&i| toks[i].text.as_str()).collect::<Vec<_>>().join(" ")
+    let text = |toks: &[crate::text::Token], run: name::Run| {
+        let mut s = String::with_capacity(run.iter().map(|i| toks[i].text.len() + 1).sum());
+        for i in run.iter() {
+            if i > run.first() {
+                s.push(' ');
+            }
+            s.push_str(&toks[i].text);
+        }
+        s
     };
     let den = al.denominator as f64;
     let pts = |x: f32| if den > 0.0 { round1(100.0 * x as f64 / den) } else { 0.0 };
     let costs = name::miss_costs(al.conflict);
-    let mut tokens = Vec::new();
-    let mut pairs: Vec<&name::Pair> = al.pairs.iter().collect();
-    pairs.sort_by_key(|p| p.q.first().copied().unwrap_or(usize::MAX));
-    for p in pairs {
+    let (uq, uc) = (al.unmatched_q.count_ones() as usize, al.unmatched_c.count_ones() as usize);
+    let mut tokens = Vec::with_capacity(al.pairs().len() + uq + uc);
+    let mut pairs = [None; name::MAX_TOKENS];
+    for p in al.pairs() {
+        // Each pair has its own first query token: in query order.
+        pairs[p.q.first()] = Some(p);
+    }
+    for p in pairs.iter().flatten() {
         let w: f32 =
-            p.q.iter().map(|&i| a.tokens[i].weight).sum::<f32>() + p.c.iter().map(|&j| b.tokens[j].weight).sum::<f32>();
+            p.q.iter().map(|i| a.tokens[i].weight).sum::<f32>() + p.c.iter().map(|j| b.tokens[j].weight).sum::<f32>();
         tokens.push(TokenMatch {
-            query: text(&a.tokens, &p.q),
-            candidate: text(&b.tokens, &p.c),
+            query: text(&a.tokens, p.q),
+            candidate: text(&b.tokens, p.c),
             how: p.how.as_str().to_string(),
             similarity: round3(p.sim),
             cost: pts((1.0 - p.sim) * w),
         });
     }
-    for &i in &al.unmatched_q {
+    for i in name::members(al.unmatched_q) {
         tokens.push(TokenMatch {
             query: a.tokens[i].text.clone(),
             candidate: String::new(),
@@ -155,7 +166,7 @@ fn explain(a: &Name, b: &Name, al: &name::Alignment) -> Explanation {
             cost: pts(name::miss_cost(&a.tokens[i], costs.query, costs.floor)),
         });
     }
-    for &j in &al.unmatched_c {
+    for j in name::members(al.unmatched_c) {
         tokens.push(TokenMatch {
             query: String::new(),
             candidate: b.tokens[j].text.clone(),

@@ -13,7 +13,7 @@
 //! particles, legal forms or initials, or a name word only against an initial) and the names are not
 //! identical, the score is capped at 35.
 
-use super::token::{fuzzy, similarity, How};
+use super::token::{add_skeletons, fuzzy, similarity, Facts, How};
 use crate::text::{Name, Token, TokenTag};
 
 /// Cost factor of an unmatched query token.
@@ -28,24 +28,72 @@ const MISS_WEIGHT_FLOOR: f32 = 0.6;
 const CONFLICT_WEIGHT_FLOOR: f32 = 1.0;
 /// Score cap when only light tokens matched.
 const LIGHT_ONLY_CAP: f32 = 35.0;
-/// Tokens beyond this many per name are ignored (bounds the cost of pathological inputs).
+/// Tokens beyond this many per name are ignored (bounds the cost of pathological inputs). At most 64:
+/// token positions are kept in the bits of a `u64` ([`Set`]).
 pub(crate) const MAX_TOKENS: usize = 48;
 
+/// A set of token positions, one bit each (`MAX_TOKENS` ≤ 64).
+pub(crate) type Set = u64;
+
+/// The positions in a set, in increasing order.
+pub(crate) fn members(mut s: Set) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (s != 0).then(|| {
+            let i = s.trailing_zeros() as usize;
+            s &= s - 1;
+            i
+        })
+    })
+}
+
+/// The set of positions `start..start + len`.
+fn span(start: usize, len: usize) -> Set {
+    (if len >= 64 { !0 } else { (1u64 << len) - 1 }) << start
+}
+
+/// Adjacent token positions `start..start + len` of one name (1–3 tokens).
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Run {
+    start: u8,
+    len: u8,
+}
+
+impl Run {
+    fn new(start: usize, len: usize) -> Run {
+        // Both are below MAX_TOKENS.
+        Run { start: start as u8, len: len as u8 }
+    }
+
+    /// The first position.
+    pub fn first(self) -> usize {
+        self.start as usize
+    }
+
+    /// The positions, in order.
+    pub fn iter(self) -> std::ops::Range<usize> {
+        self.start as usize..self.start as usize + self.len as usize
+    }
+}
+
 /// One aligned group: 1–3 query tokens with 1–3 candidate tokens (one side is always a single token).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) struct Pair {
-    pub q: Vec<usize>,
-    pub c: Vec<usize>,
+    pub q: Run,
+    pub c: Run,
     pub sim: f32,
     pub how: How,
 }
 
-/// The alignment of two names and its score.
+const NO_PAIR: Pair = Pair { q: Run { start: 0, len: 0 }, c: Run { start: 0, len: 0 }, sim: 0.0, how: How::Exact };
+
+/// The alignment of two names and its score. Kept on the stack: no allocation per comparison.
 #[derive(Debug, Clone)]
 pub(crate) struct Alignment {
-    pub pairs: Vec<Pair>,
-    pub unmatched_q: Vec<usize>,
-    pub unmatched_c: Vec<usize>,
+    /// Pairs in the order they were made (every pair uses a token of each side: at most `MAX_TOKENS`).
+    pairs: [Pair; MAX_TOKENS],
+    n_pairs: usize,
+    pub unmatched_q: Set,
+    pub unmatched_c: Set,
     pub denominator: f32,
     pub score: f32,
     pub capped: bool,
@@ -53,86 +101,201 @@ pub(crate) struct Alignment {
     pub conflict: bool,
 }
 
+impl Alignment {
+    /// The aligned groups, in the order they were made.
+    pub fn pairs(&self) -> &[Pair] {
+        &self.pairs[..self.n_pairs]
+    }
+
+    fn push(&mut self, p: Pair) {
+        self.pairs[self.n_pairs] = p;
+        self.n_pairs += 1;
+    }
+}
+
+/// A candidate pairing of the greedy pass: (similarity, combined weight, query position, candidate
+/// position, how).
+type Cand = (f32, f32, u8, u8, How);
+
+/// Candidate pairings held on the stack up to this many (names of up to 8 × 8 tokens).
+const STACK_CANDS: usize = 64;
+
 pub(crate) fn align(a: &Name, b: &Name) -> Alignment {
     let q = &a.tokens[..a.tokens.len().min(MAX_TOKENS)];
     let c = &b.tokens[..b.tokens.len().min(MAX_TOKENS)];
     let (n, m) = (q.len(), c.len());
-    let mut used_q = vec![false; n];
-    let mut used_c = vec![false; m];
-    let mut pairs: Vec<Pair> = Vec::new();
+    let mut used_q: Set = 0;
+    let mut used_c: Set = 0;
+    let mut al = Alignment {
+        pairs: [NO_PAIR; MAX_TOKENS],
+        n_pairs: 0,
+        unmatched_q: 0,
+        unmatched_c: 0,
+        denominator: 0.0,
+        score: 0.0,
+        capped: false,
+        conflict: false,
+    };
+
+    let mut stack = [(0f32, 0f32, 0u8, 0u8, How::Exact); STACK_CANDS];
+    let mut heap: Vec<Cand> = Vec::new();
+    let buf: &mut [Cand] = if n * m <= STACK_CANDS {
+        &mut stack[..]
+    } else {
+        heap.resize(n * m, (0.0, 0.0, 0, 0, How::Exact));
+        &mut heap[..]
+    };
 
     // Exact pairs first: they would win the greedy pass anyway (nothing scores above 1.0), and taking
     // them out spares the similarity of every other pair in their rows and columns. Same tie-breaking as
-    // below: heavier pairs first, then position.
-    let mut exact: Vec<(f32, usize, usize)> = Vec::new();
+    // below: heavier pairs first, then position. (Positions make every key distinct, so an unstable sort
+    // gives the one order.)
+    let mut k = 0;
     for (i, qt) in q.iter().enumerate() {
         for (j, ct) in c.iter().enumerate() {
             if qt.text == ct.text {
-                exact.push((qt.weight + ct.weight, i, j));
+                buf[k] = (1.0, qt.weight + ct.weight, i as u8, j as u8, How::Exact);
+                k += 1;
             }
         }
     }
-    exact.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(&y.1)).then(x.2.cmp(&y.2)));
-    for (_, i, j) in exact {
-        if !used_q[i] && !used_c[j] {
-            used_q[i] = true;
-            used_c[j] = true;
-            pairs.push(Pair { q: vec![i], c: vec![j], sim: 1.0, how: How::Exact });
+    let exact = &mut buf[..k];
+    exact.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.2.cmp(&y.2)).then(x.3.cmp(&y.3)));
+    for &(_, _, i, j, _) in exact.iter() {
+        let (bi, bj) = (1u64 << i, 1u64 << j);
+        if used_q & bi == 0 && used_c & bj == 0 {
+            used_q |= bi;
+            used_c |= bj;
+            al.push(Pair { q: Run::new(i as usize, 1), c: Run::new(j as usize, 1), sim: 1.0, how: How::Exact });
         }
     }
 
-    let mut cands: Vec<(f32, f32, usize, usize, How)> = Vec::with_capacity(n * m);
-    for (i, qt) in q.iter().enumerate().filter(|(i, _)| !used_q[*i]) {
-        for (j, ct) in c.iter().enumerate().filter(|(j, _)| !used_c[*j]) {
-            let (s, how) = similarity(qt, ct);
-            if s > 0.0 {
-                cands.push((s, qt.weight + ct.weight, i, j, how));
+    if used_q != span(0, n) && used_c != span(0, m) {
+        let (todo_q, todo_c) = (span(0, n) & !used_q, span(0, m) & !used_c);
+        let mut stack_q = [NO_FACTS; STACK_FACTS];
+        let mut stack_c = [NO_FACTS; STACK_FACTS];
+        let (mut heap_q, mut heap_c) = (Vec::new(), Vec::new());
+        let fq = facts(q, todo_q, &mut stack_q, &mut heap_q);
+        let fc = facts(c, todo_c, &mut stack_c, &mut heap_c);
+        let abjad_q = members(todo_q).filter(|&i| fq[i].abjad).count();
+        let abjad_c = members(todo_c).filter(|&j| fc[j].abjad).count();
+        let k = if (abjad_q > 0 && abjad_c < todo_c.count_ones() as usize)
+            || (abjad_c > 0 && abjad_q < todo_q.count_ones() as usize)
+        {
+            // Abjad tokens can meet tokens of other scripts: list the skeletons once.
+            let mut keys = [0u128; SKELETON_KEYS];
+            let mut used = 0;
+            members(todo_q).for_each(|i| add_skeletons(&q[i], &mut fq[i], &mut keys, &mut used));
+            members(todo_c).for_each(|j| add_skeletons(&c[j], &mut fc[j], &mut keys, &mut used));
+            candidates(q, c, todo_q, todo_c, fq, fc, &keys[..used], buf)
+        } else {
+            candidates(q, c, todo_q, todo_c, fq, fc, &[], buf)
+        };
+        let cands = &mut buf[..k];
+        cands.sort_unstable_by(|x, y| {
+            y.0.total_cmp(&x.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2)).then(x.3.cmp(&y.3))
+        });
+        for &(s, _, i, j, how) in cands.iter() {
+            let (bi, bj) = (1u64 << i, 1u64 << j);
+            if used_q & bi == 0 && used_c & bj == 0 {
+                used_q |= bi;
+                used_c |= bj;
+                al.push(Pair { q: Run::new(i as usize, 1), c: Run::new(j as usize, 1), sim: s, how });
             }
         }
     }
-    cands.sort_by(|x, y| y.0.total_cmp(&x.0).then(y.1.total_cmp(&x.1)).then(x.2.cmp(&y.2)).then(x.3.cmp(&y.3)));
-    for (s, _, i, j, how) in cands {
-        if !used_q[i] && !used_c[j] {
-            used_q[i] = true;
-            used_c[j] = true;
-            pairs.push(Pair { q: vec![i], c: vec![j], sim: s, how });
-        }
-    }
 
-    join_leftovers(q, c, &mut used_q, &mut used_c, &mut pairs, false);
-    join_leftovers(c, q, &mut used_c, &mut used_q, &mut pairs, true);
+    let mut joined = String::new();
+    join_leftovers(q, c, &mut used_q, &mut used_c, &mut al, false, &mut joined);
+    join_leftovers(c, q, &mut used_c, &mut used_q, &mut al, true, &mut joined);
 
-    let unmatched_q: Vec<usize> = (0..n).filter(|&i| !used_q[i]).collect();
-    let unmatched_c: Vec<usize> = (0..m).filter(|&j| !used_c[j]).collect();
+    let unmatched_q = span(0, n) & !used_q;
+    let unmatched_c = span(0, m) & !used_c;
     let mut numerator = 0.0;
     let mut denominator = 0.0;
-    for p in &pairs {
-        let w: f32 = p.q.iter().map(|&i| q[i].weight).sum::<f32>() + p.c.iter().map(|&j| c[j].weight).sum::<f32>();
+    for p in al.pairs() {
+        let w: f32 = p.q.iter().map(|i| q[i].weight).sum::<f32>() + p.c.iter().map(|j| c[j].weight).sum::<f32>();
         numerator += p.sim * w;
         denominator += w;
     }
-    let conflict = is_conflict(q, c, &unmatched_q, &unmatched_c);
+    let conflict = is_conflict(q, c, unmatched_q, unmatched_c);
     let costs = miss_costs(conflict);
-    denominator += unmatched_q.iter().map(|&i| miss_cost(&q[i], costs.query, costs.floor)).sum::<f32>();
-    denominator += unmatched_c.iter().map(|&j| miss_cost(&c[j], costs.candidate, costs.floor)).sum::<f32>();
+    denominator += members(unmatched_q).map(|i| miss_cost(&q[i], costs.query, costs.floor)).sum::<f32>();
+    denominator += members(unmatched_c).map(|j| miss_cost(&c[j], costs.candidate, costs.floor)).sum::<f32>();
     let mut score = if denominator > 0.0 { 100.0 * numerator / denominator } else { 0.0 };
     let heavy = |t: &Token| matches!(t.tag, TokenTag::Name | TokenTag::Number);
     // Evidence needs a pair with a name word or number on both sides: initials alone (`C.I.` against
     // `Chongsng Ionhap`) or particles alone do not identify anyone.
-    let any_heavy = pairs.iter().any(|p| p.q.iter().any(|&i| heavy(&q[i])) && p.c.iter().any(|&j| heavy(&c[j])));
-    let identical = unmatched_q.is_empty() && unmatched_c.is_empty() && pairs.iter().all(|p| p.sim >= 1.0);
+    let any_heavy = al.pairs().iter().any(|p| p.q.iter().any(|i| heavy(&q[i])) && p.c.iter().any(|j| heavy(&c[j])));
+    let identical = unmatched_q == 0 && unmatched_c == 0 && al.pairs().iter().all(|p| p.sim >= 1.0);
     let capped = !any_heavy && !identical && score > LIGHT_ONLY_CAP;
     if capped {
         score = LIGHT_ONLY_CAP;
     }
-    Alignment { pairs, unmatched_q, unmatched_c, denominator, score, capped, conflict }
+    al.unmatched_q = unmatched_q;
+    al.unmatched_c = unmatched_c;
+    al.denominator = denominator;
+    al.score = score;
+    al.capped = capped;
+    al.conflict = conflict;
+    al
+}
+
+/// Token facts held on the stack for names of up to this many tokens.
+const STACK_FACTS: usize = 16;
+
+/// Room for skeleton keys of abjad tokens' alternates (beyond it they are computed when needed).
+const SKELETON_KEYS: usize = 64;
+
+const NO_FACTS: Facts = Facts::NONE;
+
+/// The facts of the tokens in `todo` (the others are never looked at), in `stack` if it is long enough.
+fn facts<'s>(toks: &[Token], todo: Set, stack: &'s mut [Facts], heap: &'s mut Vec<Facts>) -> &'s mut [Facts] {
+    let out = if toks.len() <= stack.len() {
+        &mut stack[..toks.len()]
+    } else {
+        heap.resize(toks.len(), NO_FACTS);
+        &mut heap[..]
+    };
+    for i in members(todo) {
+        out[i] = Facts::of(&toks[i]);
+    }
+    out
+}
+
+/// Scores every pairing of a token in `todo_q` with one in `todo_c` into `buf`; returns how many
+/// scored above 0.
+#[allow(clippy::too_many_arguments)]
+fn candidates(
+    q: &[Token],
+    c: &[Token],
+    todo_q: Set,
+    todo_c: Set,
+    fq: &[Facts],
+    fc: &[Facts],
+    keys: &[u128],
+    buf: &mut [Cand],
+) -> usize {
+    let mut k = 0;
+    for i in members(todo_q) {
+        let qt = &q[i];
+        for j in members(todo_c) {
+            let ct = &c[j];
+            let (s, how) = similarity(qt, ct, &fq[i], &fc[j], keys);
+            if s > 0.0 {
+                buf[k] = (s, qt.weight + ct.weight, i as u8, j as u8, how);
+                k += 1;
+            }
+        }
+    }
+    k
 }
 
 /// Whether both sides have unmatched name words: a conflict (different given names), not just a
 /// shorter alias.
-fn is_conflict(q: &[Token], c: &[Token], uq: &[usize], uc: &[usize]) -> bool {
+fn is_conflict(q: &[Token], c: &[Token], uq: Set, uc: Set) -> bool {
     let named = |t: &Token| matches!(t.tag, TokenTag::Name | TokenTag::Number);
-    uq.iter().any(|&i| named(&q[i])) && uc.iter().any(|&j| named(&c[j]))
+    members(uq).any(|i| named(&q[i])) && members(uc).any(|j| named(&c[j]))
 }
 
 /// How much unmatched tokens cost: a factor per side and a weight floor for name words.
@@ -166,40 +329,44 @@ pub(crate) fn miss_cost(t: &Token, factor: f32, floor: f32) -> f32 {
 }
 
 /// Tries runs of 2–3 adjacent unmatched tokens of `side` against single unmatched tokens of `other`.
+/// `joined` is scratch space for the joined run.
 fn join_leftovers(
     side: &[Token],
     other: &[Token],
-    used_side: &mut [bool],
-    used_other: &mut [bool],
-    pairs: &mut Vec<Pair>,
+    used_side: &mut Set,
+    used_other: &mut Set,
+    al: &mut Alignment,
     swapped: bool,
+    joined: &mut String,
 ) {
-    if used_side.iter().filter(|u| !**u).count() < 2 || used_other.iter().all(|u| *u) {
+    let all_side = span(0, side.len());
+    let all_other = span(0, other.len());
+    if (all_side & !*used_side).count_ones() < 2 || *used_other == all_other {
         return;
     }
     for len in [3usize, 2] {
         let mut i = 0;
         while i + len <= side.len() {
-            if used_side[i..i + len].iter().any(|u| *u) {
+            if *used_side & span(i, len) != 0 {
                 i += 1;
                 continue;
             }
-            let joined: String = side[i..i + len].iter().map(|t| t.text.as_str()).collect();
-            let best = (0..other.len())
-                .filter(|&j| !used_other[j])
+            joined.clear();
+            side[i..i + len].iter().for_each(|t| joined.push_str(&t.text));
+            let best = members(all_other & !*used_other)
                 .map(|j| {
                     let o = &other[j].text;
-                    let s = if *o == joined { 1.0 } else { fuzzy(&joined, o) };
+                    let s = if *o == *joined { 1.0 } else { fuzzy(joined, o) };
                     (s, j)
                 })
                 .filter(|(s, _)| *s >= 0.8)
                 .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
             if let Some((s, j)) = best {
-                used_side[i..i + len].iter_mut().for_each(|u| *u = true);
-                used_other[j] = true;
-                let run: Vec<usize> = (i..i + len).collect();
-                let (qi, cj) = if swapped { (vec![j], run) } else { (run, vec![j]) };
-                pairs.push(Pair { q: qi, c: cj, sim: s * super::token::VARIANT, how: How::Joined });
+                *used_side |= span(i, len);
+                *used_other |= 1 << j;
+                let (run, one) = (Run::new(i, len), Run::new(j, 1));
+                let (qi, cj) = if swapped { (one, run) } else { (run, one) };
+                al.push(Pair { q: qi, c: cj, sim: s * super::token::VARIANT, how: How::Joined });
                 i += len;
             } else {
                 i += 1;

@@ -47,8 +47,108 @@ const MIN_FUZZY_LEN: usize = 4;
 const SHORT_LEN: usize = 5;
 const SHORT_FUZZY_FLOOR: f32 = 0.8;
 
-/// Similarity of two tokens, 0–1.
-pub(crate) fn similarity(a: &Token, b: &Token) -> (f32, How) {
+/// Facts about a token that every pairing of it needs, computed once per alignment rather than once per
+/// pair.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Facts {
+    /// [`consonant_mask`] of the canonical text.
+    mask: u32,
+    /// Written in an abjad (Arabic, Hebrew).
+    pub abjad: bool,
+    /// [`skeleton_key`] of the canonical text; set by [`add_skeletons`] only.
+    skeleton: u128,
+    /// Where the [`skeleton_key`]s of the alternates are in the key list given to [`similarity`]
+    /// (abjad tokens only), or `UNLISTED` (then they are computed when needed).
+    alternates_at: u16,
+}
+
+/// [`Facts::alternates_at`] of a token whose alternates' skeleton keys are not listed.
+const UNLISTED: u16 = u16::MAX;
+
+/// [`skeleton_key`] of a skeleton too long (or not ASCII) to pack: compared character by character.
+const LONG_SKELETON: u128 = u128::MAX;
+
+/// A consonant skeleton ([`skeleton_chars`]) packed into an integer: up to 16 ASCII bytes, the rest zero
+/// bytes (skeleton characters are never NUL, so equal keys are equal skeletons); [`LONG_SKELETON`] for
+/// anything longer, and for text that is not ASCII or has a NUL. An empty skeleton is 0.
+fn skeleton_key(s: &str) -> u128 {
+    let mut key = 0u128;
+    let mut k = 0;
+    let mut prev = 0u8;
+    for &b in s.as_bytes() {
+        let c = SKELETON_BYTE[b as usize];
+        if c == 0 {
+            // A vowel, `h`, `w`, `y` or `v`: skipped without ending a run of equal consonants.
+            continue;
+        }
+        if c == 0xFF {
+            return LONG_SKELETON;
+        }
+        if c != prev {
+            if k == 16 {
+                return LONG_SKELETON;
+            }
+            key |= (c as u128) << (8 * k);
+            k += 1;
+        }
+        prev = c;
+    }
+    key
+}
+
+/// Each byte as [`skeleton_chars`] maps it: 0 if skipped, 0xFF for NUL and non-ASCII bytes (left to
+/// [`skeleton_chars`] itself), else the consonant it stands for.
+const SKELETON_BYTE: [u8; 256] = {
+    let mut t = [0xFFu8; 256];
+    let mut b = 1;
+    while b < 128 {
+        t[b] = match b as u8 {
+            b'a' | b'e' | b'i' | b'o' | b'u' | b'h' | b'w' | b'y' | b'v' => 0,
+            b'q' | b'c' => b'k',
+            b'z' => b's',
+            b'p' => b'b',
+            other => other,
+        };
+        b += 1;
+    }
+    t
+};
+
+/// Whether two texts have the same skeleton, given their keys.
+fn same_skeleton(x: &str, kx: u128, y: &str, ky: u128) -> bool {
+    if kx == LONG_SKELETON || ky == LONG_SKELETON {
+        skeleton_chars(x).eq(skeleton_chars(y))
+    } else {
+        kx == ky
+    }
+}
+
+impl Facts {
+    /// Placeholder facts (of a token not looked at).
+    pub(crate) const NONE: Facts = Facts { mask: 0, abjad: false, skeleton: 0, alternates_at: UNLISTED };
+
+    /// The facts of a token, without its skeletons.
+    pub(crate) fn of(t: &Token) -> Facts {
+        Facts { mask: consonant_mask(&t.text), abjad: is_abjad(t.script), skeleton: 0, alternates_at: UNLISTED }
+    }
+}
+
+/// Adds the skeleton keys to a token's facts (needed when abjad tokens meet others): of its text, and
+/// for an abjad token of its alternates, appended to `keys` while there is room.
+pub(crate) fn add_skeletons(t: &Token, f: &mut Facts, keys: &mut [u128], used: &mut usize) {
+    f.skeleton = skeleton_key(&t.text);
+    if f.abjad && *used + t.alternates.len() <= keys.len() {
+        f.alternates_at = *used as u16;
+        for alt in &t.alternates {
+            keys[*used] = skeleton_key(alt);
+            *used += 1;
+        }
+    }
+}
+
+/// Similarity of two tokens, 0–1, given their [`Facts`] and, if an abjad token can meet a token of
+/// another script, the skeleton keys [`add_skeletons`] listed.
+pub(crate) fn similarity(a: &Token, b: &Token, fa: &Facts, fb: &Facts, keys: &[u128]) -> (f32, How) {
     if a.text == b.text {
         return (1.0, How::Exact);
     }
@@ -68,17 +168,24 @@ pub(crate) fn similarity(a: &Token, b: &Token) -> (f32, How) {
     if a.phonetic.len() >= 2 && a.phonetic == b.phonetic && a.tag == b.tag {
         return (PHONETIC, How::Phonetic);
     }
-    let abjad = |t: &Token| is_abjad(t.script);
-    if abjad(a) != abjad(b) {
-        let (x, y) = if abjad(a) { (a, b) } else { (b, a) };
-        let has_consonant = skeleton_chars(&y.text).next().is_some();
-        if has_consonant
-            && std::iter::once(&x.text).chain(&x.alternates).any(|f| skeleton_chars(f).eq(skeleton_chars(&y.text)))
-        {
+    if fa.abjad != fb.abjad {
+        let (x, y, fx, fy) = if fa.abjad { (a, b, fa, fb) } else { (b, a, fb, fa) };
+        // A skeleton key is non-zero exactly when the skeleton has a consonant.
+        let ky = fy.skeleton;
+        if ky != 0 && (same_skeleton(&x.text, fx.skeleton, &y.text, ky) || alternate_skeleton(x, fx, y, ky, keys)) {
             return (SKELETON, How::Skeleton);
         }
     }
-    (fuzzy(&a.text, &b.text), How::Fuzzy)
+    (fuzzy_masked(&a.text, &b.text, fa.mask, fb.mask), How::Fuzzy)
+}
+
+/// Whether an alternate of the abjad token `x` has the skeleton of `y` (key `ky`).
+fn alternate_skeleton(x: &Token, fx: &Facts, y: &Token, ky: u128, keys: &[u128]) -> bool {
+    if fx.alternates_at == UNLISTED {
+        return x.alternates.iter().any(|f| same_skeleton(f, skeleton_key(f), &y.text, ky));
+    }
+    let at = fx.alternates_at as usize;
+    x.alternates.iter().zip(&keys[at..at + x.alternates.len()]).any(|(f, &kf)| same_skeleton(f, kf, &y.text, ky))
 }
 
 /// Whether two tokens share a romanisation, dictionary equivalent or variant class.
@@ -98,26 +205,111 @@ fn shares_form(a: &Token, b: &Token) -> bool {
 pub(crate) fn fuzzy(a: &str, b: &str) -> f32 {
     let (la, lb) = (a.len(), b.len());
     let (short, long) = (la.min(lb), la.max(lb));
+    if short < MIN_FUZZY_LEN || (long - short) as f32 / long as f32 > 1.0 - FUZZY_FLOOR {
+        return 0.0;
+    }
+    fuzzy_masked(a, b, consonant_mask(a), consonant_mask(b))
+}
+
+/// [`fuzzy`], given the [`consonant_mask`]s of both words.
+fn fuzzy_masked(a: &str, b: &str, mask_a: u32, mask_b: u32) -> f32 {
+    let (la, lb) = (a.len(), b.len());
+    let (short, long) = (la.min(lb), la.max(lb));
     // Short words get no typo tolerance; a length gap alone rules a pair out.
     if short < MIN_FUZZY_LEN || (long - short) as f32 / long as f32 > 1.0 - FUZZY_FLOOR {
         return 0.0;
     }
     // Cheap filter: words sharing few consonants are not typos of each other.
-    let diff = (consonant_mask(a) ^ consonant_mask(b)).count_ones();
+    let diff = (mask_a ^ mask_b).count_ones();
     if diff > 3 {
         return 0.0;
     }
-    let sim = super::edit::similarity(a, b);
     let floor = if long <= SHORT_LEN { SHORT_FUZZY_FLOOR } else { FUZZY_FLOOR };
-    if sim < floor {
-        return 0.0;
-    }
-    sim
+    // Below the floor earns nothing: the edit distance may stop as soon as it is sure of that.
+    super::edit::similarity_at_least(a, b, floor).unwrap_or(0.0)
 }
 
 /// Bit set of the consonants (a–z other than vowels) in a canonical token.
 fn consonant_mask(s: &str) -> u32 {
-    s.bytes()
-        .filter(|b| b.is_ascii_lowercase() && !matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'h'))
-        .fold(0, |m, b| m | 1 << (b - b'a'))
+    s.bytes().fold(0, |m, b| m | CONSONANT_BIT[b as usize])
+}
+
+/// The [`consonant_mask`] bit of each byte (none for vowels, `h`, `y` and anything not `a`–`z`).
+const CONSONANT_BIT: [u32; 256] = {
+    let mut t = [0u32; 256];
+    let mut b = b'a';
+    while b <= b'z' {
+        if !matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'h') {
+            t[b as usize] = 1 << (b - b'a');
+        }
+        b += 1;
+    }
+    t
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn skeleton_keys_compare_like_skeletons() {
+        let words = [
+            "",
+            "a",
+            "aeiou",
+            "mhmd",
+            "mohammed",
+            "muhammad",
+            "mahmoud",
+            "ldn",
+            "laden",
+            "ladin",
+            "bn",
+            "bin",
+            "ibn",
+            "qasim",
+            "kasim",
+            "cassim",
+            "zaid",
+            "said",
+            "pqcz",
+            "bkks",
+            "abcdefghijklmnopqrstuvwxyz",
+            "bcdfgjklmnprstbcdfgjkl",
+            "bcdfgjklmnprstbcdfgjkm",
+            "bcdfgjklmnprstbc",
+            "bcdfgjklmnprstbcd",
+            "a\0b",
+            "\0b",
+            "b\0",
+            "b\0\0",
+            "mühammad",
+            "mhmdé",
+            "ssss",
+            "s",
+            "z",
+            "12",
+            "1a2",
+        ];
+        for x in words {
+            let kx = skeleton_key(x);
+            assert_eq!(kx == 0, skeleton_chars(x).next().is_none(), "{x:?}");
+            for y in words {
+                let ky = skeleton_key(y);
+                assert_eq!(same_skeleton(x, kx, y, ky), skeleton_chars(x).eq(skeleton_chars(y)), "{x:?} / {y:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn consonant_mask_table() {
+        for b in 0..=255u8 {
+            let want = if b.is_ascii_lowercase() && !matches!(b, b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'h') {
+                1 << (b - b'a')
+            } else {
+                0
+            };
+            assert_eq!(CONSONANT_BIT[b as usize], want, "{b}");
+        }
+    }
 }

@@ -17,7 +17,7 @@ use super::phonetic::phonetic_key;
 use super::translit::{alternate, char_script, is_unspaced, romanize};
 use super::{dictionary, Name, NameKind, Script, Token, TokenTag};
 use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
 
 /// A word before tagging.
 #[derive(Debug, Clone)]
@@ -33,6 +33,16 @@ struct Piece {
     /// Came from `s/o`, `d/o` and similar.
     is_particle: bool,
     legal_form: bool,
+}
+
+/// `c.is_alphanumeric()`, answered without the Unicode tables for ASCII and for the plain letters of the
+/// dictionary's scripts (all alphabetic).
+fn is_word_char(c: char) -> bool {
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        dictionary::is_plain_letter(c) || c.is_alphanumeric()
+    }
 }
 
 fn is_apostrophe(c: char) -> bool {
@@ -66,7 +76,7 @@ fn split_words(s: &str) -> Vec<RawWord> {
     while i < chars.len() {
         let c = chars[i];
         let next = chars.get(i + 1).copied();
-        if c.is_alphanumeric() || is_combining_mark(c) {
+        if is_word_char(c) || (!c.is_ascii() && is_combining_mark(c)) {
             cur.push(c);
         } else if is_apostrophe(c) && !cur.is_empty() && next.is_some_and(char::is_alphanumeric) {
             // Apostrophe inside a word: the word stays joined.
@@ -91,25 +101,31 @@ fn split_words(s: &str) -> Vec<RawWord> {
     words
 }
 
-/// Splits a word at script changes (e.g. `ABC株式会社`), so each part is transliterated by its script.
-fn split_scripts(word: &str) -> Vec<(String, Script)> {
-    let mut parts: Vec<(String, Script)> = Vec::new();
-    for c in word.chars() {
+/// Splits a word at script changes (e.g. `ABC株式会社`), so each part is transliterated by its script:
+/// calls `each` with every same-script run, in order.
+fn split_scripts(word: &str, mut each: impl FnMut(&str, Script)) {
+    let mut run: Option<(usize, Script)> = None;
+    for (pos, c) in word.char_indices() {
         let mut s = char_script(c);
-        if c.is_ascii_digit() || is_combining_mark(c) || c == 'ー' {
+        if c.is_ascii_digit() || (!c.is_ascii() && (is_combining_mark(c) || c == 'ー')) {
             // Digits, marks and the kana length mark belong to the preceding run.
-            if let Some(last) = parts.last_mut() {
-                last.0.push(c);
+            if run.is_some() {
                 continue;
             }
             s = if c.is_ascii_digit() { Script::Latin } else { s };
         }
-        match parts.last_mut() {
-            Some(last) if last.1 == s => last.0.push(c),
-            _ => parts.push((c.to_string(), s)),
+        match run {
+            Some((_, script)) if script == s => {}
+            Some((start, script)) => {
+                each(&word[start..pos], script);
+                run = Some((pos, s));
+            }
+            None => run = Some((pos, s)),
         }
     }
-    parts
+    if let Some((start, script)) = run {
+        each(&word[start..], script);
+    }
 }
 
 fn piece(text: String, original: String, script: Script, alternates: Vec<String>) -> Piece {
@@ -188,13 +204,15 @@ fn transliterate(run: &str, script: Script, out: &mut Vec<Piece>) {
     }
     // A dictionary spelling is the canonical form when there is one (it is a real romanised name);
     // the mechanical romanisation stays as an alternate.
-    let (text, mut rest) = match alts.first() {
-        Some(first) if in_dictionary => (first.clone(), alts[1..].to_vec()),
-        _ => (primary.clone(), alts),
+    let (text, mut rest) = if in_dictionary {
+        let text = alts.remove(0);
+        if text != primary && !primary.is_empty() {
+            alts.push(primary);
+        }
+        (text, alts)
+    } else {
+        (primary, alts)
     };
-    if text != primary && !primary.is_empty() {
-        rest.push(primary);
-    }
     rest.retain(|a| a != &text && !a.is_empty());
     rest.dedup();
     out.push(piece(text, run.to_string(), script, rest));
@@ -215,7 +233,13 @@ pub fn analyze(raw: &str, kind: NameKind) -> Name {
     let cleaned: String = if raw.is_ascii() {
         raw.bytes().map(|b| if b.is_ascii_control() { ' ' } else { b.to_ascii_lowercase() as char }).collect()
     } else {
-        raw.chars().map(|c| if c.is_control() { ' ' } else { c }).nfkc().flat_map(char::to_lowercase).collect()
+        let spaced = raw.chars().map(|c| if c.is_control() { ' ' } else { c });
+        // Most input is already in NFKC: the quick check is far cheaper than normalising.
+        if is_nfkc_quick(spaced.clone()) == IsNormalized::Yes {
+            spaced.flat_map(char::to_lowercase).collect()
+        } else {
+            spaced.nfkc().flat_map(char::to_lowercase).collect()
+        }
     };
     let mut pieces: Vec<Piece> = Vec::new();
     for word in split_words(&cleaned) {
@@ -225,9 +249,7 @@ pub fn analyze(raw: &str, kind: NameKind) -> Name {
             pc.is_particle = true;
             pieces.push(pc);
         } else {
-            for (run, script) in split_scripts(&word.text) {
-                transliterate(&run, script, &mut pieces);
-            }
+            split_scripts(&word.text, |run, script| transliterate(run, script, &mut pieces));
         }
         if pieces.len() > start {
             pieces[start].comma_before = word.comma_before;
@@ -243,9 +265,9 @@ pub fn analyze(raw: &str, kind: NameKind) -> Name {
         // repeat until nothing changes.
         let mut found_strong = false;
         for _ in 0..3 {
-            let before: Vec<String> = pieces.iter().map(|p| p.text.clone()).collect();
-            found_strong |= mark_legal_forms(&mut pieces, kind == NameKind::Entity || found_strong);
-            if pieces.iter().map(|p| &p.text).eq(before.iter()) {
+            let (strong, changed) = mark_legal_forms(&mut pieces, kind == NameKind::Entity || found_strong);
+            found_strong |= strong;
+            if !changed {
                 break;
             }
         }
@@ -262,10 +284,12 @@ pub fn analyze(raw: &str, kind: NameKind) -> Name {
 }
 
 /// Tags legal-form phrases, merging each into one canonical token. Returns whether a strong form was
-/// found (one that marks a name as an organisation on its own).
-fn mark_legal_forms(pieces: &mut Vec<Piece>, is_entity: bool) -> bool {
+/// found (one that marks a name as an organisation on its own), and whether the pieces' texts changed
+/// (a phrase of several words, or one word with another canonical form).
+fn mark_legal_forms(pieces: &mut Vec<Piece>, is_entity: bool) -> (bool, bool) {
     let t = tables();
     let mut found_strong = false;
+    let mut changed = false;
     let mut i = 0;
     while i < pieces.len() {
         let mut matched = None;
@@ -282,6 +306,7 @@ fn mark_legal_forms(pieces: &mut Vec<Piece>, is_entity: bool) -> bool {
         }
         if let Some((len, canon, strong)) = matched {
             found_strong |= strong;
+            changed |= len != 1 || pieces[i].text != canon;
             let original = pieces[i..i + len].iter().map(|p| p.original.as_str()).collect::<Vec<_>>().join(" ");
             let dotted = pieces[i + len - 1].dotted;
             let comma_before = pieces[i].comma_before;
@@ -301,7 +326,7 @@ fn mark_legal_forms(pieces: &mut Vec<Piece>, is_entity: bool) -> bool {
         }
         i += 1;
     }
-    found_strong
+    (found_strong, changed)
 }
 
 /// Drops honorifics and titles. A name made of nothing but titles keeps its plain titles (`Sheikh`),
@@ -338,6 +363,10 @@ fn drop_honorifics(pieces: &mut Vec<Piece>) {
             i += 1;
         }
     }
+    if !drop.iter().any(|d| *d != 0) {
+        // Nothing to drop: the pieces stay as they are.
+        return;
+    }
     if drop.iter().all(|d| *d != 0) {
         if drop.contains(&1) {
             drop.iter_mut().for_each(|d| *d = if *d == 1 { 0 } else { *d });
@@ -362,8 +391,8 @@ fn drop_honorifics(pieces: &mut Vec<Piece>) {
 
 /// `SURNAME, Given` (one comma, something on both sides) becomes `Given SURNAME`.
 fn reorder_surname_first(pieces: &mut [Piece]) {
-    let commas: Vec<usize> = (1..pieces.len()).filter(|&i| pieces[i].comma_before).collect();
-    if let [k] = commas[..] {
+    let mut commas = (1..pieces.len()).filter(|&i| pieces[i].comma_before);
+    if let (Some(k), None) = (commas.next(), commas.next()) {
         pieces.rotate_left(k);
     }
 }

@@ -342,12 +342,31 @@ pub fn normalize(word: &str) -> String {
     // Words made only of plain letters of the dictionary's scripts are already in NFKC: skip the
     // normalising iterator and the Unicode property look-ups for them.
     let plain = word.chars().all(|c| is_plain_letter(c) || is_separator(c));
-    let chars: Box<dyn Iterator<Item = char>> = if plain || is_nfkc_quick(word.chars()) == IsNormalized::Yes {
-        Box::new(word.chars())
+    if plain {
+        push_normalized(&mut out, word.chars().map(plain_lowercase), plain);
+    } else if is_nfkc_quick(word.chars()) == IsNormalized::Yes {
+        push_normalized(&mut out, word.chars().flat_map(char::to_lowercase), plain);
     } else {
-        Box::new(word.nfkc())
-    };
-    for c in chars.flat_map(char::to_lowercase) {
+        push_normalized(&mut out, word.nfkc().flat_map(char::to_lowercase), plain);
+    }
+    if out.ends_with('\u{30F4}') {
+        out.pop();
+        out.push('\u{30D6}');
+    }
+    out
+}
+
+/// The lower case of a plain letter or separator: only Cyrillic `А`–`Я` have one (`а`–`я`).
+fn plain_lowercase(c: char) -> char {
+    match c {
+        '\u{0410}'..='\u{042F}' => char::from_u32(c as u32 + 0x20).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// The body of [`normalize`], over the lower-cased (and if need be NFKC-normalised) characters.
+fn push_normalized(out: &mut String, chars: impl Iterator<Item = char>, plain: bool) {
+    for c in chars {
         if is_dropped_mark(c) || is_separator(c) {
             continue;
         }
@@ -374,11 +393,6 @@ pub fn normalize(word: &str) -> String {
         }
         out.push(c);
     }
-    if out.ends_with('\u{30F4}') {
-        out.pop();
-        out.push('\u{30D6}');
-    }
-    out
 }
 
 /// Normalises an English (Latin) word: ASCII transliteration, lower case, letters only.
@@ -457,7 +471,7 @@ pub fn is_valid_key(key: &str) -> bool {
 /// A letter of the dictionary's scripts that NFKC leaves alone, lower-cases within the same range, and
 /// that is alphabetic (Cyrillic basic letters, Hebrew and Arabic letters, katakana, hiragana, CJK
 /// unified ideographs, Hangul syllables). Checked by range, far cheaper than the Unicode tables.
-fn is_plain_letter(c: char) -> bool {
+pub(crate) fn is_plain_letter(c: char) -> bool {
     matches!(c,
         '\u{0410}'..='\u{044F}' | '\u{0451}' // Cyrillic А–я, ё
         | '\u{05D0}'..='\u{05EA}' // Hebrew letters
@@ -556,6 +570,11 @@ mod tests {
             assert!(c.is_alphabetic(), "{c:?}");
             assert_eq!(c.to_string().nfkc().collect::<String>(), c.to_string(), "{c:?}");
             assert!(c.to_lowercase().all(is_plain_letter), "{c:?}");
+            assert_eq!(c.to_lowercase().collect::<Vec<_>>(), [plain_lowercase(c)], "{c:?}");
+        }
+        for c in ['\u{30FC}', '\u{0640}', '\u{30FB}', '\u{00B7}'] {
+            assert!(is_separator(c));
+            assert_eq!(c.to_lowercase().collect::<Vec<_>>(), [plain_lowercase(c)], "{c:?}");
         }
     }
 

@@ -131,6 +131,13 @@ impl Name {
 
     /// The canonical tokens joined by single spaces.
     pub fn canonical(&self) -> String {
-        self.tokens.iter().map(|t| t.text.as_str()).collect::<Vec<_>>().join(" ")
+        let mut s = String::with_capacity(self.tokens.iter().map(|t| t.text.len() + 1).sum());
+        for (k, t) in self.tokens.iter().enumerate() {
+            if k > 0 {
+                s.push(' ');
+            }
+            s.push_str(&t.text);
+        }
+        s
     }
 }

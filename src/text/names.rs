@@ -2,8 +2,60 @@
 //! and romanisation/spelling rules. Every table is a file in `data/`, compiled into the binary and parsed
 //! once on first use.
 
-use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
+
+/// The tables are fixed and looked up a few times per token of every name analysed: a small fast hash
+/// (the multiply-rotate hash of rustc, "FxHash") instead of the default SipHash, which costs more than
+/// the look-up itself for such short keys. The keys are the tables' own, so hash flooding is not a concern.
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FastHasher(u64);
+
+impl FastHasher {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(Self::SEED);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut last = [0u8; 8];
+            last[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(last));
+        }
+    }
+
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FastHasher>>;
+pub(crate) type HashSet<K> = std::collections::HashSet<K, BuildHasherDefault<FastHasher>>;
 
 /// All tables, parsed.
 pub(crate) struct Tables {
@@ -40,7 +92,21 @@ fn phrase(s: &str) -> Vec<String> {
 
 /// Rewrite rules grouped by the first character of their pattern, longest pattern first.
 pub(crate) struct Rules {
-    by_first: HashMap<char, Vec<(String, String)>>,
+    /// Rules whose pattern starts with an ASCII character, by that character.
+    ascii: Vec<Vec<(String, String)>>,
+    /// The others.
+    other: HashMap<char, Vec<(String, String)>>,
+}
+
+impl Rules {
+    /// The rules whose pattern starts with `c`, longest pattern first.
+    fn starting_with(&self, c: char) -> &[(String, String)] {
+        if c.is_ascii() {
+            &self.ascii[c as usize]
+        } else {
+            self.other.get(&c).map(Vec::as_slice).unwrap_or(&[])
+        }
+    }
 }
 
 fn rules(text: &str) -> Rules {
@@ -54,20 +120,23 @@ fn rules(text: &str) -> Rules {
         .collect();
     // Longest pattern first, so that a scan tries `shch` before `sh`.
     rules.sort_by_key(|(p, _)| std::cmp::Reverse(p.chars().count()));
-    let mut by_first: HashMap<char, Vec<(String, String)>> = HashMap::new();
+    let mut ascii: Vec<Vec<(String, String)>> = vec![Vec::new(); 128];
+    let mut other: HashMap<char, Vec<(String, String)>> = HashMap::default();
     for (p, r) in rules {
-        if let Some(c) = p.chars().next() {
-            by_first.entry(c).or_default().push((p, r));
+        match p.chars().next() {
+            Some(c) if c.is_ascii() => ascii[c as usize].push((p, r)),
+            Some(c) => other.entry(c).or_default().push((p, r)),
+            None => {}
         }
     }
-    Rules { by_first }
+    Rules { ascii, other }
 }
 
 pub(crate) fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
-        let mut honorifics = HashSet::new();
-        let mut dotted_honorifics = HashSet::new();
+        let mut honorifics = HashSet::default();
+        let mut dotted_honorifics = HashSet::default();
         for l in lines(include_str!("../../data/honorifics.txt")) {
             let l = l.trim();
             if let Some(d) = l.strip_prefix('=') {
@@ -77,7 +146,7 @@ pub(crate) fn tables() -> &'static Tables {
             }
         }
         let particles = lines(include_str!("../../data/particles.txt")).map(|l| l.trim().to_string()).collect();
-        let mut legal_forms: HashMap<String, Vec<(Vec<String>, String)>> = HashMap::new();
+        let mut legal_forms: HashMap<String, Vec<(Vec<String>, String)>> = HashMap::default();
         for l in lines(include_str!("../../data/legal_forms.tsv")) {
             if let Some((alias, canon)) = l.split_once('\t') {
                 let p = phrase(alias);
@@ -88,7 +157,7 @@ pub(crate) fn tables() -> &'static Tables {
         }
         // A canonical form is itself a legal form (so that re-analysing a canonical name finds it again), and
         // one reached through a phrase of several words is distinctive enough to mark an organisation.
-        let mut strong_legal_forms = HashSet::new();
+        let mut strong_legal_forms = HashSet::default();
         let canon_phrases: Vec<(String, bool)> = legal_forms
             .values()
             .flatten()
@@ -111,7 +180,7 @@ pub(crate) fn tables() -> &'static Tables {
                 strong_legal_forms.insert(canon.trim().replace(' ', ""));
             }
         }
-        let mut variant_class = HashMap::new();
+        let mut variant_class = HashMap::default();
         for l in lines(include_str!("../../data/name_variants.tsv")) {
             let forms: Vec<&str> = l.split_whitespace().collect();
             if let Some(first) = forms.first() {
@@ -122,7 +191,7 @@ pub(crate) fn tables() -> &'static Tables {
                 }
             }
         }
-        let mut token_freq = HashMap::new();
+        let mut token_freq = HashMap::default();
         let mut token_freq_total = 0;
         for l in lines(include_str!("../../data/token_freq.tsv")) {
             if let Some((tok, n)) = l.split_once('\t') {
@@ -154,7 +223,7 @@ pub(crate) fn rewrite(text: &str, rules: &Rules) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     'outer: while let Some(first) = rest.chars().next() {
-        for (pat, rep) in rules.by_first.get(&first).map(Vec::as_slice).unwrap_or(&[]) {
+        for (pat, rep) in rules.starting_with(first) {
             if let Some(tail) = rest.strip_prefix(pat.as_str()) {
                 out.push_str(rep);
                 rest = tail;
