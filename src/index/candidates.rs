@@ -16,9 +16,10 @@
 //! scorer's formula with the matched tokens paired and everything else unmatched. Names are then scored
 //! fully in order of estimate, and screening stops once the estimate, plus [`ScreenOptions::margin`],
 //! cannot reach the results any more (see [`screen`](crate::screen)). Posting lists longer than
-//! [`ScreenOptions::common_postings`]
-//! (very common words at Dow Jones scale) only add to names already found through rarer keys, unless
-//! nothing rarer matched.
+//! [`ScreenOptions::common_postings`] (very common words at Dow Jones scale) only add to names already
+//! found through rarer keys; when nothing rarer matched, the lists of the token with the fewest postings
+//! bring in at most `common_postings` names (lowest name numbers first), which bounds the work of a
+//! query such as `Ana Xyzq` against millions of names.
 
 use super::build::PHONETIC_PREFIX;
 use super::format::{posting_parts, NameInfo};
@@ -50,7 +51,8 @@ pub enum Typo {
 pub struct ScreenOptions {
     /// At most this many names are scored fully per query, whatever the estimates say.
     pub max_scored: usize,
-    /// Posting lists longer than this only add to names found through rarer keys.
+    /// Posting lists longer than this only add to names found through rarer keys (and, when every key
+    /// is that common, at most this many names are considered).
     pub common_postings: u64,
     /// Typo-tolerant lookup.
     pub typo: Typo,
@@ -238,15 +240,24 @@ fn lookups(index: &Index, tokens: &[Token], opts: &ScreenOptions) -> Result<Vec<
     Ok(out)
 }
 
+/// What one query has gathered about one list name (one memory access per posting entry).
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    /// Sum over matched query tokens of `weight × similarity`.
+    acc: f32,
+    /// Bits 0–15: query tokens matched; bits 16–31: query tokens matched strongly.
+    mask: u32,
+    /// List-token positions matched.
+    used: u32,
+}
+
 /// Per-thread accumulators, one slot a name, reset after each query through `touched`.
 #[derive(Default)]
 struct Scratch {
-    /// Sum over matched query tokens of `weight × similarity`.
-    acc: Vec<f32>,
-    /// Bits 0–15: query tokens matched; bits 16–31: query tokens matched strongly.
-    mask: Vec<u32>,
-    /// List-token positions matched.
-    used: Vec<u32>,
+    slots: Vec<Slot>,
+    /// One bit a name: touched by this query (small enough to stay in cache while long common lists
+    /// are read, unlike the slots).
+    seen: Vec<u64>,
     touched: Vec<u32>,
 }
 
@@ -333,7 +344,10 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
     // Generators: posting lists short enough to enumerate. If every hit list is common, the lists of
     // the token whose lists are shortest in total become generators.
     let mut is_generator: Vec<bool> = lookups.iter().map(|l| l.len <= opts.common_postings).collect();
-    if !is_generator.iter().any(|g| *g) && !lookups.is_empty() {
+    // When every key is common, the rarest token's lists generate, up to `common_postings` names.
+    let fallback = !is_generator.iter().any(|g| *g) && !lookups.is_empty();
+    let cap = if fallback { usize::try_from(opts.common_postings).unwrap_or(usize::MAX) } else { usize::MAX };
+    if fallback {
         let mut per_token = vec![0u64; tokens.len()];
         for l in &lookups {
             per_token[l.tokens.trailing_zeros() as usize] += l.len;
@@ -348,10 +362,9 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
         let mut scratch = cell.borrow_mut();
         let s = &mut *scratch;
         let names = index.name_count();
-        if s.acc.len() < names {
-            s.acc.resize(names, 0.0);
-            s.mask.resize(names, 0);
-            s.used.resize(names, 0);
+        if s.slots.len() < names {
+            s.slots.resize(names, Slot::default());
+            s.seen.resize(names.div_ceil(64), 0);
         }
         let result = (|| -> Result<Vec<Candidate>> {
             // Names found in phase 1, sorted, for probing long common lists (made on first need).
@@ -377,21 +390,29 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
                             }
                         }
                     }
-                    let (acc, mask, used, touched) = (&mut s.acc, &mut s.mask, &mut s.used, &mut s.touched);
+                    let (slots, seen, touched) = (&mut s.slots, &mut s.seen, &mut s.touched);
                     let mut visit = |entry: u32| {
                         let (id, span) = posting_parts(entry);
                         let i = id as usize;
-                        let (Some(m), Some(u)) = (mask.get(i).copied(), used.get(i).copied()) else { return };
+                        let Some(word) = seen.get_mut(i / 64) else { return };
+                        let bit = 1u64 << (i % 64);
+                        // A name not seen yet is only taken by a generator list, and within the cap.
+                        if *word & bit == 0 && (!phase || touched.len() >= cap) {
+                            return;
+                        }
+                        let Some(slot) = slots.get_mut(i) else { return };
+                        let (m, u) = (slot.mask, slot.used);
                         // One list token for one query token, one query token for one list token.
-                        if m & l.tokens != 0 || u & span != 0 || (m == 0 && !phase) {
+                        if m & l.tokens != 0 || u & span != 0 {
                             return;
                         }
                         if m == 0 {
                             touched.push(id);
+                            *word |= bit;
                         }
-                        mask[i] = m | bits;
-                        used[i] = u | span;
-                        acc[i] += add;
+                        slot.mask = m | bits;
+                        slot.used = u | span;
+                        slot.acc += add;
                     };
                     if let (Some(body), Some(names)) = (probe, found.as_deref()) {
                         let entries = body.len() / 4;
@@ -422,7 +443,7 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
             }
             let mut out = Vec::new();
             for &id in &s.touched {
-                let (acc, mask, used) = (s.acc[id as usize], s.mask[id as usize], s.used[id as usize]);
+                let Slot { acc, mask, used } = s.slots[id as usize];
                 // A generous bound first: it spares most names reached only through a common word the
                 // read of their name info.
                 if side.estimate(acc, mask, used, None) + opts.margin < floor {
@@ -439,9 +460,8 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
             Ok(out)
         })();
         for &id in &s.touched {
-            s.acc[id as usize] = 0.0;
-            s.mask[id as usize] = 0;
-            s.used[id as usize] = 0;
+            s.slots[id as usize] = Slot::default();
+            s.seen[id as usize / 64] = 0;
         }
         s.touched.clear();
         result
