@@ -344,6 +344,17 @@ pub(crate) fn screen_index(index: &Index, query: &Query, options: &ScreenOptions
     screen_valid(index, &q, options)
 }
 
+/// What the qualifiers need of an entity's facts.
+fn entry_facts(f: &Facts) -> EntryFacts<'_> {
+    EntryFacts {
+        kind: f.kind,
+        gender: f.gender,
+        dates: &f.dates,
+        nationalities: &f.nationalities,
+        address_countries: &f.address_countries,
+    }
+}
+
 /// Most points the qualifiers can add to a name score for this query (a matching date of birth and
 /// country).
 fn max_bonus(q: &ValidQuery) -> f64 {
@@ -406,14 +417,7 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
         if !better {
             continue;
         }
-        let entry_facts = EntryFacts {
-            kind: f.kind,
-            gender: f.gender,
-            dates: &f.dates,
-            nationalities: &f.nationalities,
-            address_countries: &f.address_countries,
-        };
-        let entity_score = score_entity(score, weak, &q.facts, &entry_facts).score;
+        let entity_score = score_entity(score, weak, &q.facts, &entry_facts(f)).score;
         best.insert(c.entity, Best { adjusted, weak, name: c.name, score, kind, entity_score });
         if best.len() >= q.limit {
             scores.clear();
@@ -436,14 +440,7 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
         let name = index.name_record(b.name)?;
         let similarity: Similarity =
             compare_names(&q.name, &name.name, &CompareOptions { kind: b.kind, thresholds: q.thresholds });
-        let entry_facts = EntryFacts {
-            kind: f.kind,
-            gender: f.gender,
-            dates: &f.dates,
-            nationalities: &f.nationalities,
-            address_countries: &f.address_countries,
-        };
-        let s = score_entity(b.score, b.weak, &q.facts, &entry_facts);
+        let s = score_entity(b.score, b.weak, &q.facts, &entry_facts(f));
         results.push(Hit {
             id: f.id.clone(),
             publisher: f.publisher.unwrap_or(Publisher::Custom),
