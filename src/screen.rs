@@ -418,8 +418,10 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
             continue;
         }
         let entity_score = score_entity(score, weak, &q.facts, &entry_facts(f)).score;
-        best.insert(c.entity, Best { adjusted, weak, name: c.name, score, kind, entity_score });
-        if best.len() >= q.limit {
+        let new = best.insert(c.entity, Best { adjusted, weak, name: c.name, score, kind, entity_score }).is_none();
+        // The bar only rises; recomputing it every few entities keeps it low, which is safe (more is
+        // scored, nothing is missed), and keeps this loop linear.
+        if best.len() >= q.limit && (!new || (best.len() - q.limit) % 8 == 0) {
             scores.clear();
             scores.extend(best.values().map(|b| b.entity_score));
             let k = q.limit - 1;
