@@ -7,7 +7,10 @@
 //!
 //! 1. the reference lists are read (pass 1 stops at the first record when the lists come first, as in
 //!    every feed; otherwise it scans the whole file, skipping records);
-//! 2. records are streamed one at a time, their codes resolved through those lists.
+//! 2. records are streamed, their codes resolved through those lists: a parsing thread cuts the file
+//!    into batches of record trees, sent through a bounded channel, and the records become entities (in
+//!    file order) on the thread reading the events, or on the parsing thread when it is ahead (on a
+//!    single-core machine, one thread does it all).
 //!
 //! Mapping: id `DJ-<id>`; `NameType` `Primary Name` → primary, `Also Known As` → aka, `Low Quality AKA`
 //! → weak aka, `Formerly Known As` / `Maiden Name` → fka, `Spelling Variation` → spelling variant,
@@ -21,7 +24,7 @@
 //! as a removal of that id ([`is_deletion`]).
 
 use super::country;
-use super::xmltree::{Node, RecordEvents, XmlStream};
+use super::xmltree::{Node, PipelinedRecordEvents, RecordEvents, XmlStream};
 use super::{ListEvent, ListFormat, ListInfo, ListReader, ListWarning};
 use crate::model::{Address, DateValue, EntityName, Gender, Identifier, NameQuality, NameType};
 use crate::{Entity, EntityKind, PartialDate, Publisher, Result};
@@ -58,11 +61,17 @@ pub fn read(path: &Path) -> Result<ListReader> {
         publisher: Publisher::DowJones,
         publication_date,
     };
-    let events =
-        RecordEvents::new(xml, &RECORDS, path, move |node, path: &Path, record, out: &mut VecDeque<ListEvent>| {
-            convert(node, &refs, path, record, out)
-        });
-    Ok(ListReader::new(info, Box::new(events)))
+    let convert = move |node: Node<'_>, path: &Path, record, out: &mut VecDeque<ListEvent>| {
+        convert(node, &refs, path, record, out)
+    };
+    // A second thread only pays on a second core.
+    let events: Box<dyn Iterator<Item = Result<ListEvent>> + Send> =
+        if std::thread::available_parallelism().is_ok_and(|n| n.get() > 1) {
+            Box::new(PipelinedRecordEvents::new(xml, &RECORDS, path, convert)?)
+        } else {
+            Box::new(RecordEvents::new(xml, &RECORDS, path, convert))
+        };
+    Ok(ListReader::new(info, events))
 }
 
 /// Whether `path` (with `head`, its first bytes; empty for a directory) looks like this format.
@@ -476,6 +485,82 @@ mod tests {
         assert_eq!(category("Relative or Close Associate (RCA)"), "RCA");
         assert_eq!(category("Special Interest Person (SIP)"), "SIP");
         assert_eq!(category("Sanctions Lists"), "Sanctions");
+    }
+
+    /// Events as text: entities and warnings in full, then the fatal error, if any.
+    fn dump(events: impl Iterator<Item = Result<ListEvent>>) -> Vec<String> {
+        events
+            .map(|ev| match ev {
+                Ok(ListEvent::Entity(e)) => format!("{e:?}"),
+                Ok(ListEvent::Warning(w)) => format!("{w:?}"),
+                Err(e) => format!("error: {e}"),
+            })
+            .collect()
+    }
+
+    /// The reader's events read on one thread, record by record (what the pipelined reader must match).
+    fn read_sequentially(path: &Path) -> Vec<String> {
+        let refs = read_reference_lists(path).unwrap();
+        let mut xml = XmlStream::open(path).unwrap();
+        xml.read_root().unwrap();
+        dump(RecordEvents::new(xml, &RECORDS, path, |node, path: &Path, record, out: &mut _| {
+            convert(node, &refs, path, record, out)
+        }))
+    }
+
+    /// The fixture's records (with its warnings) repeated `times`, so batches are crossed many times.
+    fn repeated_fixture(times: usize) -> String {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dowjones/pfa_invented.xml");
+        let text = std::fs::read_to_string(path).unwrap();
+        let (start, end) = (text.find("<Records>").unwrap() + "<Records>".len(), text.find("</Records>").unwrap());
+        format!("{}{}{}", &text[..start], text[start..end].repeat(times), &text[end..])
+    }
+
+    #[test]
+    fn pipelined_reader_matches_sequential_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let full = repeated_fixture(120);
+        let mut cases = vec![full.as_bytes().to_vec()];
+        // Truncated inside a record and between records, far into the file; and broken mid-file.
+        cases.extend([0.31, 0.5, 0.77, 0.999].map(|f| full.as_bytes()[..(full.len() as f64 * f) as usize].to_vec()));
+        let mut broken = full.as_bytes().to_vec();
+        let at = full[full.len() * 3 / 5..].find("<Surname>").unwrap() + full.len() * 3 / 5;
+        broken[at + 3] = b'<';
+        cases.push(broken);
+        for (i, bytes) in cases.iter().enumerate() {
+            let path = dir.path().join(format!("case{i}.xml"));
+            std::fs::write(&path, bytes).unwrap();
+            let want = read_sequentially(&path);
+            let got = dump(read(&path).unwrap());
+            assert!(want.len() > 400, "case {i}: {} events", want.len());
+            assert_eq!(got.len(), want.len(), "case {i}");
+            assert!(got == want, "case {i}: events differ");
+            let last = got.last().unwrap();
+            assert_eq!(i == 0, !last.starts_with("error: "), "case {i}: {last}");
+        }
+        let mut reader = read(&dir.path().join("case1.xml")).unwrap();
+        assert!(reader.by_ref().any(|ev| ev.is_err()));
+        assert!(reader.next().is_none(), "nothing after the fatal error");
+        assert!(reader.next().is_none());
+    }
+
+    #[test]
+    fn dropping_the_reader_early_stops_its_thread() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("many.xml");
+        std::fs::write(&path, repeated_fixture(400)).unwrap();
+        let (done, finished) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            // Unread, partly read (the parsing thread waiting on a full channel), and read to its end.
+            drop(read(&path).unwrap());
+            let mut reader = read(&path).unwrap();
+            assert!(reader.by_ref().take(5).all(|ev| ev.is_ok()));
+            std::thread::sleep(std::time::Duration::from_millis(200));
+            drop(reader);
+            assert!(read(&path).unwrap().all(|ev| ev.is_ok()));
+            done.send(()).unwrap();
+        });
+        finished.recv_timeout(std::time::Duration::from_secs(120)).expect("dropping a reader hangs");
     }
 
     #[test]

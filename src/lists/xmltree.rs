@@ -20,6 +20,9 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, sync_channel, Receiver, Sender, TrySendError};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 
 /// One record (or the root element): its elements in document order, the record element first.
 #[derive(Debug, Default)]
@@ -59,6 +62,11 @@ impl Tree {
     pub fn root(&self) -> Node<'_> {
         assert!(!self.elements.is_empty(), "empty XML tree");
         Node { tree: self, index: 0 }
+    }
+
+    /// The element at `index` (a record root returned by [`XmlStream::next_record_into`]).
+    fn node(&self, index: usize) -> Node<'_> {
+        Node { tree: self, index }
     }
 
     fn clear(&mut self) {
@@ -324,6 +332,190 @@ where
     }
 }
 
+/// Records per batch handed from the parsing thread of [`PipelinedRecordEvents`] to the reader.
+const BATCH_RECORDS: usize = 64;
+/// Batches that may wait in the channel (memory: a few batches, whatever the file size).
+const BATCHES_IN_FLIGHT: usize = 4;
+
+/// A batch of records parsed by the parsing thread of [`PipelinedRecordEvents`]: record trees not yet
+/// converted, or (when that thread converted them itself, being ahead) their events; the fatal error that
+/// ended the stream, if any, comes after them.
+struct Batch {
+    /// The records, one after the other.
+    tree: Tree,
+    /// Each record's element in `tree`, and its 1-based record number.
+    records: Vec<(usize, u64)>,
+    /// Events of records already converted.
+    events: VecDeque<ListEvent>,
+    error: Option<Error>,
+}
+
+impl Batch {
+    fn new() -> Self {
+        Batch { tree: Tree::default(), records: Vec::new(), events: VecDeque::new(), error: None }
+    }
+
+    /// Converts the records (in order) into `events`.
+    fn convert<F>(&mut self, convert: &F, path: &Path)
+    where
+        F: Fn(Node<'_>, &Path, u64, &mut VecDeque<ListEvent>),
+    {
+        for &(root, record) in &self.records {
+            convert(self.tree.node(root), path, record, &mut self.events);
+        }
+        self.records.clear();
+        self.tree.clear();
+    }
+}
+
+/// [`RecordEvents`] on two threads: a parsing thread reads the XML and cuts it into batches of record
+/// trees, sent through a bounded channel; the thread pulling events converts them into entities, in
+/// order. When the channel is full (the puller is the slower), the parsing thread converts the batch
+/// itself before waiting, so the conversion work is shared out without reordering anything. The same
+/// events, warnings (with their record numbers) and fatal error as [`RecordEvents`], in the same order.
+///
+/// Memory stays bounded by a few batches. Dropping the iterator early disconnects the channel: the
+/// parsing thread stops at its next batch and is joined. A panic on the parsing thread is resumed on the
+/// pulling thread.
+pub(crate) struct PipelinedRecordEvents<F> {
+    receiver: Option<Receiver<Batch>>,
+    /// Emptied batches going back to the parsing thread, which reuses their buffers.
+    recycle: Sender<Batch>,
+    thread: Option<JoinHandle<()>>,
+    path: PathBuf,
+    /// The batch being converted, and the index of its next record.
+    batch: Option<Batch>,
+    next_record: usize,
+    pending: VecDeque<ListEvent>,
+    error: Option<Error>,
+    convert: Arc<F>,
+}
+
+impl<F> PipelinedRecordEvents<F>
+where
+    F: Fn(Node<'_>, &Path, u64, &mut VecDeque<ListEvent>) + Send + Sync + 'static,
+{
+    /// Streams the records named `tags` from `xml` (already past its root element) on a parsing thread.
+    pub(crate) fn new(
+        mut xml: XmlStream<BufReader<File>>,
+        tags: &'static [&'static str],
+        path: &Path,
+        convert: F,
+    ) -> Result<Self> {
+        let convert = Arc::new(convert);
+        let (sender, receiver) = sync_channel::<Batch>(BATCHES_IN_FLIGHT);
+        let (recycle, recycled) = channel::<Batch>();
+        let (thread_convert, thread_path) = (Arc::clone(&convert), path.to_path_buf());
+        let thread = std::thread::Builder::new()
+            .name("saring-xml-records".into())
+            .spawn(move || {
+                let mut record = 0u64;
+                loop {
+                    let mut batch = recycled.try_recv().unwrap_or_else(|_| Batch::new());
+                    let mut end = false;
+                    while batch.records.len() < BATCH_RECORDS {
+                        match xml.next_record_into(tags, &mut batch.tree) {
+                            Ok(Some(root)) => {
+                                record += 1;
+                                batch.records.push((root, record));
+                            }
+                            Ok(None) => end = true,
+                            Err(e) => batch.error = Some(e),
+                        }
+                        if end || batch.error.is_some() {
+                            break;
+                        }
+                    }
+                    end |= batch.error.is_some();
+                    // A send fails only when the reader was dropped.
+                    let sent = match sender.try_send(batch) {
+                        Ok(()) => true,
+                        Err(TrySendError::Full(mut batch)) => {
+                            batch.convert(&*thread_convert, &thread_path);
+                            sender.send(batch).is_ok()
+                        }
+                        Err(TrySendError::Disconnected(_)) => false,
+                    };
+                    if end || !sent {
+                        return;
+                    }
+                }
+            })
+            .map_err(|e| Error::io(path, e))?;
+        Ok(PipelinedRecordEvents {
+            receiver: Some(receiver),
+            recycle,
+            thread: Some(thread),
+            path: path.to_path_buf(),
+            batch: None,
+            next_record: 0,
+            pending: VecDeque::new(),
+            error: None,
+            convert,
+        })
+    }
+}
+
+impl<F> Iterator for PipelinedRecordEvents<F>
+where
+    F: Fn(Node<'_>, &Path, u64, &mut VecDeque<ListEvent>),
+{
+    type Item = Result<ListEvent>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            if let Some(ev) = self.pending.pop_front() {
+                return Some(Ok(ev));
+            }
+            if let Some(e) = self.error.take() {
+                return Some(Err(e));
+            }
+            if let Some(batch) = &mut self.batch {
+                // One record at a time: the caller frees each entity before the next is made.
+                if let Some(&(root, record)) = batch.records.get(self.next_record) {
+                    self.next_record += 1;
+                    (self.convert)(batch.tree.node(root), &self.path, record, &mut self.pending);
+                    continue;
+                }
+                if let Some(mut batch) = self.batch.take() {
+                    self.error = batch.error.take();
+                    batch.records.clear();
+                    batch.tree.clear();
+                    let _ = self.recycle.send(batch);
+                }
+                continue;
+            }
+            let received = self.receiver.as_ref()?.recv();
+            match received {
+                Ok(mut batch) => {
+                    // Events of records the parsing thread converted, if it did.
+                    std::mem::swap(&mut self.pending, &mut batch.events);
+                    self.batch = Some(batch);
+                    self.next_record = 0;
+                }
+                Err(_) => {
+                    // The parsing thread is done: the end of the records (or after its fatal error).
+                    self.receiver = None;
+                    if let Some(Err(panic)) = self.thread.take().map(JoinHandle::join) {
+                        std::panic::resume_unwind(panic);
+                    }
+                    return None;
+                }
+            }
+        }
+    }
+}
+
+impl<F> Drop for PipelinedRecordEvents<F> {
+    fn drop(&mut self) {
+        // Disconnect first: a parsing thread waiting to send (or about to) then stops.
+        self.receiver = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
 /// What one top-level event of [`XmlStream::step`] turned out to be.
 #[derive(PartialEq)]
 enum Step {
@@ -344,8 +536,10 @@ pub(crate) struct XmlStream<R: BufRead> {
     stack: Vec<String>,
     /// The root element (attributes only), once seen.
     root: Tree,
-    /// The last record read.
+    /// The last record read (or the batch of records being read, see [`XmlStream::next_record_into`]).
     record: Tree,
+    /// Index in `record` of the element of the record being read.
+    record_root: usize,
     /// Open elements of the record being read (indices in `record`).
     open: Vec<usize>,
     done: bool,
@@ -375,6 +569,7 @@ impl<R: BufRead> XmlStream<R> {
             stack: Vec::new(),
             root: Tree::default(),
             record: Tree::default(),
+            record_root: 0,
             open: Vec::new(),
             done: false,
         }
@@ -386,7 +581,7 @@ impl<R: BufRead> XmlStream<R> {
             if self.done {
                 return Err(format_error(&self.path, "no XML root element (empty or not an XML file)"));
             }
-            self.step(&[])?;
+            self.step(&[], true)?;
         }
         Ok(self.root.root())
     }
@@ -398,15 +593,35 @@ impl<R: BufRead> XmlStream<R> {
             if self.done {
                 return Ok(None);
             }
-            if self.step(names)? {
+            if self.step(names, true)? {
                 return Ok(Some(self.record.root()));
             }
         }
     }
 
-    /// Reads one event; returns true when a start tag in `names` was read into `record` with its subtree.
-    fn step(&mut self, names: &[&str]) -> Result<bool> {
-        let step = self.top_level_event(names)?;
+    /// Like [`next_record`](Self::next_record), but appends the record to `tree` (which may hold earlier
+    /// records) instead of replacing the last one; returns the index of its element in `tree`. On an
+    /// error, `tree` may end with part of a record that no returned index points to.
+    pub fn next_record_into(&mut self, names: &[&str], tree: &mut Tree) -> Result<Option<usize>> {
+        std::mem::swap(&mut self.record, tree);
+        let result = loop {
+            if self.done {
+                break Ok(None);
+            }
+            match self.step(names, false) {
+                Ok(true) => break Ok(Some(self.record_root)),
+                Ok(false) => {}
+                Err(e) => break Err(e),
+            }
+        };
+        std::mem::swap(&mut self.record, tree);
+        result
+    }
+
+    /// Reads one event; returns true when a start tag in `names` was read into `record` with its subtree
+    /// (replacing the records there when `replace`, else after them).
+    fn step(&mut self, names: &[&str], replace: bool) -> Result<bool> {
+        let step = self.top_level_event(names, replace)?;
         if step == Step::RecordStart {
             self.read_subtree()?;
         }
@@ -414,7 +629,7 @@ impl<R: BufRead> XmlStream<R> {
     }
 
     /// Reads one event outside records; a record's start tag goes into `record`.
-    fn top_level_event(&mut self, names: &[&str]) -> Result<Step> {
+    fn top_level_event(&mut self, names: &[&str], replace: bool) -> Result<Step> {
         self.buf.clear();
         let ev = match self.reader.read_event_into(&mut self.buf) {
             Ok(ev) => ev,
@@ -434,8 +649,10 @@ impl<R: BufRead> XmlStream<R> {
                 }
                 let name = String::from_utf8_lossy(start.local_name().into_inner());
                 if names.contains(&name.as_ref()) {
-                    self.record.clear();
-                    self.record.open(&start, tag, None);
+                    if replace {
+                        self.record.clear();
+                    }
+                    self.record_root = self.record.open(&start, tag, None);
                     return Ok(Step::RecordStart);
                 }
                 self.stack.push(name.into_owned());
@@ -449,8 +666,10 @@ impl<R: BufRead> XmlStream<R> {
                 }
                 let name = String::from_utf8_lossy(start.local_name().into_inner());
                 if names.contains(&name.as_ref()) {
-                    self.record.clear();
-                    self.record.open(&start, tag, None);
+                    if replace {
+                        self.record.clear();
+                    }
+                    self.record_root = self.record.open(&start, tag, None);
                     return Ok(Step::Record);
                 }
             }
@@ -481,7 +700,7 @@ impl<R: BufRead> XmlStream<R> {
     /// Reads the subtree of the record whose start tag was just read into `record`.
     fn read_subtree(&mut self) -> Result<()> {
         self.open.clear();
-        self.open.push(0);
+        self.open.push(self.record_root);
         loop {
             self.buf.clear();
             let ev = match self.reader.read_event_into(&mut self.buf) {
