@@ -298,7 +298,8 @@ fn mark_legal_forms(pieces: &mut Vec<Piece>, is_entity: bool) -> (bool, bool) {
             if i + len > pieces.len() || !pieces[i..i + len].iter().zip(phrase).all(|(p, w)| &p.text == w) {
                 continue;
             }
-            let strong = t.strong_legal_forms.contains(canon) || len >= 2;
+            // Strength depends on the canonical form only, so a re-analysed canonical name is read the same.
+            let strong = t.strong_legal_forms.contains(canon);
             if is_entity || strong {
                 matched = Some((len, canon.clone(), strong));
                 break;
