@@ -498,7 +498,8 @@ fn former_idempotence_gaps() {
 #[test]
 #[ignore = "known gaps in name analysis"]
 fn known_idempotence_gaps() {
-    // Single letters around a comma: `p, l` is reordered to `l p`, which re-analysis joins as initials.
+    // Single letters around a comma: `p, l` is reordered to `l p`, which re-analysis reads as the legal
+    // form `LP` (the reordering comes after legal forms are marked).
     assert_idempotent(&[("p{,l", NameKind::Unknown), ("g\u{e00},\u{363}", NameKind::Unknown)]);
 }
 
