@@ -122,12 +122,11 @@ struct Lookup {
     len: u64,
 }
 
-/// A candidate name with its estimated score (0–100).
+/// A candidate name and how high its score can plausibly be.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Candidate {
     pub name: u32,
     pub entity: u32,
-    pub estimate: f32,
     /// The best score the name can plausibly have: the estimate plus the margin, or the scorer's cap
     /// when no name word or number matched.
     pub reach: f32,
@@ -453,7 +452,7 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
                 let est = side.estimate(acc, mask, used, Some(&info));
                 let reach = if mask >> 16 == 0 { LIGHT_ONLY_CAP.min(est + opts.margin) } else { est + opts.margin };
                 if reach >= floor {
-                    out.push(Candidate { name: id, entity: info.entity, estimate: est, reach });
+                    out.push(Candidate { name: id, entity: info.entity, reach });
                 }
             }
             out.sort_unstable_by(|a, b| b.reach.total_cmp(&a.reach).then(a.name.cmp(&b.name)));
