@@ -196,11 +196,16 @@ TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW";
 pub fn country_code(raw: &str) -> Result<String> {
     let up = raw.trim().to_ascii_uppercase();
     let up = if up == "UK" { "GB".to_string() } else { up };
-    if up.len() == 2 && up.bytes().all(|b| b.is_ascii_uppercase()) && ISO_ALPHA2.split(' ').any(|c| c == up) {
+    if is_iso_alpha2(&up) {
         Ok(up)
     } else {
         Err(Error::InvalidInput(format!("{raw:?} is not an ISO 3166-1 alpha-2 country code (e.g. ID, SG, US)")))
     }
+}
+
+/// Whether `code` is an upper-case ISO 3166-1 alpha-2 code (or `XK`).
+pub(crate) fn is_iso_alpha2(code: &str) -> bool {
+    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) && ISO_ALPHA2.split(' ').any(|c| c == code)
 }
 
 /// A query after validation: what screening runs on.

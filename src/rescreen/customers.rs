@@ -483,21 +483,12 @@ fn build_customer(f: Fields, line: u64) -> std::result::Result<Customer, Reject>
     Ok(Customer { customer_id, line, query })
 }
 
-/// ISO 3166-1 alpha-2 codes (plus `XK`, Kosovo, as the lists use it).
-const ISO_ALPHA2: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ \
-BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET \
-FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR \
-IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN \
-MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY \
-QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR \
-TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW";
-
 /// The ISO alpha-2 code for a customer's country field: a code (any case) or a name the country table knows.
 fn country_code(value: &str) -> Option<String> {
     let v = value.trim();
     if v.len() == 2 && v.bytes().all(|b| b.is_ascii_alphabetic()) {
         let up = v.to_ascii_uppercase();
-        if ISO_ALPHA2.split(' ').any(|c| c == up) {
+        if crate::screen::is_iso_alpha2(&up) {
             return Some(up);
         }
         return None;
