@@ -12,7 +12,7 @@ use crate::index::candidates::IdMap;
 use crate::index::format::{Facts, NameRecord};
 use crate::index::{Index, ScreenOptions};
 use crate::model::{EntityKind, Gender, NameQuality, PartialDate, Publisher};
-use crate::score::entity::{score_entity, EntryFacts, QueryFacts};
+use crate::score::entity::{qualified, qualifier_points, score_entity, EntryFacts, QueryFacts};
 use crate::score::{compare_names, score_names, CompareOptions, Decision, Explanation, Similarity, Thresholds};
 use crate::text::{analyze, Name, NameKind};
 use crate::{Error, Result};
@@ -380,7 +380,8 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
     let floor = (q.score_threshold - bonus) as f32;
     let candidates = crate::index::candidates::candidates(index, &q.name, options, floor)?;
     let mut best: IdMap<Best> = IdMap::default();
-    let mut facts: IdMap<Option<Facts>> = IdMap::default();
+    // Each entity's facts and qualifier points (None: filtered out by publisher).
+    let mut facts: IdMap<Option<(Facts, f64)>> = IdMap::default();
     let mut record = NameRecord {
         entity: 0,
         name_type: crate::model::NameType::Primary,
@@ -406,15 +407,21 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
             std::collections::hash_map::Entry::Vacant(e) => {
                 let f = index.facts(c.entity)?;
                 let keep = q.publishers.is_empty() || f.publisher.is_some_and(|p| q.publishers.contains(&p));
-                e.insert(keep.then_some(f))
+                e.insert(keep.then(|| {
+                    let points = qualifier_points(&q.facts, &entry_facts(&f));
+                    (f, points)
+                }))
             }
         };
-        let Some(f) = entry.as_ref() else { continue };
+        // The qualifiers' points are not used to skip names: estimates run low often enough that the
+        // slack of the largest bonus keeps hits (measured on qualified customer queries).
+        let Some((_, points)) = entry.as_ref() else { continue };
         index.name_record_into(c.name, &mut record)?;
         let kind = if q.kind == NameKind::Unknown { record.name.kind } else { q.kind };
         let score = score_names(&q.name, &record.name);
         let weak = record.quality == NameQuality::Weak;
-        let adjusted = score - if weak { crate::score::entity::WEAK_ALIAS } else { 0.0 };
+        let discount = if weak { crate::score::entity::WEAK_ALIAS } else { 0.0 };
+        let adjusted = score - discount;
         let better = match best.get(&c.entity) {
             None => true,
             Some(b) => adjusted > b.adjusted || (adjusted == b.adjusted && !weak && b.weak),
@@ -422,7 +429,7 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
         if !better {
             continue;
         }
-        let entity_score = score_entity(score, weak, &q.facts, &entry_facts(f)).score;
+        let entity_score = qualified(score, points - discount);
         let new = best.insert(c.entity, Best { adjusted, weak, name: c.name, score, kind, entity_score }).is_none();
         // The bar only rises; recomputing it every few entities keeps it low, which is safe (more is
         // scored, nothing is missed), and keeps this loop linear.
@@ -437,7 +444,7 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
     let mut ranked: Vec<(f64, &Facts, u32, &Best)> = best
         .iter()
         .filter(|(_, b)| b.entity_score >= q.score_threshold)
-        .filter_map(|(e, b)| facts.get(e).and_then(Option::as_ref).map(|f| (b.entity_score, f, *e, b)))
+        .filter_map(|(e, b)| facts.get(e).and_then(Option::as_ref).map(|(f, _)| (b.entity_score, f, *e, b)))
         .collect();
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
     ranked.truncate(q.limit);

@@ -110,118 +110,170 @@ pub fn score_entity(name_score: f64, weak_alias: bool, query: &QueryFacts, entry
             reason: "best-matching name is a weak (low-quality) alias".into(),
         });
     }
-    if let Some(q) = query.date.filter(|d| d.y > 0) {
-        if let Some(qual) = date_qualifier(q, entry.dates) {
-            qualifiers.push(qual);
-        }
+    if let Some((q, d, (points, why))) = date_outcome(query, entry) {
+        let listed = d.date();
+        let shown = match d.to {
+            Some(to) => format!("{listed} to {to}"),
+            None if d.approximate => format!("circa {listed}"),
+            None => listed.to_string(),
+        };
+        qualifiers.push(Qualifier {
+            name: "date_of_birth".into(),
+            points,
+            reason: format!("query {q} vs listed {shown}: {why}"),
+        });
     }
-    if let Some(c) = query.country.as_deref() {
+    if let Some((c, same)) = country_outcome(query, entry) {
         let organisation = query.kind == NameKind::Entity;
-        let mut countries: Vec<&String> = entry.nationalities.iter().collect();
-        if organisation || countries.is_empty() {
-            countries.extend(entry.address_countries);
-        }
         let what = if organisation { "domicile" } else { "nationality" };
-        if !countries.is_empty() {
-            if countries.iter().any(|x| x.eq_ignore_ascii_case(c)) {
-                qualifiers.push(Qualifier {
-                    name: what.into(),
-                    points: COUNTRY_SAME,
-                    reason: format!("{c} is one of the entry's countries"),
-                });
-            } else {
-                let list: Vec<&str> = countries.iter().map(|s| s.as_str()).collect();
-                qualifiers.push(Qualifier {
-                    name: what.into(),
-                    points: -COUNTRY_DIFFERENT,
-                    reason: format!("{c} is not among the entry's countries ({})", list.join(", ")),
-                });
-            }
-        }
+        let (points, reason) = if same {
+            (COUNTRY_SAME, format!("{c} is one of the entry's countries"))
+        } else {
+            let list: Vec<&str> = entry_countries(organisation, entry).map(String::as_str).collect();
+            (-COUNTRY_DIFFERENT, format!("{c} is not among the entry's countries ({})", list.join(", ")))
+        };
+        qualifiers.push(Qualifier { name: what.into(), points, reason });
     }
-    let kind_mismatch = matches!(
-        (query.kind, entry.kind),
-        (NameKind::Person, EntityKind::Entity | EntityKind::Vessel | EntityKind::Aircraft)
-            | (NameKind::Entity, EntityKind::Individual)
-    );
-    if kind_mismatch {
+    if kind_mismatch(query, entry) {
         qualifiers.push(Qualifier {
             name: "kind".into(),
             points: -KIND_MISMATCH,
             reason: format!("query is {:?}, entry is {:?}", query.kind, entry.kind).to_lowercase(),
         });
     }
-    if let (Some(q), Some(e)) = (query.gender, entry.gender) {
-        if q != e {
-            qualifiers.push(Qualifier {
-                name: "gender".into(),
-                points: -GENDER_MISMATCH,
-                reason: format!("query is {q:?}, entry is {e:?}").to_lowercase(),
-            });
-        }
+    if let Some((q, e)) = gender_mismatch(query, entry) {
+        qualifiers.push(Qualifier {
+            name: "gender".into(),
+            points: -GENDER_MISMATCH,
+            reason: format!("query is {q:?}, entry is {e:?}").to_lowercase(),
+        });
     }
-    let score = name_score + qualifiers.iter().map(|q| q.points).sum::<f64>();
-    EntityScore { score: (score.clamp(0.0, 100.0) * 10.0).round() / 10.0, qualifiers }
+    let points = qualifiers.iter().map(|q| q.points).sum::<f64>();
+    EntityScore { score: qualified(name_score, points), qualifiers }
 }
 
-/// The most favourable date qualifier over the entry's dates (None when the entry states none).
-fn date_qualifier(q: PartialDate, dates: &[DateValue]) -> Option<Qualifier> {
-    dates.iter().filter(|d| d.y > 0).map(|d| compare_date(q, d)).max_by(|a, b| a.points.total_cmp(&b.points))
+/// The points the date, country, kind and gender qualifiers give an entry (the weak-alias discount
+/// aside), without building their explanations: what screening needs for every candidate entity.
+/// [`score_entity`]'s score is [`qualified`]`(name_score, points)` (minus [`WEAK_ALIAS`] for a weak
+/// alias).
+///
+/// ```
+/// use saring::model::{DateValue, EntityKind, PartialDate};
+/// use saring::score::entity::*;
+/// use saring::NameKind;
+///
+/// let dates = [DateValue::exact(PartialDate { y: 1960, m: 0, d: 0 })];
+/// let nat = ["KP".to_string()];
+/// let entry = EntryFacts { kind: EntityKind::Individual, dates: &dates, nationalities: &nat, ..Default::default() };
+/// let query = QueryFacts {
+///     kind: NameKind::Person,
+///     date: Some("1960".parse().unwrap()),
+///     country: Some("KP".into()),
+///     ..Default::default()
+/// };
+/// assert_eq!(qualifier_points(&query, &entry), DOB_SAME + COUNTRY_SAME);
+/// assert_eq!(score_entity(80.0, false, &query, &entry).score, qualified(80.0, DOB_SAME + COUNTRY_SAME));
+/// ```
+pub fn qualifier_points(query: &QueryFacts, entry: &EntryFacts) -> f64 {
+    let mut points = 0.0;
+    if let Some((_, _, (p, _))) = date_outcome(query, entry) {
+        points += p;
+    }
+    if let Some((_, same)) = country_outcome(query, entry) {
+        points += if same { COUNTRY_SAME } else { -COUNTRY_DIFFERENT };
+    }
+    if kind_mismatch(query, entry) {
+        points -= KIND_MISMATCH;
+    }
+    if gender_mismatch(query, entry).is_some() {
+        points -= GENDER_MISMATCH;
+    }
+    points
 }
 
-fn compare_date(q: PartialDate, d: &DateValue) -> Qualifier {
-    let listed = d.date();
-    let shown = match d.to {
-        Some(to) => format!("{listed} to {to}"),
-        None if d.approximate => format!("circa {listed}"),
-        None => listed.to_string(),
-    };
-    let make = |points: f64, why: &str| Qualifier {
-        name: "date_of_birth".into(),
-        points,
-        reason: format!("query {q} vs listed {shown}: {why}"),
-    };
+/// A name score with qualifier points added: clamped to 0–100 and rounded to one decimal.
+pub fn qualified(name_score: f64, points: f64) -> f64 {
+    ((name_score + points).clamp(0.0, 100.0) * 10.0).round() / 10.0
+}
+
+/// The query date, the entry date that counts (the most favourable) and its points and reason.
+fn date_outcome<'e>(
+    query: &QueryFacts,
+    entry: &'e EntryFacts,
+) -> Option<(PartialDate, &'e DateValue, (f64, &'static str))> {
+    let q = query.date.filter(|d| d.y > 0)?;
+    entry.dates.iter().filter(|d| d.y > 0).map(|d| (q, d, compare_date(q, d))).max_by(|a, b| a.2 .0.total_cmp(&b.2 .0))
+}
+
+/// The countries a query country is compared with: nationalities, or for an organisation (or an
+/// entry without nationalities) also the address countries.
+fn entry_countries<'e>(organisation: bool, entry: &'e EntryFacts) -> impl Iterator<Item = &'e String> {
+    let addresses = organisation || entry.nationalities.is_empty();
+    entry.nationalities.iter().chain(entry.address_countries.iter().filter(move |_| addresses))
+}
+
+/// The query country and whether it is among the entry's countries (None when either side states none).
+fn country_outcome<'q>(query: &'q QueryFacts, entry: &EntryFacts) -> Option<(&'q str, bool)> {
+    let c = query.country.as_deref()?;
+    let mut countries = entry_countries(query.kind == NameKind::Entity, entry).peekable();
+    countries.peek()?;
+    Some((c, countries.any(|x| x.eq_ignore_ascii_case(c))))
+}
+
+fn kind_mismatch(query: &QueryFacts, entry: &EntryFacts) -> bool {
+    matches!(
+        (query.kind, entry.kind),
+        (NameKind::Person, EntityKind::Entity | EntityKind::Vessel | EntityKind::Aircraft)
+            | (NameKind::Entity, EntityKind::Individual)
+    )
+}
+
+fn gender_mismatch(query: &QueryFacts, entry: &EntryFacts) -> Option<(Gender, Gender)> {
+    match (query.gender, entry.gender) {
+        (Some(q), Some(e)) if q != e => Some((q, e)),
+        _ => None,
+    }
+}
+
+/// Points and reason of one listed date against the query's.
+fn compare_date(q: PartialDate, d: &DateValue) -> (f64, &'static str) {
     // Ranges and approximate dates: compare years only.
     if let Some(to) = d.to.filter(|t| t.y >= d.y) {
         return if (d.y..=to.y).contains(&q.y) {
-            make(DOB_SAME, "year within the listed range")
+            (DOB_SAME, "year within the listed range")
         } else if (d.y.saturating_sub(1)..=to.y.saturating_add(1)).contains(&q.y) {
-            make(-DOB_NEAR, "year just outside the listed range")
+            (-DOB_NEAR, "year just outside the listed range")
         } else {
-            make(-DOB_DISJOINT, "year outside the listed range")
+            (-DOB_DISJOINT, "year outside the listed range")
         };
     }
     if d.approximate {
         let diff = q.y.abs_diff(d.y);
         return match diff {
-            0 => make(DOB_SAME, "same year (listed as approximate)"),
-            1..=2 => make(-DOB_NEAR / 2.0, "within two years of an approximate date"),
-            _ => make(-DOB_DISJOINT, "years disjoint"),
+            0 => (DOB_SAME, "same year (listed as approximate)"),
+            1..=2 => (-DOB_NEAR / 2.0, "within two years of an approximate date"),
+            _ => (-DOB_DISJOINT, "years disjoint"),
         };
     }
     if q.y != d.y {
-        return if q.y.abs_diff(d.y) == 1 {
-            make(-DOB_NEAR, "years one apart")
-        } else {
-            make(-DOB_DISJOINT, "years disjoint")
-        };
+        return if q.y.abs_diff(d.y) == 1 { (-DOB_NEAR, "years one apart") } else { (-DOB_DISJOINT, "years disjoint") };
     }
     // Same year; compare the parts both sides know.
     let both_month = q.m > 0 && d.m > 0;
     let both_day = q.d > 0 && d.d > 0;
     if both_month && both_day && q.m != d.m && q.m == d.d && q.d == d.m {
-        return make(-DOB_SWAPPED, "same year, day and month swapped");
+        return (-DOB_SWAPPED, "same year, day and month swapped");
     }
     if both_month && q.m != d.m {
-        return make(-DOB_PARTIAL, "same year, different month");
+        return (-DOB_PARTIAL, "same year, different month");
     }
     if both_day && q.d != d.d {
-        return make(-DOB_PARTIAL, "same year and month, different day");
+        return (-DOB_PARTIAL, "same year and month, different day");
     }
     if both_month && both_day {
-        make(DOB_SAME, "same date")
+        (DOB_SAME, "same date")
     } else {
-        make(DOB_SAME, "agree on every part both state")
+        (DOB_SAME, "agree on every part both state")
     }
 }
 
@@ -284,6 +336,46 @@ mod tests {
         assert_eq!(s.score, 100.0);
         let s = score_entity(5.0, true, &q("1900"), &entry_dates(&dates));
         assert_eq!(s.score, 0.0);
+    }
+
+    #[test]
+    fn points_without_reasons_agree_with_the_explained_qualifiers() {
+        let dates = [exact(1975, 6, 14), DateValue { y: 1960, m: 0, d: 0, approximate: true, to: None }];
+        let nat = ["KP".to_string()];
+        let addr = ["SG".to_string(), "ID".to_string()];
+        let mut checked = 0;
+        for kind in [EntityKind::Individual, EntityKind::Entity, EntityKind::Vessel] {
+            for gender in [None, Some(Gender::Female)] {
+                for (d, n, a) in
+                    [(&dates[..], &nat[..], &addr[..]), (&[][..], &[][..], &addr[..]), (&[][..], &[][..], &[][..])]
+                {
+                    let entry = EntryFacts { kind, gender, dates: d, nationalities: n, address_countries: a };
+                    for qk in [NameKind::Person, NameKind::Entity, NameKind::Unknown] {
+                        for date in [None, Some("1975-06-14"), Some("1975-06-15"), Some("1961"), Some("1990")] {
+                            for country in [None, Some("KP"), Some("SG"), Some("US")] {
+                                for qg in [None, Some(Gender::Male)] {
+                                    let query = QueryFacts {
+                                        kind: qk,
+                                        date: date.and_then(|d| d.parse().ok()),
+                                        country: country.map(String::from),
+                                        gender: qg,
+                                    };
+                                    let points = qualifier_points(&query, &entry);
+                                    let s = score_entity(50.0, false, &query, &entry);
+                                    let sum: f64 = s.qualifiers.iter().map(|q| q.points).sum();
+                                    assert_eq!(points, sum, "{query:?} {entry:?}");
+                                    assert_eq!(s.score, qualified(50.0, points));
+                                    let weak = score_entity(50.0, true, &query, &entry);
+                                    assert_eq!(weak.score, qualified(50.0, points - WEAK_ALIAS));
+                                    checked += 1;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 3 * 2 * 3 * 3 * 5 * 4 * 2);
     }
 
     #[test]
