@@ -204,3 +204,57 @@ fn every_single_byte_corruption_is_an_error_or_harmless() {
         }
     }
 }
+
+#[test]
+fn hits_carry_names_dates_and_the_raw_record_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut entities = sample();
+    // A raw record with what JSON writers differ on: escapes, non-ASCII, large and small numbers,
+    // nesting, empty containers and a key order that is not alphabetical.
+    let mut tricky = person("X-RAW", Publisher::Custom, &[("Zhou Tricky Record", NameQuality::Strong)]);
+    tricky.names.push(EntityName::new("Чжоу", NameType::Aka, NameQuality::Strong));
+    tricky.dates_of_birth = vec![
+        DateValue::exact(PartialDate { y: 1961, m: 4, d: 12 }),
+        DateValue { y: 1955, m: 0, d: 0, approximate: true, to: Some(PartialDate { y: 1957, m: 0, d: 0 }) },
+    ];
+    tricky.raw = serde_json::json!({
+        "zeta": "quote \" backslash \\ newline \n tab \t",
+        "alpha": ["Чжоу", "周", "e\u{301}"],
+        "n": [18446744073709551615u64, -9223372036854775808i64, 1.5e-7, 0.1, -0.0, 1e300],
+        "nested": {"b": {}, "a": [], "c": null, "d": true}
+    });
+    entities.push(tricky);
+    let mut no_raw = person("X-NULL", Publisher::Custom, &[("Quentin Nullraw", NameQuality::Strong)]);
+    no_raw.raw = serde_json::Value::Null;
+    entities.push(no_raw);
+    let path = build(dir.path(), &entities);
+    let index = Index::open(&path).unwrap();
+    index.verify().unwrap();
+
+    let mut checked = 0;
+    for e in &entities {
+        assert_eq!(&index.entity(&e.id).unwrap().unwrap(), e, "entity {} round-trips", e.id);
+        let r = index.screen(&Query { limit: Some(20), ..Query::name(e.primary_name()) }).unwrap();
+        let h = r.results.iter().find(|h| h.id == e.id).unwrap_or_else(|| panic!("{} not found", e.id));
+        assert_eq!(h.record_data.get(), serde_json::to_string(&e.raw).unwrap(), "{}", e.id);
+        assert_eq!(h.record_data.value(), e.raw, "{}", e.id);
+        assert_eq!(h.names, e.names.iter().map(|n| n.full.clone()).collect::<Vec<_>>(), "{}", e.id);
+        assert_eq!(h.dates_of_birth, e.dates_of_birth.iter().map(|d| d.date()).collect::<Vec<_>>(), "{}", e.id);
+        checked += 1;
+    }
+    assert_eq!(checked, 8);
+
+    // The tricky record, checked against text written by hand.
+    let h = index.screen(&Query::name("Zhou Tricky Record")).unwrap().results.remove(0);
+    assert_eq!(
+        h.record_data.get(),
+        r#"{"zeta":"quote \" backslash \\ newline \n tab \t","alpha":["Чжоу","周","e"#.to_string()
+            + "\u{301}\"],"
+            + r#""n":[18446744073709551615,-9223372036854775808,1.5e-7,0.1,-0.0,1e+300],"#
+            + r#""nested":{"b":{},"a":[],"c":null,"d":true}}"#
+    );
+    assert_eq!(h.names, ["Zhou Tricky Record", "Чжоу"]);
+    assert_eq!(h.dates_of_birth, [PartialDate { y: 1961, m: 4, d: 12 }, PartialDate { y: 1955, m: 0, d: 0 }]);
+    let h = index.screen(&Query::name("Quentin Nullraw")).unwrap().results.remove(0);
+    assert_eq!(h.record_data.get(), "null");
+}

@@ -154,3 +154,21 @@ fn cli_uses_the_cached_bundled_index_and_builds_from_lists() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("junk.txt"));
 }
+
+#[test]
+fn bundled_hits_show_the_entity_names_dates_and_raw_record() {
+    let index = bundled();
+    let mut checked = 0;
+    for name in ["Kim Kyong Ok", "Yuk Tung Energy", "Mohammed Ali", "Sergei Ivanov", "Bank Melli"] {
+        let r = index.screen(&Query { limit: Some(10), ..Query::name(name) }).unwrap();
+        for h in &r.results {
+            let e = index.entity(&h.id).unwrap().unwrap();
+            assert_eq!(h.record_data.get(), serde_json::to_string(&e.raw).unwrap(), "{}", h.id);
+            assert_eq!(h.names, e.names.iter().map(|n| n.full.clone()).collect::<Vec<_>>(), "{}", h.id);
+            assert_eq!(h.dates_of_birth, e.dates_of_birth.iter().map(|d| d.date()).collect::<Vec<_>>(), "{}", h.id);
+            assert_eq!(h.entity_hash, e.content_hash(), "{}", h.id);
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "{checked} hits checked");
+}

@@ -2,7 +2,7 @@
 //!
 //! [`IndexBuilder`] takes entities one at a time. Each entity's names are analysed (in parallel batches,
 //! with the same [`analyze`] the query side uses) and spilled straight to temporary files next to the
-//! output: the JSON entity store, the name records and the fact records. Only offsets (8 bytes per
+//! output: the entity store, the name records and the fact records. Only offsets (8 bytes per
 //! entity and per name) and ids stay in memory. The (term, name id) pairs for the inverted index are
 //! collected in a byte arena and, whenever it reaches its budget, sorted and written out as a sorted
 //! run; [`IndexBuilder::finish`] merges the runs into the FSTs and posting lists, then writes the
@@ -104,8 +104,22 @@ fn name_text(n: &EntityName) -> String {
     [&n.given, &n.middle, &n.family].iter().filter_map(|p| p.as_deref()).collect::<Vec<_>>().join(" ")
 }
 
-/// An entity's JSON record and its analysed names.
-type Analysed<'a> = (Vec<u8>, Vec<(Name, &'a EntityName)>);
+/// An entity's analysed names.
+type Analysed<'a> = Vec<(Name, &'a EntityName)>;
+
+/// The entity store record of an entity (see [`format::encode_entity`]). The raw record is written apart
+/// from the rest, so a hit copies it without parsing the entity; it is taken out of `e` while the rest is
+/// serialised and put back.
+fn entity_record(e: &mut Entity) -> Vec<u8> {
+    let raw = std::mem::take(&mut e.raw);
+    let json = serde_json::to_vec(&*e).unwrap_or_default();
+    let raw_json = serde_json::to_vec(&raw).unwrap_or_default();
+    e.raw = raw;
+    let dates: Vec<_> = e.dates_of_birth.iter().map(|d| d.date()).collect();
+    let mut record = Vec::with_capacity(json.len() + raw_json.len() + 64);
+    format::encode_entity(&mut record, e.names.iter().map(|n| n.full.as_str()), &dates, &json, &raw_json);
+    record
+}
 
 /// Sorted (term, name id) pairs, in memory, before they are spilled as a run.
 #[derive(Default)]
@@ -325,27 +339,25 @@ impl IndexBuilder {
 
     /// Analyses the pending entities in parallel and writes their records.
     fn flush(&mut self) -> Result<()> {
-        let pending = std::mem::take(&mut self.pending);
+        let mut pending = std::mem::take(&mut self.pending);
+        let records: Vec<Vec<u8>> = pending.par_iter_mut().map(entity_record).collect();
         let analysed: Vec<Analysed> = pending
             .par_iter()
             .map(|e| {
-                let json = serde_json::to_vec(e).unwrap_or_default();
                 let kind = name_kind_of(e.kind);
-                let names = e
-                    .names
+                e.names
                     .iter()
                     .map(|n| (analyze(&name_text(n), kind), n))
                     .filter(|(a, _)| !a.tokens.is_empty())
-                    .collect();
-                (json, names)
+                    .collect()
             })
             .collect();
         let mut rec = Vec::with_capacity(256);
-        for (e, (json, names)) in pending.iter().zip(analysed) {
+        for ((e, record), names) in pending.iter().zip(records).zip(analysed) {
             let number = u32::try_from(self.entity_offsets.len())
                 .map_err(|_| Error::InvalidInput("more than 4 billion entities".into()))?;
             self.entity_offsets.push(self.entity_data.len);
-            self.entity_data.write(&json)?;
+            self.entity_data.write(&record)?;
             let first_name = self.name_offsets.len() as u32;
             for (name, en) in &names {
                 let id = u32::try_from(self.name_offsets.len())

@@ -7,7 +7,7 @@
 //! │ entities u32 │ names u32 │ terms u32 │ analysis fingerprint u64 │ crc32 u32│
 //! ├──────────────── section table: count × (id u32, 0 u32, offset u64, len u64) ┤
 //! │ META (JSON) │ TERMS fst │ KEYS fst │ POSTINGS │ NAME offsets + records     │
-//! │ ENTITY offsets + JSON records │ FACTS offsets + records │ IDS fst          │
+//! │ ENTITY offsets + records │ FACTS offsets + records │ IDS fst               │
 //! │ NAME_INFO (16 bytes a name) │ TERM offsets + records │ TYPOS fst + lists  │
 //! └─────────────────────────────────────────────────────────────────────────────┘
 //! ```
@@ -21,8 +21,11 @@
 //! term comes from ([`posting_entry`]), so candidate ranking can pair each list token with one query
 //! token. `NAME_INFO` is a fixed-width table the candidate ranking reads for every
 //! name it touches: entity number (`u32`), total token weight (`f32`), the cost of leaving every
-//! token unmatched (`f32`) and the number of tokens (`u32`). Term records (one per TERMS key, in key order, so a term's ordinal is its
-//! rank) are a varint postings offset followed by the term's bytes. The TYPOS FST maps deletion
+//! token unmatched (`f32`) and the number of tokens (`u32`). An entity record is three length-prefixed
+//! parts ([`encode_entity`]): what a hit shows (the names' full texts and the dates of birth, in binary),
+//! the entity's JSON with `raw` set to `null`, and the raw record's JSON; a hit reads the first and copies
+//! the last without parsing the middle one. Term records (one per TERMS key, in key order, so a term's
+//! ordinal is its rank) are a varint postings offset followed by the term's bytes. The TYPOS FST maps deletion
 //! variants of terms (see [`typo`](super::typo)) to `ordinal << 1 | 1` when one term has the variant,
 //! else to `offset << 1`, the offset of a varint count and delta-coded ordinals in `TYPO_LISTS`.
 //!
@@ -35,7 +38,7 @@ use crate::text::{Name, NameKind, Script, Token, TokenTag};
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"SARINGIX";
 /// The format version this build writes and reads. Bump it on any layout change.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 /// Length of the fixed header.
 pub const HEADER_LEN: usize = 64;
 /// Length of one section table entry.
@@ -57,7 +60,7 @@ pub mod section {
     pub const NAME_DATA: u32 = 6;
     /// Offsets of entity records (`u64` × entities + 1).
     pub const ENTITY_OFFSETS: u32 = 7;
-    /// Entity records (JSON of the whole [`Entity`](crate::Entity), raw record included).
+    /// Entity records: hit fields, JSON of the [`Entity`](crate::Entity) without `raw`, raw JSON.
     pub const ENTITY_DATA: u32 = 8;
     /// Offsets of fact records (`u64` × entities + 1).
     pub const FACT_OFFSETS: u32 = 9;
@@ -674,6 +677,74 @@ pub fn decode_term(record: &[u8]) -> Option<(u64, &[u8])> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Entity records
+// ---------------------------------------------------------------------------------------------
+
+/// An entity record cut into its parts, borrowed from the record bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EntityParts<'a> {
+    /// What a hit shows, in binary (see [`decode_hit_fields`]).
+    pub hit: &'a [u8],
+    /// JSON of the entity with `raw` set to `null`.
+    pub json: &'a [u8],
+    /// JSON of the entity's raw record (compact, as `serde_json` wrote it).
+    pub raw: &'a [u8],
+}
+
+/// Encodes an entity record: the hit fields (name count, each name's full text, date count, each date
+/// as `y u16, m u8, d u8`), then the entity JSON and the raw JSON, each part prefixed by its varint length.
+pub fn encode_entity<'n>(
+    out: &mut Vec<u8>,
+    names: impl ExactSizeIterator<Item = &'n str>,
+    dates: &[PartialDate],
+    json: &[u8],
+    raw: &[u8],
+) {
+    let mut hit = Vec::with_capacity(64);
+    put_varint(&mut hit, names.len() as u64);
+    for n in names {
+        put_str(&mut hit, n);
+    }
+    put_varint(&mut hit, dates.len() as u64);
+    for d in dates {
+        hit.extend_from_slice(&d.y.to_le_bytes());
+        hit.push(d.m);
+        hit.push(d.d);
+    }
+    for part in [&hit[..], json, raw] {
+        put_varint(out, part.len() as u64);
+        out.extend_from_slice(part);
+    }
+}
+
+/// Cuts an entity record into its parts (`None` if the lengths do not add up to the record exactly).
+pub fn entity_parts(record: &[u8]) -> Option<EntityParts<'_>> {
+    let mut r = Reader::new(record);
+    let mut part = || -> Option<&[u8]> {
+        let n = usize::try_from(r.varint()?).ok()?;
+        r.bytes(n)
+    };
+    let parts = EntityParts { hit: part()?, json: part()?, raw: part()? };
+    (r.pos() == record.len()).then_some(parts)
+}
+
+/// Decodes the hit fields of an entity record: the names' full texts and the dates of birth.
+pub fn decode_hit_fields(hit: &[u8]) -> Option<(Vec<String>, Vec<PartialDate>)> {
+    let mut r = Reader::new(hit);
+    let n = usize::try_from(r.varint()?).ok()?;
+    let mut names = Vec::with_capacity(n.min(64));
+    for _ in 0..n {
+        names.push(r.str()?.to_string());
+    }
+    let n = usize::try_from(r.varint()?).ok()?;
+    let mut dates = Vec::with_capacity(n.min(64));
+    for _ in 0..n {
+        dates.push(PartialDate { y: r.u16()?, m: r.u8()?, d: r.u8()? });
+    }
+    (r.pos() == hit.len()).then_some((names, dates))
+}
+
+// ---------------------------------------------------------------------------------------------
 // Fact records
 // ---------------------------------------------------------------------------------------------
 
@@ -845,6 +916,37 @@ pub fn decode_facts(record: &[u8]) -> Option<Facts> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entity_record_round_trip_and_damage() {
+        let dates = [PartialDate { y: 1937, m: 0, d: 0 }, PartialDate { y: 1961, m: 4, d: 12 }];
+        let mut rec = Vec::new();
+        encode_entity(&mut rec, ["KIM KYONG OK", "Ким"].into_iter(), &dates, br#"{"id":"UN-1"}"#, br#"{"a":1}"#);
+        let parts = entity_parts(&rec).unwrap();
+        assert_eq!(parts.json, br#"{"id":"UN-1"}"#);
+        assert_eq!(parts.raw, br#"{"a":1}"#);
+        let (names, got) = decode_hit_fields(parts.hit).unwrap();
+        assert_eq!(names, ["KIM KYONG OK", "Ким"]);
+        assert_eq!(got, dates);
+        // Name count, two names with their lengths, date count, two dates of 4 bytes.
+        assert_eq!(parts.hit.len(), 1 + (1 + 12) + (1 + 6) + 1 + 2 * 4);
+        // Truncated or with a byte too many: no parts, no panic.
+        for n in 0..rec.len() {
+            assert_eq!(entity_parts(&rec[..n]), None, "truncated to {n}");
+        }
+        let mut longer = rec.clone();
+        longer.push(b' ');
+        assert_eq!(entity_parts(&longer), None);
+        for n in 0..parts.hit.len() {
+            assert_eq!(decode_hit_fields(&parts.hit[..n]), None, "hit fields truncated to {n}");
+        }
+        // No names, no dates.
+        let mut empty = Vec::new();
+        encode_entity(&mut empty, std::iter::empty(), &[], b"{}", b"null");
+        let parts = entity_parts(&empty).unwrap();
+        assert_eq!(decode_hit_fields(parts.hit), Some((vec![], vec![])));
+        assert_eq!(parts.raw, b"null");
+    }
 
     #[test]
     fn varint_round_trip_and_truncation() {

@@ -118,18 +118,13 @@ impl AsRef<[u8]> for Slice {
 }
 
 /// The fields of an entity record a hit shows.
-#[derive(Deserialize)]
 pub(crate) struct HitRecord {
-    pub names: Vec<HitName>,
-    #[serde(default)]
-    pub dates_of_birth: Vec<crate::model::DateValue>,
+    /// Full text of every name, primary first.
+    pub names: Vec<String>,
+    /// Dates of birth (or registration).
+    pub dates_of_birth: Vec<crate::model::PartialDate>,
+    /// The raw source record.
     pub raw: Box<serde_json::value::RawValue>,
-}
-
-/// A name of a [`HitRecord`].
-#[derive(Deserialize)]
-pub(crate) struct HitName {
-    pub full: String,
 }
 
 /// An opened index file.
@@ -337,17 +332,32 @@ impl Index {
         format::decode_facts(b).ok_or_else(|| self.corrupt(format!("facts {entity}: undecodable")))
     }
 
-    /// The full entity of an entity number.
-    pub(crate) fn entity_at(&self, entity: u32) -> Result<Entity> {
+    /// The parts of entity record `entity`.
+    fn entity_parts(&self, entity: u32) -> Result<format::EntityParts<'_>> {
         let b = self.record(&self.entity_offsets, &self.entity_data, entity as usize, "entity")?;
-        serde_json::from_slice(b).map_err(|e| self.corrupt(format!("entity {entity}: {e}")))
+        format::entity_parts(b).ok_or_else(|| self.corrupt(format!("entity {entity}: bad record lengths")))
     }
 
-    /// What a hit shows of an entity, read from its JSON record without parsing the raw record or the
-    /// fields a hit does not show.
+    /// The full entity of an entity number.
+    pub(crate) fn entity_at(&self, entity: u32) -> Result<Entity> {
+        let parts = self.entity_parts(entity)?;
+        let mut e: Entity =
+            serde_json::from_slice(parts.json).map_err(|e| self.corrupt(format!("entity {entity}: {e}")))?;
+        e.raw = serde_json::from_slice(parts.raw).map_err(|e| self.corrupt(format!("entity {entity}: raw: {e}")))?;
+        Ok(e)
+    }
+
+    /// What a hit shows of an entity: the binary hit fields, and the raw record copied (and checked to be
+    /// one JSON value, which `RawValue` requires), without parsing the entity's JSON.
     pub(crate) fn hit_record(&self, entity: u32) -> Result<HitRecord> {
-        let b = self.record(&self.entity_offsets, &self.entity_data, entity as usize, "entity")?;
-        serde_json::from_slice(b).map_err(|e| self.corrupt(format!("entity {entity}: {e}")))
+        let parts = self.entity_parts(entity)?;
+        let (names, dates_of_birth) =
+            format::decode_hit_fields(parts.hit).ok_or_else(|| self.corrupt(format!("entity {entity}: hit fields")))?;
+        let raw = std::str::from_utf8(parts.raw)
+            .ok()
+            .and_then(|s| serde_json::value::RawValue::from_string(s.to_owned()).ok())
+            .ok_or_else(|| self.corrupt(format!("entity {entity}: raw record is not JSON")))?;
+        Ok(HitRecord { names, dates_of_birth, raw })
     }
 
     /// Calls `f` with every entry of the posting list at `offset` (see [`format::posting_parts`]).
@@ -454,7 +464,8 @@ impl Index {
     }
 
     /// Checks everything: the whole-file checksum, then every name, fact and entity record and every
-    /// posting list decodes and points inside the index.
+    /// posting list decodes and points inside the index, and each entity's hit fields agree with its
+    /// JSON.
     pub fn verify(&self) -> Result<()> {
         let b = self.data();
         let table_end = HEADER_LEN + self.sections.len() * format::SECTION_ENTRY_LEN;
@@ -505,6 +516,11 @@ impl Index {
             let ent = self.entity_at(e)?;
             if ent.id != f.id {
                 return Err(self.corrupt(format!("entity {e}: id {:?} does not match its facts {:?}", ent.id, f.id)));
+            }
+            let hit = self.hit_record(e)?;
+            let names_agree = hit.names.iter().eq(ent.names.iter().map(|n| &n.full));
+            if !names_agree || !hit.dates_of_birth.iter().copied().eq(ent.dates_of_birth.iter().map(|d| d.date())) {
+                return Err(self.corrupt(format!("entity {e}: hit fields disagree with the entity record")));
             }
             if self.ids.get(ent.id.as_bytes()) != Some(u64::from(e)) {
                 return Err(self.corrupt(format!("entity {e}: id {:?} missing from the id table", ent.id)));
