@@ -113,8 +113,8 @@ const WORDS: &[&str] = &[
     "™",
 ];
 
-/// Name words, particles, initials and numbers, without honorifics or legal forms: the inputs on which
-/// analysis must be idempotent (see [`known_idempotence_gaps`] for the classes outside this set).
+/// Name words, particles, initials and numbers, without honorifics or legal forms: realistic person names
+/// for the idempotence test (the test on any input covers titles and legal forms).
 const PLAIN_WORDS: &[&str] = &[
     "Nicolás",
     "MADURO",
@@ -238,6 +238,53 @@ fn any_name() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Short words that combine into legal forms and titles (`l p`, `a g`, `co ltd`, `s h`), joined by commas,
+/// dots and spaces: names where dropping a title or moving the surname makes new neighbours.
+fn short_word_name() -> impl Strategy<Value = String> {
+    const SHORT: &[&str] = &[
+        "a",
+        "b",
+        "g",
+        "h",
+        "l",
+        "m",
+        "p",
+        "s",
+        "e",
+        "o",
+        "co",
+        "ltd",
+        "mr",
+        "dr",
+        "sa",
+        "de",
+        "cv",
+        "pt",
+        "tbk",
+        "kh",
+        "gmbh",
+        "kg",
+        "und",
+        "limited",
+        "partnership",
+        "sdn",
+        "bhd",
+        "bin",
+        "haji",
+        "sheikh",
+        "kim",
+    ];
+    const SEPS: &[&str] = &[" ", ", ", ". ", ".", ",", "-"];
+    prop::collection::vec((prop::sample::select(SHORT), prop::sample::select(SEPS)), 1..7).prop_map(|parts| {
+        let mut s = String::new();
+        for (w, sep) in parts {
+            s.push_str(w);
+            s.push_str(sep);
+        }
+        s
+    })
+}
+
 fn kind() -> impl Strategy<Value = NameKind> {
     prop::sample::select(KINDS.to_vec())
 }
@@ -258,7 +305,13 @@ fn options(kind: NameKind) -> CompareOptions {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::with_cases(256) })]
+    // About one input in twelve has no name word and is skipped by the tests on identical names: the budget
+    // of skipped inputs (1,024 by default) must last for runs with many cases (PROPTEST_CASES=20000).
+    #![proptest_config(ProptestConfig {
+        failure_persistence: None,
+        max_global_rejects: 1 << 20,
+        ..ProptestConfig::with_cases(256)
+    })]
 
     #[test]
     fn score_is_finite_and_in_range(a in any_name(), b in any_name(), kind in kind()) {
@@ -336,11 +389,9 @@ proptest! {
 proptest! {
     #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::with_cases(256) })]
 
-    /// Idempotence on any input, titles and legal forms included: fails today on the classes listed in
-    /// [`known_idempotence_gaps`]. Run with `cargo test --test properties -- --ignored`.
+    /// Idempotence on any input, titles and legal forms included.
     #[test]
-    #[ignore = "known counterexamples, see known_idempotence_gaps"]
-    fn analysis_is_idempotent_on_any_input(a in any_name(), kind in kind()) {
+    fn analysis_is_idempotent_on_any_input(a in prop_oneof![3 => any_name(), 1 => short_word_name()], kind in kind()) {
         let once = analyze(&a, kind).canonical();
         prop_assert_eq!(analyze(&once, kind).canonical(), once, "input {:?}", a);
     }
@@ -490,17 +541,14 @@ fn former_idempotence_gaps() {
         ("MŔ{e\0g", NameKind::Unknown),
         // `N A` (from `n` + an Arabic letter) the same; and the Thai letter read `kh` is then a title.
         ("ฃnآ", NameKind::Unknown),
+        // Single letters around a comma: `p, l` is reordered to `l p`, and `g, a` to `a g`, which read as
+        // the legal forms `LP` and `AG`; so does `a g` left once the title `H.` is dropped. The new order is
+        // read again for legal forms, as re-analysis would read it.
+        ("p{,l", NameKind::Unknown),
+        ("g\u{e00},\u{363}", NameKind::Unknown),
+        ("à(H.g ", NameKind::Unknown),
     ];
     assert_idempotent(&cases);
-}
-
-/// Counterexamples still open, one per class. Ignored until the analyser handles them.
-#[test]
-#[ignore = "known gaps in name analysis"]
-fn known_idempotence_gaps() {
-    // Single letters around a comma: `p, l` is reordered to `l p`, which re-analysis reads as the legal
-    // form `LP` (the reordering comes after legal forms are marked).
-    assert_idempotent(&[("p{,l", NameKind::Unknown), ("g\u{e00},\u{363}", NameKind::Unknown)]);
 }
 
 fn assert_idempotent(cases: &[(&str, NameKind)]) {

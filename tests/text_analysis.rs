@@ -156,6 +156,31 @@ fn surname_first_order_and_initials() {
     }
     // Organisations are not reordered at their comma.
     assert_eq!(canon("BANCO DELTA ASIA, S.A.R.L.", NameKind::Entity), "banco delta asia sarl");
+    // Of unknown kind: a name with a legal form is an organisation and keeps its order; any other is
+    // reordered like a person's.
+    for (raw, want, kind) in [
+        ("KIM, Kyong Ok", "kyong ok kim", NameKind::Unknown),
+        ("AKILOV, Farkhad Ataullaevich", "farkhad ataullaevich akilov", NameKind::Unknown),
+        ("PT Yuk Tung, Tbk", "pt yuk tung tbk", NameKind::Entity),
+        ("YUK TUNG ENERGY, PTE LTD", "yuk tung energy pteltd", NameKind::Entity),
+    ] {
+        let name = analyze(raw, NameKind::Unknown);
+        assert_eq!((name.canonical().as_str(), name.kind), (want, kind), "{raw}");
+    }
+    let name = analyze("PT Yuk Tung, Tbk", NameKind::Unknown);
+    let tags: Vec<TokenTag> = name.tokens.iter().map(|t| t.tag).collect();
+    assert_eq!(tags, [TokenTag::LegalForm, TokenTag::Name, TokenTag::Name, TokenTag::LegalForm]);
+    // Reordering (or dropping a title) can make a legal form of new neighbours: `P, L` becomes `L P`,
+    // which reads as the limited partnership `LP`, as it would when the output is analysed again. A name
+    // known to be a person's stays two initials.
+    let name = analyze("P, L", NameKind::Unknown);
+    assert_eq!((name.canonical().as_str(), name.kind), ("lp", NameKind::Entity));
+    assert_eq!(name.tokens[0].tag, TokenTag::LegalForm);
+    let name = analyze("A H. G", NameKind::Unknown);
+    assert_eq!((name.canonical().as_str(), name.kind), ("ag", NameKind::Entity));
+    let name = analyze("P, L", NameKind::Person);
+    assert_eq!(name.canonical(), "l p");
+    assert!(name.tokens.iter().all(|t| t.tag == TokenTag::Initial));
     let name = analyze("Noordin M Top", NameKind::Person);
     assert_eq!(name.tokens[1].tag, TokenTag::Initial);
 }

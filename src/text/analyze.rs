@@ -8,7 +8,8 @@
 //! 3. Organisation legal forms (`data/legal_forms.tsv`) are recognised as phrases, canonicalised and
 //!    tagged; a strong legal form makes a name of unknown kind an organisation.
 //! 4. For persons: honorifics and academic titles (`data/honorifics.txt`) are dropped, and `SURNAME, Given`
-//!    is reordered to `Given SURNAME`.
+//!    is reordered to `Given SURNAME`. A name of unknown kind changed by this is read for legal forms again
+//!    in its new order, so that analysing the output again gives the same tokens.
 //! 5. Each token gets its tag, weight (rarer tokens weigh more: `data/token_freq.tsv`), phonetic key and
 //!    equivalence keys (name-variant classes, `data/name_variants.tsv`).
 
@@ -260,27 +261,37 @@ pub fn analyze(raw: &str, kind: NameKind) -> Name {
     }
 
     let mut kind = kind;
-    if kind != NameKind::Person {
-        // Canonicalising single words can complete a longer phrase (`Co. Limited` → `co ltd` → `coltd`):
-        // repeat until nothing changes.
-        let mut found_strong = false;
-        for _ in 0..3 {
-            let (strong, changed) = mark_legal_forms(&mut pieces, kind == NameKind::Entity || found_strong);
-            found_strong |= strong;
-            if !changed {
-                break;
-            }
-        }
-        if kind == NameKind::Unknown && found_strong {
+    if kind != NameKind::Person && mark_all_legal_forms(&mut pieces, kind == NameKind::Entity) {
+        kind = NameKind::Entity;
+    }
+    if kind != NameKind::Entity {
+        let dropped = drop_honorifics(&mut pieces);
+        let reordered = reorder_surname_first(&mut pieces);
+        // Dropping a title or moving the surname makes words neighbours that were not (`p, l` → `l p`,
+        // `A H. G` → `a g`). Re-analysis of the output sees only the new order, so a name of unknown kind
+        // is read again in it: if a legal form now appears, the name is an organisation, as it would be
+        // on re-analysis. (When the first reading found a legal form, the name was already one.)
+        if kind == NameKind::Unknown && (dropped || reordered) && mark_all_legal_forms(&mut pieces, false) {
             kind = NameKind::Entity;
         }
     }
-    if kind != NameKind::Entity {
-        drop_honorifics(&mut pieces);
-        reorder_surname_first(&mut pieces);
-    }
     let tokens = pieces.into_iter().map(|p| make_token(p, kind)).collect();
     Name { original: raw.to_string(), kind, tokens }
+}
+
+/// Tags legal-form phrases until nothing changes: canonicalising single words can complete a longer phrase
+/// (`Co. Limited` → `co ltd` → `coltd`). Weak forms are tagged only in an organisation (`is_entity`, or
+/// once a strong form was found). Returns whether a strong form was found.
+fn mark_all_legal_forms(pieces: &mut Vec<Piece>, is_entity: bool) -> bool {
+    let mut found_strong = false;
+    for _ in 0..3 {
+        let (strong, changed) = mark_legal_forms(pieces, is_entity || found_strong);
+        found_strong |= strong;
+        if !changed {
+            break;
+        }
+    }
+    found_strong
 }
 
 /// Tags legal-form phrases, merging each into one canonical token. Returns whether a strong form was
@@ -332,7 +343,8 @@ fn mark_legal_forms(pieces: &mut Vec<Piece>, is_entity: bool) -> (bool, bool) {
 
 /// Drops honorifics and titles. A name made of nothing but titles keeps its plain titles (`Sheikh`),
 /// or, if it has none, everything; so analysis never empties a name and re-analysis gives the same result.
-fn drop_honorifics(pieces: &mut Vec<Piece>) {
+/// Returns whether anything was dropped.
+fn drop_honorifics(pieces: &mut Vec<Piece>) -> bool {
     let t = tables();
     // 0: keep, 1: plain title, 2: dotted abbreviation.
     let mut drop = vec![0u8; pieces.len()];
@@ -366,14 +378,17 @@ fn drop_honorifics(pieces: &mut Vec<Piece>) {
     }
     if !drop.iter().any(|d| *d != 0) {
         // Nothing to drop: the pieces stay as they are.
-        return;
+        return false;
     }
     if drop.iter().all(|d| *d != 0) {
         if drop.contains(&1) {
             drop.iter_mut().for_each(|d| *d = if *d == 1 { 0 } else { *d });
         } else {
-            return;
+            return false;
         }
+    }
+    if drop.iter().all(|d| *d == 0) {
+        return false;
     }
     let mut it = drop.iter();
     let mut dropped_comma = false;
@@ -388,14 +403,18 @@ fn drop_honorifics(pieces: &mut Vec<Piece>) {
         }
     }
     *pieces = kept;
+    true
 }
 
-/// `SURNAME, Given` (one comma, something on both sides) becomes `Given SURNAME`.
-fn reorder_surname_first(pieces: &mut [Piece]) {
+/// `SURNAME, Given` (one comma, something on both sides) becomes `Given SURNAME`. Returns whether the
+/// pieces were moved.
+fn reorder_surname_first(pieces: &mut [Piece]) -> bool {
     let mut commas = (1..pieces.len()).filter(|&i| pieces[i].comma_before);
     if let (Some(k), None) = (commas.next(), commas.next()) {
         pieces.rotate_left(k);
+        return true;
     }
+    false
 }
 
 fn make_token(p: Piece, kind: NameKind) -> Token {
