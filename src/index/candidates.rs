@@ -136,14 +136,28 @@ fn heavy(t: &Token) -> bool {
     matches!(t.tag, TokenTag::Name | TokenTag::Number)
 }
 
-/// Finds every posting list the query's tokens hit, with its similarity per token.
-fn lookups(index: &Index, tokens: &[Token], opts: &ScreenOptions) -> Result<Vec<Lookup>> {
-    let mut out: Vec<Lookup> = Vec::new();
+/// Reusable buffers of [`lookups`].
+#[derive(Default)]
+struct LookupBuffers {
+    variants: typo::Variants,
+    ordinals: Vec<u32>,
+    key: Vec<u8>,
+    joined: String,
+}
+
+/// Finds every posting list the query's tokens hit, with its similarity per token, into `out`.
+fn lookups(
+    index: &Index,
+    tokens: &[Token],
+    opts: &ScreenOptions,
+    buf: &mut LookupBuffers,
+    out: &mut Vec<Lookup>,
+) -> Result<()> {
+    out.clear();
     let mut push = |token: usize, offset: u64, quality: f32, strong: bool| {
         out.push(Lookup { tokens: 1 << token, offset, quality, strong, len: 0 });
     };
-    let mut variants: Vec<Vec<u8>> = Vec::new();
-    let mut ordinals: Vec<u32> = Vec::new();
+    let LookupBuffers { variants, ordinals, key, joined } = buf;
     for (i, t) in tokens.iter().enumerate() {
         if t.text.is_empty() {
             continue;
@@ -166,17 +180,12 @@ fn lookups(index: &Index, tokens: &[Token], opts: &ScreenOptions) -> Result<Vec<
             match opts.typo {
                 Typo::Off => {}
                 Typo::Deletions => {
-                    variants.clear();
-                    typo::deletion_variants(t.text.as_bytes(), |v| variants.push(v.to_vec()));
-                    variants.sort_unstable();
-                    variants.dedup();
+                    variants.make(t.text.as_bytes());
                     ordinals.clear();
-                    for v in &variants {
-                        index.typo_terms(v, |o| ordinals.push(o))?;
-                    }
+                    index.typo_terms_of(variants, |o| ordinals.push(o))?;
                     ordinals.sort_unstable();
                     ordinals.dedup();
-                    for &o in &ordinals {
+                    for &o in ordinals.iter() {
                         let (off, term) = index.term(o)?;
                         typo_hit(term, off);
                     }
@@ -204,7 +213,7 @@ fn lookups(index: &Index, tokens: &[Token], opts: &ScreenOptions) -> Result<Vec<
             }
         }
         if opts.phonetic && t.tag == TokenTag::Name && t.phonetic.len() >= 2 {
-            let mut key = Vec::with_capacity(t.phonetic.len() + 1);
+            key.clear();
             key.push(PHONETIC_PREFIX);
             key.extend_from_slice(t.phonetic.as_bytes());
             if let Some(off) = index.keys.get(&key) {
@@ -214,7 +223,6 @@ fn lookups(index: &Index, tokens: &[Token], opts: &ScreenOptions) -> Result<Vec<
     }
     if opts.joined {
         // Joined adjacent tokens, exactly (a typo inside a joined pair is left to the per-token lookups).
-        let mut joined = String::new();
         for (i, pair) in tokens.windows(2).enumerate() {
             joined.clear();
             joined.push_str(&pair[0].text);
@@ -230,13 +238,13 @@ fn lookups(index: &Index, tokens: &[Token], opts: &ScreenOptions) -> Result<Vec<
         a.tokens.cmp(&b.tokens).then(a.offset.cmp(&b.offset)).then(b.quality.total_cmp(&a.quality))
     });
     out.dedup_by(|b, a| a.tokens == b.tokens && a.offset == b.offset);
-    for l in &mut out {
+    for l in out.iter_mut() {
         l.len = index.posting_len(l.offset)?;
     }
     // Best similarity first, as the scorer pairs tokens: a list token goes to the query token that
     // matches it best.
     out.sort_by(|a, b| b.quality.total_cmp(&a.quality).then(a.tokens.cmp(&b.tokens)).then(a.offset.cmp(&b.offset)));
-    Ok(out)
+    Ok(())
 }
 
 /// What one query has gathered about one list name (one memory access per posting entry).
@@ -258,23 +266,27 @@ struct Scratch {
     /// are read, unlike the slots).
     seen: Vec<u64>,
     touched: Vec<u32>,
+    buffers: LookupBuffers,
+    lookups: Vec<Lookup>,
 }
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// The query-side numbers of the estimate.
+/// The query-side numbers of the estimate, tabulated by bit set of matched query tokens (at most
+/// [`MAX_QUERY_TOKENS`] bits, so at most 4,096 entries; a query of `n` tokens needs `2^n`).
 struct QuerySide {
-    /// Token weights (at least 0.01).
-    weights: Vec<f32>,
-    /// What each token costs unmatched, without and with a conflict.
+    /// Sum of the token weights (each at least 0.01) of each set of tokens, added in token order.
+    hit_w: Vec<f32>,
+    /// What the tokens of each set cost unmatched, without and with a conflict (the tokens beyond
+    /// [`MAX_QUERY_TOKENS`], always unmatched here, first, then the set's tokens in token order).
     miss: Vec<f32>,
     miss_conflict: Vec<f32>,
     /// Bits of the name words and numbers among the tokens.
     heavy: u32,
-    /// Cost of the tokens beyond [`MAX_QUERY_TOKENS`] (always unmatched here).
-    extra_miss: f32,
+    /// Bits of all the tokens.
+    all: u32,
 }
 
 impl QuerySide {
@@ -283,13 +295,32 @@ impl QuerySide {
         let costs = miss_costs(false);
         let conflict = miss_costs(true);
         let tokens = &name.tokens[..n];
-        QuerySide {
-            weights: tokens.iter().map(|t| t.weight.max(0.01)).collect(),
-            miss: tokens.iter().map(|t| miss_cost(t, costs.query, costs.floor)).collect(),
-            miss_conflict: tokens.iter().map(|t| miss_cost(t, conflict.query, conflict.floor)).collect(),
-            heavy: tokens.iter().enumerate().filter(|(_, t)| heavy(t)).fold(0, |m, (i, _)| m | 1 << i),
-            extra_miss: name.tokens[n..].iter().map(|t| miss_cost(t, costs.query, costs.floor)).sum(),
+        let extra_miss: f32 = name.tokens[n..].iter().map(|t| miss_cost(t, costs.query, costs.floor)).sum();
+        let size = 1usize << n;
+        let (mut hit_w, mut miss, mut miss_conflict) =
+            (vec![0.0f32; size], vec![extra_miss; size], vec![extra_miss; size]);
+        // Each set's sums extend those of the set without its highest token: the same additions, in the
+        // same order, as summing the set's tokens one by one.
+        for set in 1..size {
+            let top = set.ilog2() as usize;
+            let rest = set & !(1 << top);
+            let t = &tokens[top];
+            hit_w[set] = hit_w[rest] + t.weight.max(0.01);
+            miss[set] = miss[rest] + miss_cost(t, costs.query, costs.floor);
+            miss_conflict[set] = miss_conflict[rest] + miss_cost(t, conflict.query, conflict.floor);
         }
+        QuerySide {
+            hit_w,
+            miss,
+            miss_conflict,
+            heavy: tokens.iter().enumerate().filter(|(_, t)| heavy(t)).fold(0, |m, (i, _)| m | 1 << i),
+            all: (size - 1) as u32,
+        }
+    }
+
+    /// Weight of the query tokens in bit set `tokens`.
+    fn weight(&self, tokens: u32) -> f32 {
+        self.hit_w.get((tokens & self.all) as usize).copied().unwrap_or(0.0)
     }
 
     /// The estimated score of a name from its accumulators and its `NAME_INFO`: the scorer's formula
@@ -299,12 +330,8 @@ impl QuerySide {
     /// generous bound: the list side matched as heavy as one and a half times the query side, nothing
     /// left over.
     fn estimate(&self, acc: f32, mask: u32, used: u32, info: Option<&NameInfo>) -> f32 {
-        let mut hit_w = 0.0;
-        for (i, w) in self.weights.iter().enumerate() {
-            if mask & (1 << i) != 0 {
-                hit_w += w;
-            }
-        }
+        let matched = (mask & self.all) as usize;
+        let hit_w = self.hit_w.get(matched).copied().unwrap_or(0.0);
         if hit_w <= 0.0 {
             return 0.0;
         }
@@ -318,12 +345,7 @@ impl QuerySide {
         };
         let conflict = self.heavy & !mask != 0 && cand_unmatched;
         let (misses, factor) = if conflict { (&self.miss_conflict, 1.6) } else { (&self.miss, 1.0) };
-        let mut miss = self.extra_miss;
-        for (i, m) in misses.iter().enumerate() {
-            if mask & (1 << i) == 0 {
-                miss += m;
-            }
-        }
+        let miss = misses.get(!mask as usize & self.all as usize).copied().unwrap_or(0.0);
         let num = acc + acc / hit_w * cand_w;
         let den = hit_w + cand_w + miss + cand_miss * factor;
         100.0 * num / den
@@ -337,7 +359,50 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
     if tokens.is_empty() {
         return Ok(Vec::new());
     }
-    let lookups = lookups(index, tokens, opts)?;
+    SCRATCH.with(|cell| {
+        let mut scratch = cell.borrow_mut();
+        let s = &mut *scratch;
+        // A query abandoned half-way (a panic on a damaged index, caught by the caller) leaves its marks.
+        s.reset();
+        let names = index.name_count();
+        if s.slots.len() < names {
+            s.slots.resize(names, Slot::default());
+            s.seen.resize(names.div_ceil(64), 0);
+        }
+        let mut hits = std::mem::take(&mut s.lookups);
+        let result = lookups(index, tokens, opts, &mut s.buffers, &mut hits)
+            .and_then(|()| gather(index, query, tokens, opts, floor, &hits, s));
+        s.lookups = hits;
+        s.reset();
+        result
+    })
+}
+
+impl Scratch {
+    /// Clears the slots and bits of the names touched.
+    fn reset(&mut self) {
+        for &id in &self.touched {
+            if let Some(slot) = self.slots.get_mut(id as usize) {
+                *slot = Slot::default();
+            }
+            if let Some(word) = self.seen.get_mut(id as usize / 64) {
+                *word = 0;
+            }
+        }
+        self.touched.clear();
+    }
+}
+
+/// Accumulates the posting lists of `lookups` into the scratch slots and ranks the names touched.
+fn gather(
+    index: &Index,
+    query: &Name,
+    tokens: &[Token],
+    opts: &ScreenOptions,
+    floor: f32,
+    lookups: &[Lookup],
+    s: &mut Scratch,
+) -> Result<Vec<Candidate>> {
     let side = QuerySide::new(query);
 
     // Generators: posting lists short enough to enumerate. If every hit list is common, the lists of
@@ -348,121 +413,102 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
     let cap = if fallback { usize::try_from(opts.common_postings).unwrap_or(usize::MAX) } else { usize::MAX };
     if fallback {
         let mut per_token = vec![0u64; tokens.len()];
-        for l in &lookups {
+        for l in lookups {
             per_token[l.tokens.trailing_zeros() as usize] += l.len;
         }
         let best = (0..tokens.len()).filter(|i| per_token[*i] > 0).min_by_key(|i| per_token[*i]).unwrap_or(0);
-        for (g, l) in is_generator.iter_mut().zip(&lookups) {
+        for (g, l) in is_generator.iter_mut().zip(lookups) {
             *g = l.tokens.trailing_zeros() as usize == best;
         }
     }
 
-    SCRATCH.with(|cell| {
-        let mut scratch = cell.borrow_mut();
-        let s = &mut *scratch;
-        let names = index.name_count();
-        if s.slots.len() < names {
-            s.slots.resize(names, Slot::default());
-            s.seen.resize(names.div_ceil(64), 0);
-        }
-        let result = (|| -> Result<Vec<Candidate>> {
-            // Names found in phase 1, sorted, for probing long common lists (made on first need).
-            let mut found: Option<Vec<u32>> = None;
-            for phase in [true, false] {
-                for (l, _) in lookups.iter().zip(&is_generator).filter(|(_, g)| **g == phase) {
-                    let bits = l.tokens | if l.strong { l.tokens << 16 } else { 0 };
-                    let weight: f32 =
-                        (0..tokens.len()).filter(|i| l.tokens & (1 << i) != 0).map(|i| side.weights[i]).sum();
-                    let add = weight * l.quality;
-                    // A long common list and few names to check: bisect for each name instead of
-                    // reading the whole list.
-                    let mut probe = None;
-                    if !phase {
-                        if let Some(body) = index.long_postings(l.offset)? {
-                            if s.touched.len().saturating_mul(PROBE_RATIO) < body.len() / 4 {
-                                if found.is_none() {
-                                    let mut v = s.touched.clone();
-                                    v.sort_unstable();
-                                    found = Some(v);
-                                }
-                                probe = Some(body);
-                            }
+    // Names found in phase 1, sorted, for probing long common lists (made on first need).
+    let mut found: Option<Vec<u32>> = None;
+    for phase in [true, false] {
+        for (l, _) in lookups.iter().zip(&is_generator).filter(|(_, g)| **g == phase) {
+            let bits = l.tokens | if l.strong { l.tokens << 16 } else { 0 };
+            let add = side.weight(l.tokens) * l.quality;
+            // A long common list and few names to check: bisect for each name instead of
+            // reading the whole list.
+            let mut probe = None;
+            if !phase {
+                if let Some(body) = index.long_postings(l.offset)? {
+                    if s.touched.len().saturating_mul(PROBE_RATIO) < body.len() / 4 {
+                        if found.is_none() {
+                            let mut v = s.touched.clone();
+                            v.sort_unstable();
+                            found = Some(v);
                         }
+                        probe = Some(body);
                     }
-                    let (slots, seen, touched) = (&mut s.slots, &mut s.seen, &mut s.touched);
-                    let mut visit = |entry: u32| {
-                        let (id, span) = posting_parts(entry);
-                        let i = id as usize;
-                        let Some(word) = seen.get_mut(i / 64) else { return };
-                        let bit = 1u64 << (i % 64);
-                        // A name not seen yet is only taken by a generator list, and within the cap.
-                        if *word & bit == 0 && (!phase || touched.len() >= cap) {
-                            return;
-                        }
-                        let Some(slot) = slots.get_mut(i) else { return };
-                        let (m, u) = (slot.mask, slot.used);
-                        // One list token for one query token, one query token for one list token.
-                        if m & l.tokens != 0 || u & span != 0 {
-                            return;
-                        }
-                        if m == 0 {
-                            touched.push(id);
-                            *word |= bit;
-                        }
-                        slot.mask = m | bits;
-                        slot.used = u | span;
-                        slot.acc += add;
-                    };
-                    if let (Some(body), Some(names)) = (probe, found.as_deref()) {
-                        let entries = body.len() / 4;
-                        let at = |k: usize| {
-                            let c = &body[4 * k..4 * k + 4];
-                            u32::from_le_bytes([c[0], c[1], c[2], c[3]])
-                        };
-                        for &name in names {
-                            let first = u64::from(name) << 6;
-                            let (mut lo, mut hi) = (0usize, entries);
-                            while lo < hi {
-                                let mid = (lo + hi) / 2;
-                                if u64::from(at(mid)) < first {
-                                    lo = mid + 1;
-                                } else {
-                                    hi = mid;
-                                }
-                            }
-                            while lo < entries && at(lo) >> 6 == name {
-                                visit(at(lo));
-                                lo += 1;
-                            }
-                        }
-                        continue;
-                    }
-                    index.postings(l.offset, visit)?;
                 }
             }
-            let mut out = Vec::new();
-            for &id in &s.touched {
-                let Slot { acc, mask, used } = s.slots[id as usize];
-                // A generous bound first: it spares most names reached only through a common word the
-                // read of their name info.
-                if side.estimate(acc, mask, used, None) + opts.margin < floor {
-                    continue;
+            let (slots, seen, touched) = (&mut s.slots, &mut s.seen, &mut s.touched);
+            let mut visit = |entry: u32| {
+                let (id, span) = posting_parts(entry);
+                let i = id as usize;
+                let Some(word) = seen.get_mut(i / 64) else { return };
+                let bit = 1u64 << (i % 64);
+                // A name not seen yet is only taken by a generator list, and within the cap.
+                if *word & bit == 0 && (!phase || touched.len() >= cap) {
+                    return;
                 }
-                let info = index.name_info(id)?;
-                let est = side.estimate(acc, mask, used, Some(&info));
-                let reach = if mask >> 16 == 0 { LIGHT_ONLY_CAP.min(est + opts.margin) } else { est + opts.margin };
-                if reach >= floor {
-                    out.push(Candidate { name: id, entity: info.entity, reach });
+                let Some(slot) = slots.get_mut(i) else { return };
+                let (m, u) = (slot.mask, slot.used);
+                // One list token for one query token, one query token for one list token.
+                if m & l.tokens != 0 || u & span != 0 {
+                    return;
                 }
+                if m == 0 {
+                    touched.push(id);
+                    *word |= bit;
+                }
+                slot.mask = m | bits;
+                slot.used = u | span;
+                slot.acc += add;
+            };
+            if let (Some(body), Some(names)) = (probe, found.as_deref()) {
+                let entries = body.len() / 4;
+                let at = |k: usize| {
+                    let c = &body[4 * k..4 * k + 4];
+                    u32::from_le_bytes([c[0], c[1], c[2], c[3]])
+                };
+                for &name in names {
+                    let first = u64::from(name) << 6;
+                    let (mut lo, mut hi) = (0usize, entries);
+                    while lo < hi {
+                        let mid = (lo + hi) / 2;
+                        if u64::from(at(mid)) < first {
+                            lo = mid + 1;
+                        } else {
+                            hi = mid;
+                        }
+                    }
+                    while lo < entries && at(lo) >> 6 == name {
+                        visit(at(lo));
+                        lo += 1;
+                    }
+                }
+                continue;
             }
-            out.sort_unstable_by(|a, b| b.reach.total_cmp(&a.reach).then(a.name.cmp(&b.name)));
-            Ok(out)
-        })();
-        for &id in &s.touched {
-            s.slots[id as usize] = Slot::default();
-            s.seen[id as usize / 64] = 0;
+            index.postings(l.offset, visit)?;
         }
-        s.touched.clear();
-        result
-    })
+    }
+    let mut out = Vec::new();
+    for &id in &s.touched {
+        let Slot { acc, mask, used } = s.slots[id as usize];
+        // A generous bound first: it spares most names reached only through a common word the
+        // read of their name info.
+        if side.estimate(acc, mask, used, None) + opts.margin < floor {
+            continue;
+        }
+        let info = index.name_info(id)?;
+        let est = side.estimate(acc, mask, used, Some(&info));
+        let reach = if mask >> 16 == 0 { LIGHT_ONLY_CAP.min(est + opts.margin) } else { est + opts.margin };
+        if reach >= floor {
+            out.push(Candidate { name: id, entity: info.entity, reach });
+        }
+    }
+    out.sort_unstable_by(|a, b| b.reach.total_cmp(&a.reach).then(a.name.cmp(&b.name)));
+    Ok(out)
 }

@@ -315,8 +315,21 @@ impl Index {
     }
 
     /// Calls `f` with the ordinal of every term that has the deletion variant `variant`.
-    pub(crate) fn typo_terms(&self, variant: &[u8], mut f: impl FnMut(u32)) -> Result<()> {
-        let Some(v) = self.typos.get(variant) else { return Ok(()) };
+    pub(crate) fn typo_terms(&self, variant: &[u8], f: impl FnMut(u32)) -> Result<()> {
+        match self.typos.get(variant) {
+            Some(v) => self.typo_value_terms(v, f),
+            None => Ok(()),
+        }
+    }
+
+    /// Calls `f` with the ordinal of every term that has one of the deletion variants `variants` (each
+    /// variant's terms in turn, as [`typo_terms`](Index::typo_terms) for each would).
+    pub(crate) fn typo_terms_of(&self, variants: &typo::Variants, mut f: impl FnMut(u32)) -> Result<()> {
+        typo::lookup_sorted(self.typos.as_fst(), variants, |v| self.typo_value_terms(v, &mut f))
+    }
+
+    /// The term ordinals a TYPOS value stands for: one ordinal (odd values) or a list's offset.
+    fn typo_value_terms(&self, v: u64, mut f: impl FnMut(u32)) -> Result<()> {
         if v & 1 == 1 {
             f(u32::try_from(v >> 1).map_err(|_| self.corrupt("typo term ordinal"))?);
             return Ok(());
