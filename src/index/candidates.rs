@@ -120,6 +120,8 @@ struct Lookup {
     /// A name word or number matched a name word or number (not only an initial).
     strong: bool,
     len: u64,
+    /// Short enough to enumerate: its names not seen yet are taken (see [`gather`]).
+    generator: bool,
 }
 
 /// A candidate name and how high its score can plausibly be.
@@ -155,7 +157,7 @@ fn lookups(
 ) -> Result<()> {
     out.clear();
     let mut push = |token: usize, offset: u64, quality: f32, strong: bool| {
-        out.push(Lookup { tokens: 1 << token, offset, quality, strong, len: 0 });
+        out.push(Lookup { tokens: 1 << token, offset, quality, strong, len: 0, generator: false });
     };
     let LookupBuffers { variants, ordinals, key, joined } = buf;
     for (i, t) in tokens.iter().enumerate() {
@@ -229,7 +231,7 @@ fn lookups(
             joined.push_str(&pair[1].text);
             if let Some(off) = index.terms.get(joined.as_bytes()) {
                 let strong = heavy(&pair[0]) || heavy(&pair[1]);
-                out.push(Lookup { tokens: 3 << i, offset: off, quality: VARIANT, strong, len: 0 });
+                out.push(Lookup { tokens: 3 << i, offset: off, quality: VARIANT, strong, len: 0, generator: false });
             }
         }
     }
@@ -247,9 +249,11 @@ fn lookups(
     Ok(())
 }
 
-/// What one query has gathered about one list name (one memory access per posting entry).
-#[derive(Debug, Clone, Copy, Default)]
+/// What one query has gathered about one list name.
+#[derive(Debug, Clone, Copy)]
 struct Slot {
+    /// The name number.
+    name: u32,
     /// Sum over matched query tokens of `weight × similarity`.
     acc: f32,
     /// Bits 0–15: query tokens matched; bits 16–31: query tokens matched strongly.
@@ -258,16 +262,22 @@ struct Slot {
     used: u32,
 }
 
-/// Per-thread accumulators, one slot a name, reset after each query through `touched`.
+/// Per-thread accumulators: the slots of the names a query touched, in the order it touched them, and
+/// where each name's slot is. Only `seen` needs clearing after a query (through the slots' names).
 #[derive(Default)]
 struct Scratch {
     slots: Vec<Slot>,
     /// One bit a name: touched by this query (small enough to stay in cache while long common lists
-    /// are read, unlike the slots).
+    /// are read).
     seen: Vec<u64>,
-    touched: Vec<u32>,
+    /// A name's slot number, meaningful while its `seen` bit is set.
+    slot_of: Vec<u32>,
+    /// A short posting list's entries.
+    entries: Vec<u32>,
     buffers: LookupBuffers,
     lookups: Vec<Lookup>,
+    side: QuerySide,
+    out: Vec<Candidate>,
 }
 
 thread_local! {
@@ -276,6 +286,7 @@ thread_local! {
 
 /// The query-side numbers of the estimate, tabulated by bit set of matched query tokens (at most
 /// [`MAX_QUERY_TOKENS`] bits, so at most 4,096 entries; a query of `n` tokens needs `2^n`).
+#[derive(Default)]
 struct QuerySide {
     /// Sum of the token weights (each at least 0.01) of each set of tokens, added in token order.
     hit_w: Vec<f32>,
@@ -287,35 +298,54 @@ struct QuerySide {
     heavy: u32,
     /// Bits of all the tokens.
     all: u32,
+    margin: f32,
+    floor: f32,
 }
 
 impl QuerySide {
-    fn new(name: &Name) -> QuerySide {
+    /// The tables for `name`, against `floor` with `margin`, reusing the buffers.
+    fn fill(&mut self, name: &Name, margin: f32, floor: f32) {
         let n = name.tokens.len().min(MAX_QUERY_TOKENS);
         let costs = miss_costs(false);
         let conflict = miss_costs(true);
         let tokens = &name.tokens[..n];
         let extra_miss: f32 = name.tokens[n..].iter().map(|t| miss_cost(t, costs.query, costs.floor)).sum();
         let size = 1usize << n;
-        let (mut hit_w, mut miss, mut miss_conflict) =
-            (vec![0.0f32; size], vec![extra_miss; size], vec![extra_miss; size]);
+        for (v, x) in [(&mut self.hit_w, 0.0), (&mut self.miss, extra_miss), (&mut self.miss_conflict, extra_miss)] {
+            v.clear();
+            v.resize(size, x);
+        }
         // Each set's sums extend those of the set without its highest token: the same additions, in the
         // same order, as summing the set's tokens one by one.
         for set in 1..size {
             let top = set.ilog2() as usize;
             let rest = set & !(1 << top);
             let t = &tokens[top];
-            hit_w[set] = hit_w[rest] + t.weight.max(0.01);
-            miss[set] = miss[rest] + miss_cost(t, costs.query, costs.floor);
-            miss_conflict[set] = miss_conflict[rest] + miss_cost(t, conflict.query, conflict.floor);
+            self.hit_w[set] = self.hit_w[rest] + t.weight.max(0.01);
+            self.miss[set] = self.miss[rest] + miss_cost(t, costs.query, costs.floor);
+            self.miss_conflict[set] = self.miss_conflict[rest] + miss_cost(t, conflict.query, conflict.floor);
         }
-        QuerySide {
-            hit_w,
-            miss,
-            miss_conflict,
-            heavy: tokens.iter().enumerate().filter(|(_, t)| heavy(t)).fold(0, |m, (i, _)| m | 1 << i),
-            all: (size - 1) as u32,
-        }
+        self.heavy = tokens.iter().enumerate().filter(|(_, t)| heavy(t)).fold(0, |m, (i, _)| m | 1 << i);
+        self.all = (size - 1) as u32;
+        self.margin = margin;
+        self.floor = floor;
+    }
+
+    /// Whether a name's generous bound ([`estimate`](QuerySide::estimate) without `NAME_INFO`) plus
+    /// the margin falls short of the floor: the same arithmetic, without the branches `NAME_INFO` needs.
+    #[inline]
+    fn out_of_reach(&self, acc: f32, mask: u32) -> bool {
+        let hit_w = self.hit_w.get((mask & self.all) as usize).copied().unwrap_or(0.0);
+        let est = if hit_w <= 0.0 {
+            0.0
+        } else {
+            let cand_w = 1.5 * hit_w;
+            let miss = self.miss.get(!mask as usize & self.all as usize).copied().unwrap_or(0.0);
+            let num = acc + acc / hit_w * cand_w;
+            let den = hit_w + cand_w + miss + 0.0 * 1.0;
+            100.0 * num / den
+        };
+        est + self.margin < self.floor
     }
 
     /// Weight of the query tokens in bit set `tokens`.
@@ -365,13 +395,13 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
         // A query abandoned half-way (a panic on a damaged index, caught by the caller) leaves its marks.
         s.reset();
         let names = index.name_count();
-        if s.slots.len() < names {
-            s.slots.resize(names, Slot::default());
+        if s.slot_of.len() < names {
+            s.slot_of.resize(names, 0);
             s.seen.resize(names.div_ceil(64), 0);
         }
         let mut hits = std::mem::take(&mut s.lookups);
         let result = lookups(index, tokens, opts, &mut s.buffers, &mut hits)
-            .and_then(|()| gather(index, query, tokens, opts, floor, &hits, s));
+            .and_then(|()| gather(index, query, tokens, opts, floor, &mut hits, s));
         s.lookups = hits;
         s.reset();
         result
@@ -379,17 +409,64 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
 }
 
 impl Scratch {
-    /// Clears the slots and bits of the names touched.
+    /// Forgets the names touched.
     fn reset(&mut self) {
-        for &id in &self.touched {
-            if let Some(slot) = self.slots.get_mut(id as usize) {
-                *slot = Slot::default();
-            }
-            if let Some(word) = self.seen.get_mut(id as usize / 64) {
-                *word = 0;
+        if self.slots.len() > self.seen.len() / 4 {
+            self.seen.fill(0);
+        } else {
+            for slot in &self.slots {
+                if let Some(word) = self.seen.get_mut(slot.name as usize / 64) {
+                    *word = 0;
+                }
             }
         }
-        self.touched.clear();
+        self.slots.clear();
+    }
+}
+
+/// One posting list being accumulated into the scratch slots.
+struct Visit<'a> {
+    slots: &'a mut Vec<Slot>,
+    seen: &'a mut [u64],
+    slot_of: &'a mut [u32],
+    /// Names not seen yet are taken (a generator list), while there are fewer than `cap` names.
+    generator: bool,
+    cap: usize,
+    /// The list's query tokens, and the bits it sets in a slot's mask.
+    tokens: u32,
+    bits: u32,
+    /// Weight × similarity.
+    add: f32,
+}
+
+impl Visit<'_> {
+    /// Adds one posting entry.
+    #[inline(always)]
+    fn entry(&mut self, entry: u32) {
+        let (id, span) = posting_parts(entry);
+        let i = id as usize;
+        let Some(word) = self.seen.get_mut(i / 64) else { return };
+        let bit = 1u64 << (i % 64);
+        if *word & bit == 0 {
+            // A name not seen yet is only taken by a generator list, and within the cap.
+            let Some(at) = self.slot_of.get_mut(i) else { return };
+            if !self.generator || self.slots.len() >= self.cap {
+                return;
+            }
+            *word |= bit;
+            *at = self.slots.len() as u32;
+            self.slots.push(Slot { name: id, acc: 0.0 + self.add, mask: self.bits, used: span });
+            return;
+        }
+        let Some(slot) = self.slot_of.get(i).and_then(|&k| self.slots.get_mut(k as usize)) else { return };
+        let (m, u) = (slot.mask, slot.used);
+        // One list token for one query token, one query token for one list token.
+        if m & self.tokens != 0 || u & span != 0 {
+            return;
+        }
+        slot.mask = m | self.bits;
+        slot.used = u | span;
+        slot.acc += self.add;
     }
 }
 
@@ -400,32 +477,35 @@ fn gather(
     tokens: &[Token],
     opts: &ScreenOptions,
     floor: f32,
-    lookups: &[Lookup],
+    lookups: &mut [Lookup],
     s: &mut Scratch,
 ) -> Result<Vec<Candidate>> {
-    let side = QuerySide::new(query);
+    s.side.fill(query, opts.margin, floor);
+    let side = &s.side;
 
     // Generators: posting lists short enough to enumerate. If every hit list is common, the lists of
     // the token whose lists are shortest in total become generators.
-    let mut is_generator: Vec<bool> = lookups.iter().map(|l| l.len <= opts.common_postings).collect();
+    for l in lookups.iter_mut() {
+        l.generator = l.len <= opts.common_postings;
+    }
     // When every key is common, the rarest token's lists generate, up to `common_postings` names.
-    let fallback = !is_generator.iter().any(|g| *g) && !lookups.is_empty();
+    let fallback = !lookups.iter().any(|l| l.generator) && !lookups.is_empty();
     let cap = if fallback { usize::try_from(opts.common_postings).unwrap_or(usize::MAX) } else { usize::MAX };
     if fallback {
         let mut per_token = vec![0u64; tokens.len()];
-        for l in lookups {
+        for l in lookups.iter() {
             per_token[l.tokens.trailing_zeros() as usize] += l.len;
         }
         let best = (0..tokens.len()).filter(|i| per_token[*i] > 0).min_by_key(|i| per_token[*i]).unwrap_or(0);
-        for (g, l) in is_generator.iter_mut().zip(lookups) {
-            *g = l.tokens.trailing_zeros() as usize == best;
+        for l in lookups.iter_mut() {
+            l.generator = l.tokens.trailing_zeros() as usize == best;
         }
     }
 
     // Names found in phase 1, sorted, for probing long common lists (made on first need).
     let mut found: Option<Vec<u32>> = None;
     for phase in [true, false] {
-        for (l, _) in lookups.iter().zip(&is_generator).filter(|(_, g)| **g == phase) {
+        for l in lookups.iter().filter(|l| l.generator == phase) {
             let bits = l.tokens | if l.strong { l.tokens << 16 } else { 0 };
             let add = side.weight(l.tokens) * l.quality;
             // A long common list and few names to check: bisect for each name instead of
@@ -433,9 +513,9 @@ fn gather(
             let mut probe = None;
             if !phase {
                 if let Some(body) = index.long_postings(l.offset)? {
-                    if s.touched.len().saturating_mul(PROBE_RATIO) < body.len() / 4 {
+                    if s.slots.len().saturating_mul(PROBE_RATIO) < body.len() / 4 {
                         if found.is_none() {
-                            let mut v = s.touched.clone();
+                            let mut v: Vec<u32> = s.slots.iter().map(|s| s.name).collect();
                             v.sort_unstable();
                             found = Some(v);
                         }
@@ -443,29 +523,15 @@ fn gather(
                     }
                 }
             }
-            let (slots, seen, touched) = (&mut s.slots, &mut s.seen, &mut s.touched);
-            let mut visit = |entry: u32| {
-                let (id, span) = posting_parts(entry);
-                let i = id as usize;
-                let Some(word) = seen.get_mut(i / 64) else { return };
-                let bit = 1u64 << (i % 64);
-                // A name not seen yet is only taken by a generator list, and within the cap.
-                if *word & bit == 0 && (!phase || touched.len() >= cap) {
-                    return;
-                }
-                let Some(slot) = slots.get_mut(i) else { return };
-                let (m, u) = (slot.mask, slot.used);
-                // One list token for one query token, one query token for one list token.
-                if m & l.tokens != 0 || u & span != 0 {
-                    return;
-                }
-                if m == 0 {
-                    touched.push(id);
-                    *word |= bit;
-                }
-                slot.mask = m | bits;
-                slot.used = u | span;
-                slot.acc += add;
+            let mut visit = Visit {
+                slots: &mut s.slots,
+                seen: &mut s.seen,
+                slot_of: &mut s.slot_of,
+                generator: phase,
+                cap,
+                tokens: l.tokens,
+                bits,
+                add,
             };
             if let (Some(body), Some(names)) = (probe, found.as_deref()) {
                 let entries = body.len() / 4;
@@ -485,21 +551,35 @@ fn gather(
                         }
                     }
                     while lo < entries && at(lo) >> 6 == name {
-                        visit(at(lo));
+                        visit.entry(at(lo));
                         lo += 1;
                     }
                 }
                 continue;
             }
-            index.postings(l.offset, visit)?;
+            match index.long_postings(l.offset)? {
+                Some(body) => {
+                    for c in body.chunks_exact(4) {
+                        visit.entry(u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+                    }
+                }
+                None => {
+                    // Decoded first, in a tight loop of its own.
+                    s.entries.clear();
+                    index.postings(l.offset, |e| s.entries.push(e))?;
+                    for &e in &s.entries {
+                        visit.entry(e);
+                    }
+                }
+            }
         }
     }
-    let mut out = Vec::new();
-    for &id in &s.touched {
-        let Slot { acc, mask, used } = s.slots[id as usize];
+    let out = &mut s.out;
+    out.clear();
+    for &Slot { name: id, acc, mask, used } in &s.slots {
         // A generous bound first: it spares most names reached only through a common word the
         // read of their name info.
-        if side.estimate(acc, mask, used, None) + opts.margin < floor {
+        if side.out_of_reach(acc, mask) {
             continue;
         }
         let info = index.name_info(id)?;
@@ -510,5 +590,335 @@ fn gather(
         }
     }
     out.sort_unstable_by(|a, b| b.reach.total_cmp(&a.reach).then(a.name.cmp(&b.name)));
-    Ok(out)
+    Ok(out.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::IndexBuilder;
+    use crate::model::{EntityName, NameQuality, NameType};
+    use crate::{analyze, Entity, EntityKind, NameKind};
+    use std::collections::{BTreeSet, HashMap};
+
+    /// The lookups as first written: one TYPOS `get` per deletion variant, strings allocated freely.
+    fn reference_lookups(index: &Index, tokens: &[Token], opts: &ScreenOptions) -> Vec<Lookup> {
+        let mut out = Vec::new();
+        let lookup = |tokens: u32, offset: u64, quality: f32, strong: bool| Lookup {
+            tokens,
+            offset,
+            quality,
+            strong,
+            len: index.posting_len(offset).unwrap(),
+            generator: false,
+        };
+        for (i, t) in tokens.iter().enumerate() {
+            if t.text.is_empty() {
+                continue;
+            }
+            let strong = heavy(t);
+            if let Some(off) = index.terms.get(&t.text) {
+                out.push(lookup(1 << i, off, 1.0, strong));
+            }
+            if max_distance(t.text.chars().count()) > 0 && t.tag != TokenTag::Number && opts.typo == Typo::Deletions {
+                let mut variants = BTreeSet::new();
+                typo::deletion_variants(t.text.as_bytes(), |v| {
+                    variants.insert(v.to_vec());
+                });
+                let mut ordinals = BTreeSet::new();
+                for v in &variants {
+                    index
+                        .typo_terms(v, |o| {
+                            ordinals.insert(o);
+                        })
+                        .unwrap();
+                }
+                for o in ordinals {
+                    let (off, term) = index.term(o).unwrap();
+                    let term = std::str::from_utf8(term).unwrap();
+                    if term != t.text && fuzzy(&t.text, term) > 0.0 {
+                        out.push(lookup(1 << i, off, fuzzy(&t.text, term), strong));
+                    }
+                }
+            }
+            for a in t.alternates.iter().chain(&t.keys) {
+                if let Some(off) = index.terms.get(a) {
+                    out.push(lookup(1 << i, off, VARIANT, strong));
+                }
+            }
+            if opts.initials && t.text.len() > 1 {
+                if let Some(off) = t.text.get(..1).and_then(|c| index.terms.get(c)) {
+                    out.push(lookup(1 << i, off, INITIAL, false));
+                }
+            }
+            if opts.phonetic && t.tag == TokenTag::Name && t.phonetic.len() >= 2 {
+                if let Some(off) = index.keys.get([&[PHONETIC_PREFIX][..], t.phonetic.as_bytes()].concat()) {
+                    out.push(lookup(1 << i, off, PHONETIC, strong));
+                }
+            }
+        }
+        if opts.joined {
+            for (i, p) in tokens.windows(2).enumerate() {
+                if let Some(off) = index.terms.get(format!("{}{}", p[0].text, p[1].text)) {
+                    out.push(lookup(3 << i, off, VARIANT, heavy(&p[0]) || heavy(&p[1])));
+                }
+            }
+        }
+        // The best similarity of each (tokens, list), best first.
+        out.sort_by(|a, b| a.tokens.cmp(&b.tokens).then(a.offset.cmp(&b.offset)).then(b.quality.total_cmp(&a.quality)));
+        out.dedup_by(|b, a| a.tokens == b.tokens && a.offset == b.offset);
+        out.sort_by(|a, b| b.quality.total_cmp(&a.quality).then(a.tokens.cmp(&b.tokens)).then(a.offset.cmp(&b.offset)));
+        out
+    }
+
+    /// The estimate as first written: the sums taken token by token for each name.
+    fn reference_estimate(query: &Name, acc: f32, mask: u32, used: u32, info: Option<&NameInfo>) -> f32 {
+        let n = query.tokens.len().min(MAX_QUERY_TOKENS);
+        let (costs, conflict_costs) = (miss_costs(false), miss_costs(true));
+        let mut hit_w = 0.0;
+        for (i, t) in query.tokens[..n].iter().enumerate() {
+            if mask & (1 << i) != 0 {
+                hit_w += t.weight.max(0.01);
+            }
+        }
+        if hit_w <= 0.0 {
+            return 0.0;
+        }
+        let (cand_w, cand_miss, cand_unmatched) = match info {
+            Some(info) => {
+                let n = info.tokens.max(1) as f32;
+                let u = (used.count_ones() as f32).min(n);
+                (info.weight * u / n, info.miss * (n - u) / n, u < n)
+            }
+            None => (1.5 * hit_w, 0.0, false),
+        };
+        let heavy_bits = query.tokens[..n].iter().enumerate().filter(|(_, t)| heavy(t)).fold(0, |m, (i, _)| m | 1 << i);
+        let conflict = heavy_bits & !mask != 0 && cand_unmatched;
+        let (c, factor) = if conflict { (conflict_costs, 1.6) } else { (costs, 1.0) };
+        let mut miss: f32 = query.tokens[n..].iter().map(|t| miss_cost(t, costs.query, costs.floor)).sum();
+        for (i, t) in query.tokens[..n].iter().enumerate() {
+            if mask & (1 << i) == 0 {
+                miss += miss_cost(t, c.query, c.floor);
+            }
+        }
+        let num = acc + acc / hit_w * cand_w;
+        let den = hit_w + cand_w + miss + cand_miss * factor;
+        100.0 * num / den
+    }
+
+    /// Candidate generation as first written: a map of names, every posting list read whole, the
+    /// positions decoded with checked shifts, the estimate token by token, a full sort.
+    fn reference(index: &Index, query: &Name, opts: &ScreenOptions, floor: f32) -> Vec<Candidate> {
+        let tokens = &query.tokens[..query.tokens.len().min(MAX_QUERY_TOKENS)];
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let lookups = reference_lookups(index, tokens, opts);
+        let mut generator: Vec<bool> = lookups.iter().map(|l| l.len <= opts.common_postings).collect();
+        let fallback = !generator.contains(&true) && !lookups.is_empty();
+        let cap = if fallback { opts.common_postings as usize } else { usize::MAX };
+        if fallback {
+            let mut per_token = vec![0u64; tokens.len()];
+            for l in &lookups {
+                per_token[l.tokens.trailing_zeros() as usize] += l.len;
+            }
+            let best = (0..tokens.len()).filter(|i| per_token[*i] > 0).min_by_key(|i| per_token[*i]).unwrap_or(0);
+            for (g, l) in generator.iter_mut().zip(&lookups) {
+                *g = l.tokens.trailing_zeros() as usize == best;
+            }
+        }
+        // Name → (acc, mask, used).
+        let mut found: HashMap<u32, (f32, u32, u32)> = HashMap::new();
+        for phase in [true, false] {
+            for (l, _) in lookups.iter().zip(&generator).filter(|(_, g)| **g == phase) {
+                let weight: f32 =
+                    (0..tokens.len()).filter(|i| l.tokens & (1 << i) != 0).map(|i| tokens[i].weight.max(0.01)).sum();
+                let add = weight * l.quality;
+                let bits = l.tokens | if l.strong { l.tokens << 16 } else { 0 };
+                index
+                    .postings(l.offset, |entry| {
+                        let pos = entry & 31;
+                        let span = if entry & 32 != 0 { 3u32.checked_shl(pos).unwrap_or(1 << 31) } else { 1 << pos };
+                        let count = found.len();
+                        match found.get_mut(&(entry >> 6)) {
+                            None if phase && count < cap => {
+                                found.insert(entry >> 6, (0.0 + add, bits, span));
+                            }
+                            None => {}
+                            Some((acc, mask, used)) if *mask & l.tokens == 0 && *used & span == 0 => {
+                                *mask |= bits;
+                                *used |= span;
+                                *acc += add;
+                            }
+                            Some(_) => {}
+                        }
+                    })
+                    .unwrap();
+            }
+        }
+        let mut out = Vec::new();
+        for (&name, &(acc, mask, used)) in &found {
+            if reference_estimate(query, acc, mask, used, None) + opts.margin < floor {
+                continue;
+            }
+            let info = index.name_info(name).unwrap();
+            let est = reference_estimate(query, acc, mask, used, Some(&info));
+            let reach = if mask >> 16 == 0 { LIGHT_ONLY_CAP.min(est + opts.margin) } else { est + opts.margin };
+            if reach >= floor {
+                out.push(Candidate { name, entity: info.entity, reach });
+            }
+        }
+        out.sort_by(|a, b| b.reach.total_cmp(&a.reach).then(a.name.cmp(&b.name)));
+        out
+    }
+
+    /// Hand-made names sharing words, initials, joined and split forms, and 900 synthetic ones sharing
+    /// one given name (`ali`, a long posting list) and a few surname syllables.
+    fn names() -> Vec<String> {
+        let mut names: Vec<String> = [
+            "KIM KYONG OK",
+            "Kim Kyong Il",
+            "Kim Jong Un",
+            "Kyong Ok Trading LLC",
+            "Mohammed Ali Hassan",
+            "Muhammad Ali",
+            "Ali Hassan Mohamed",
+            "Abdul Rahman Yusuf",
+            "Abdulrahman Yusuf Hamdan",
+            "Noordin M. Top",
+            "Noordin Mohammad Top",
+            "Sergei Shoigu",
+            "Sergey Kuzhugetovich Shoygu",
+            "Nicolas Maduro Moros",
+            "AKILOV, Farkhad Ataullaevich",
+            "Yuk Tung Energy Pte Ltd",
+            "Asia Bridge 1",
+            "Gholamreza Nasrallah Rahimi",
+            "Ahmad Abdul Karim bin Abdullah Al Hashimi Al Qurashi Al Baghdadi Abu Bakr",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let syllables = ["ka", "ri", "mo", "su", "ta", "ne", "lo", "vi", "dra", "zu", "pe", "ho", "sha", "gu"];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for i in 0..900 {
+            let mut surname = String::new();
+            for _ in 0..2 + next(2) {
+                surname.push_str(syllables[next(syllables.len())]);
+            }
+            let given = if i % 3 == 0 { ["Ali", "Siti", "Kim", "Ahmad"][next(4)] } else { "Ali" };
+            names.push(format!("{given} {surname}"));
+        }
+        names
+    }
+
+    fn build(dir: &std::path::Path) -> Index {
+        let path = dir.join("c.sidx");
+        let mut b = IndexBuilder::new(&path).unwrap();
+        for (i, n) in names().iter().enumerate() {
+            let kind = if n.contains("LLC") || n.contains("Ltd") { EntityKind::Entity } else { EntityKind::Individual };
+            let mut e = Entity {
+                id: format!("T-{i}"),
+                kind,
+                names: vec![EntityName::new(n.clone(), NameType::Primary, NameQuality::Strong)],
+                raw: serde_json::json!({ "n": i }),
+                ..Default::default()
+            };
+            if i % 7 == 0 {
+                // A second name of the same entity.
+                e.names.push(EntityName::new(format!("{n} Jr"), NameType::Aka, NameQuality::Weak));
+            }
+            b.add(&e).unwrap();
+        }
+        b.finish().unwrap();
+        Index::open(&path).unwrap()
+    }
+
+    /// Queries: the names themselves and perturbed ones (a letter changed, dropped or transposed,
+    /// tokens joined, reordered or dropped, a first name reduced to its initial, a word added).
+    fn queries() -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, n) in names().iter().enumerate().filter(|(i, _)| *i < 19 || i % 37 == 0) {
+            out.push(n.clone());
+            let chars: Vec<char> = n.chars().collect();
+            let k = (i * 5 + 3) % chars.len();
+            let mut typo = chars.clone();
+            typo[k] = if typo[k] == 'e' { 'a' } else { 'e' };
+            out.push(typo.iter().collect());
+            let mut dropped = chars.clone();
+            dropped.remove(k);
+            out.push(dropped.iter().collect());
+            let mut swapped = chars.clone();
+            swapped.swap(k, (k + 1) % chars.len());
+            out.push(swapped.iter().collect());
+            let words: Vec<&str> = n.split_whitespace().collect();
+            if words.len() >= 2 {
+                out.push(format!("{}{} {}", words[0], words[1], words[2..].join(" ")));
+                out.push(format!("{} {}", words[words.len() - 1], words[..words.len() - 1].join(" ")));
+                out.push(words[1..].join(" "));
+                out.push(format!("{}. {}", &words[0][..1], words[1..].join(" ")));
+                out.push(format!("Haji {n} 12"));
+            }
+        }
+        out.extend(
+            ["Ali Xyzq", "Ali", "Kim", "Ali Siti Kim Ahmad", "A", "12 34", "Abdul Rahman", "Kyongok"].map(String::from),
+        );
+        out
+    }
+
+    #[test]
+    fn candidates_are_those_of_the_straightforward_computation() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = build(dir.path());
+        let d = ScreenOptions::default();
+        let options = [
+            d.clone(),
+            ScreenOptions { common_postings: 40, ..d.clone() },
+            ScreenOptions { common_postings: 3, margin: 0.0, ..d.clone() },
+            ScreenOptions { typo: Typo::Off, phonetic: false, joined: false, initials: false, ..d.clone() },
+        ];
+        let (mut compared, mut nonempty) = (0, 0);
+        for q in queries() {
+            let name = analyze(&q, NameKind::Unknown);
+            for opts in &options {
+                for floor in [f32::NEG_INFINITY, 0.0, 30.0, 60.0] {
+                    let got = candidates(&index, &name, opts, floor).unwrap();
+                    let want = reference(&index, &name, opts, floor);
+                    assert_eq!(got.len(), want.len(), "{q:?} {opts:?} floor {floor}");
+                    for (g, w) in got.iter().zip(&want) {
+                        assert!(
+                            g.name == w.name && g.entity == w.entity && g.reach.to_bits() == w.reach.to_bits(),
+                            "{q:?} {opts:?} floor {floor}: {g:?} != {w:?}"
+                        );
+                    }
+                    compared += 1;
+                    nonempty += usize::from(!got.is_empty());
+                }
+            }
+        }
+        assert!(compared > 1000 && nonempty > compared / 2, "{compared} {nonempty}");
+    }
+
+    #[test]
+    fn an_exact_name_comes_first_at_the_full_estimate() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = build(dir.path());
+        let opts = ScreenOptions::default();
+        let got = candidates(&index, &analyze("Kim Kyong Ok", NameKind::Person), &opts, 40.0).unwrap();
+        let first = got.first().unwrap();
+        assert!((first.reach - (100.0 + opts.margin)).abs() < 1e-4, "{first:?}");
+        assert_eq!(index.name_record(first.name).unwrap().name.original, "KIM KYONG OK");
+        assert_eq!(index.name_record(first.name).unwrap().entity, first.entity);
+        // Best reach first, ties by name number, all at or above the floor.
+        assert!(got.windows(2).all(|w| w[0].reach > w[1].reach || (w[0].reach == w[1].reach && w[0].name < w[1].name)));
+        assert!(got.iter().all(|c| c.reach >= 40.0));
+        // The other Kim Kyong and the trading company follow.
+        let originals: Vec<String> =
+            got.iter().take(3).map(|c| index.name_record(c.name).unwrap().name.original).collect();
+        assert!(originals.contains(&"Kim Kyong Il".to_string()), "{originals:?}");
+    }
 }

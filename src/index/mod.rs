@@ -297,9 +297,15 @@ impl Index {
     }
 
     /// The `NAME_INFO` entry of a name (entity, weights), read without decoding the name.
+    #[inline]
     pub(crate) fn name_info(&self, name: u32) -> Result<format::NameInfo> {
         let t = self.data().get(self.name_info.clone()).ok_or_else(|| self.corrupt("name info"))?;
-        format::NameInfo::decode(t, name as usize).ok_or_else(|| self.corrupt(format!("name {name}: no name info")))
+        format::NameInfo::decode(t, name as usize).ok_or_else(|| self.no_name_info(name))
+    }
+
+    #[cold]
+    fn no_name_info(&self, name: u32) -> Error {
+        self.corrupt(format!("name {name}: no name info"))
     }
 
     /// Decodes name record `name` into `out`, reusing its buffers.
@@ -364,10 +370,11 @@ impl Index {
     }
 
     /// Calls `f` with every entry of the posting list at `offset` (see [`format::posting_parts`]).
-    pub(crate) fn postings(&self, offset: u64, mut f: impl FnMut(u32)) -> Result<()> {
+    #[inline]
+    pub(crate) fn postings(&self, offset: u64, f: impl FnMut(u32)) -> Result<()> {
         let p = self.data().get(self.postings.clone()).ok_or_else(|| self.corrupt("postings"))?;
         let start = usize::try_from(offset).map_err(|_| self.corrupt("posting offset"))?;
-        format::read_postings(p, start, &mut f).ok_or_else(|| self.corrupt("posting list truncated"))
+        format::read_postings(p, start, f).ok_or_else(|| self.corrupt("posting list truncated"))
     }
 
     /// The fixed-width entries of a long posting list (`None` for a short one).

@@ -244,7 +244,7 @@ mod tests {
         let got: Vec<String> = v.iter().map(|(b, n)| String::from_utf8(b[..n].to_vec()).unwrap()).collect();
         assert_eq!(got, ["kong", "kyng", "kyog", "kyon", "kyong", "yong"]);
         // A proper prefix sorts first; the packing keeps the order of any bytes.
-        let mut keys = vec![&b"ab"[..], b"ab\0", b"a\xff", b"abc", b"b", b"", b"\xff\xff"];
+        let mut keys = [&b"ab"[..], b"ab\0", b"a\xff", b"abc", b"b", b"", b"\xff\xff"];
         let mut packed: Vec<u128> = keys.iter().map(|k| pack(k)).collect();
         keys.sort();
         packed.sort();
@@ -282,7 +282,7 @@ mod tests {
         // The callback's error stops the walk.
         let mut v = Variants::default();
         v.make(b"kyong");
-        assert_eq!(lookup_sorted(map.as_fst(), &v, |x| Err::<(), u64>(x)), Err(map.get("kong").unwrap()));
+        assert_eq!(lookup_sorted(map.as_fst(), &v, Err::<(), u64>), Err(map.get("kong").unwrap()));
     }
 
     #[test]
