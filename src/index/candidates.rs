@@ -134,6 +134,16 @@ pub(crate) struct Candidate {
     pub reach: f32,
 }
 
+impl Candidate {
+    /// The sort key of best reach first (in `f32::total_cmp` order), ties by name number, as one integer.
+    fn rank(&self) -> u64 {
+        // `f32::total_cmp`'s key: the sign-magnitude bits turned two's complement, then offset.
+        let bits = self.reach.to_bits() as i32;
+        let total = (bits ^ (((bits >> 31) as u32) >> 1) as i32) as u32 ^ 0x8000_0000;
+        u64::from(!total) << 32 | u64::from(self.name)
+    }
+}
+
 fn heavy(t: &Token) -> bool {
     matches!(t.tag, TokenTag::Name | TokenTag::Number)
 }
@@ -156,26 +166,40 @@ fn lookups(
     out: &mut Vec<Lookup>,
 ) -> Result<()> {
     out.clear();
-    let mut push = |token: usize, offset: u64, quality: f32, strong: bool| {
-        out.push(Lookup { tokens: 1 << token, offset, quality, strong, len: 0, generator: false });
+    let hit = |token: usize, offset: u64, quality: f32, strong: bool| Lookup {
+        tokens: 1 << token,
+        offset,
+        quality,
+        strong,
+        len: 0,
+        generator: false,
     };
     let LookupBuffers { variants, ordinals, key, joined } = buf;
+    // Where each token's typo hits are in `out` (a token repeated in the query reuses them).
+    let mut typo_hits = [(0usize, 0usize); MAX_QUERY_TOKENS];
     for (i, t) in tokens.iter().enumerate() {
         if t.text.is_empty() {
             continue;
         }
         let strong = heavy(t);
         if let Some(off) = index.terms.get(t.text.as_bytes()) {
-            push(i, off, 1.0, strong);
+            out.push(hit(i, off, 1.0, strong));
         }
         // Numbers match only when equal; initials are single letters.
         let d = max_distance(t.text.chars().count());
-        if d > 0 && t.tag != TokenTag::Number {
+        let start = out.len();
+        let same = tokens[..i].iter().zip(&typo_hits).find(|(u, _)| u.tag != TokenTag::Number && u.text == t.text);
+        if let (Some((_, &(from, to))), true) = (same, t.tag != TokenTag::Number) {
+            for k in from..to {
+                let l = out[k];
+                out.push(Lookup { tokens: 1 << i, strong, ..l });
+            }
+        } else if d > 0 && t.tag != TokenTag::Number {
             let mut typo_hit = |term: &[u8], off: u64| {
                 if term != t.text.as_bytes() {
                     let s = std::str::from_utf8(term).map(|term| fuzzy(&t.text, term)).unwrap_or(0.0);
                     if s > 0.0 {
-                        push(i, off, s, strong);
+                        out.push(hit(i, off, s, strong));
                     }
                 }
             };
@@ -203,15 +227,16 @@ fn lookups(
                 }
             }
         }
+        typo_hits[i] = (start, out.len());
         for a in t.alternates.iter().chain(&t.keys) {
             if let Some(off) = index.terms.get(a.as_bytes()) {
-                push(i, off, VARIANT, strong);
+                out.push(hit(i, off, VARIANT, strong));
             }
         }
         // A list name may give this token as an initial (`M.` for `Mohammad`).
         if opts.initials && t.text.len() > 1 {
             if let Some(off) = t.text.get(..1).and_then(|c| index.terms.get(c.as_bytes())) {
-                push(i, off, INITIAL, false);
+                out.push(hit(i, off, INITIAL, false));
             }
         }
         if opts.phonetic && t.tag == TokenTag::Name && t.phonetic.len() >= 2 {
@@ -219,7 +244,7 @@ fn lookups(
             key.push(PHONETIC_PREFIX);
             key.extend_from_slice(t.phonetic.as_bytes());
             if let Some(off) = index.keys.get(&key) {
-                push(i, off, PHONETIC, strong);
+                out.push(hit(i, off, PHONETIC, strong));
             }
         }
     }
@@ -244,8 +269,10 @@ fn lookups(
         l.len = index.posting_len(l.offset)?;
     }
     // Best similarity first, as the scorer pairs tokens: a list token goes to the query token that
-    // matches it best.
-    out.sort_by(|a, b| b.quality.total_cmp(&a.quality).then(a.tokens.cmp(&b.tokens)).then(a.offset.cmp(&b.offset)));
+    // matches it best. (No two entries are equal any more: an unstable sort gives the one order.)
+    out.sort_unstable_by(|a, b| {
+        b.quality.total_cmp(&a.quality).then(a.tokens.cmp(&b.tokens)).then(a.offset.cmp(&b.offset))
+    });
     Ok(())
 }
 
@@ -589,7 +616,7 @@ fn gather(
             out.push(Candidate { name: id, entity: info.entity, reach });
         }
     }
-    out.sort_unstable_by(|a, b| b.reach.total_cmp(&a.reach).then(a.name.cmp(&b.name)));
+    out.sort_unstable_by_key(Candidate::rank);
     Ok(out.to_vec())
 }
 
@@ -782,6 +809,7 @@ mod tests {
             "Kyong Ok Trading LLC",
             "Mohammed Ali Hassan",
             "Muhammad Ali",
+            "Mohamad Mohammed Ali",
             "Ali Hassan Mohamed",
             "Abdul Rahman Yusuf",
             "Abdulrahman Yusuf Hamdan",
@@ -865,7 +893,20 @@ mod tests {
             }
         }
         out.extend(
-            ["Ali Xyzq", "Ali", "Kim", "Ali Siti Kim Ahmad", "A", "12 34", "Abdul Rahman", "Kyongok"].map(String::from),
+            [
+                "Ali Xyzq",
+                "Ali",
+                "Kim",
+                "Ali Siti Kim Ahmad",
+                "A",
+                "12 34",
+                "Abdul Rahman",
+                "Kyongok",
+                "Muhammad Muhammad Ali",
+                "Hassan Ali Hassan 12 12",
+                "Kyong Kim Kyong",
+            ]
+            .map(String::from),
         );
         out
     }
@@ -901,6 +942,24 @@ mod tests {
             }
         }
         assert!(compared > 1000 && nonempty > compared / 2, "{compared} {nonempty}");
+    }
+
+    #[test]
+    fn the_rank_key_orders_as_reach_by_total_cmp_then_name() {
+        let reaches = [f32::NEG_INFINITY, -1.0, -0.0, 0.0, f32::MIN_POSITIVE / 2.0, 0.5, 35.0, 110.0, f32::INFINITY];
+        let mut all: Vec<Candidate> = Vec::new();
+        for (k, &reach) in reaches.iter().chain(&[f32::NAN, -f32::NAN]).enumerate() {
+            for name in [0, 7, u32::MAX] {
+                all.push(Candidate { name: name ^ k as u32, entity: 0, reach });
+            }
+        }
+        let mut by_key = all.clone();
+        by_key.sort_by_key(Candidate::rank);
+        let mut by_cmp = all;
+        by_cmp.sort_by(|a, b| b.reach.total_cmp(&a.reach).then(a.name.cmp(&b.name)));
+        let bits = |v: &[Candidate]| v.iter().map(|c| (c.name, c.reach.to_bits())).collect::<Vec<_>>();
+        assert_eq!(bits(&by_key), bits(&by_cmp));
+        assert!(by_key[0].reach.is_nan() && by_key[3].reach == f32::INFINITY);
     }
 
     #[test]

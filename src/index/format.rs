@@ -628,20 +628,24 @@ pub fn read_postings(bytes: &[u8], start: usize, mut f: impl FnMut(u32)) -> Opti
     let mut pos = r.pos();
     let mut e = 0u32;
     for _ in 0..n {
-        // Most deltas take one or two bytes: read those directly, the rest as any varint.
-        let b0 = *bytes.get(pos)?;
-        let delta = if b0 < 0x80 {
-            pos += 1;
-            u64::from(b0)
-        } else if let Some(&b1) = bytes.get(pos + 1).filter(|b| **b < 0x80) {
-            pos += 2;
-            u64::from(b0 & 0x7f) | u64::from(b1) << 7
-        } else {
-            let mut r = Reader::at(bytes, pos);
-            let v = r.varint()?;
-            pos = r.pos();
-            v
-        };
+        // A delta of up to four bytes is read directly, a longer one as any varint.
+        let mut delta = 0u64;
+        let mut k = 0;
+        loop {
+            let b = *bytes.get(pos + k)?;
+            delta |= u64::from(b & 0x7f) << (7 * k);
+            k += 1;
+            if b < 0x80 {
+                pos += k;
+                break;
+            }
+            if k == 4 {
+                let mut r = Reader::at(bytes, pos);
+                delta = r.varint()?;
+                pos = r.pos();
+                break;
+            }
+        }
         e = e.wrapping_add(u32::try_from(delta).ok()?);
         f(e);
     }

@@ -297,7 +297,7 @@ impl Index {
     }
 
     /// The `NAME_INFO` entry of a name (entity, weights), read without decoding the name.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn name_info(&self, name: u32) -> Result<format::NameInfo> {
         let t = self.data().get(self.name_info.clone()).ok_or_else(|| self.corrupt("name info"))?;
         format::NameInfo::decode(t, name as usize).ok_or_else(|| self.no_name_info(name))
