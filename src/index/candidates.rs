@@ -120,6 +120,8 @@ struct Lookup {
     /// A name word or number matched a name word or number (not only an initial).
     strong: bool,
     len: u64,
+    /// Short enough to enumerate: its names not seen yet are taken (see [`gather`]).
+    generator: bool,
 }
 
 /// A candidate name and how high its score can plausibly be.
@@ -132,51 +134,84 @@ pub(crate) struct Candidate {
     pub reach: f32,
 }
 
+impl Candidate {
+    /// The sort key of best reach first (in `f32::total_cmp` order), ties by name number, as one integer.
+    fn rank(&self) -> u64 {
+        // `f32::total_cmp`'s key: the sign-magnitude bits turned two's complement, then offset.
+        let bits = self.reach.to_bits() as i32;
+        let total = (bits ^ (((bits >> 31) as u32) >> 1) as i32) as u32 ^ 0x8000_0000;
+        u64::from(!total) << 32 | u64::from(self.name)
+    }
+}
+
 fn heavy(t: &Token) -> bool {
     matches!(t.tag, TokenTag::Name | TokenTag::Number)
 }
 
-/// Finds every posting list the query's tokens hit, with its similarity per token.
-fn lookups(index: &Index, tokens: &[Token], opts: &ScreenOptions) -> Result<Vec<Lookup>> {
-    let mut out: Vec<Lookup> = Vec::new();
-    let mut push = |token: usize, offset: u64, quality: f32, strong: bool| {
-        out.push(Lookup { tokens: 1 << token, offset, quality, strong, len: 0 });
+/// Reusable buffers of [`lookups`].
+#[derive(Default)]
+struct LookupBuffers {
+    variants: typo::Variants,
+    ordinals: Vec<u32>,
+    key: Vec<u8>,
+    joined: String,
+}
+
+/// Finds every posting list the query's tokens hit, with its similarity per token, into `out`.
+fn lookups(
+    index: &Index,
+    tokens: &[Token],
+    opts: &ScreenOptions,
+    buf: &mut LookupBuffers,
+    out: &mut Vec<Lookup>,
+) -> Result<()> {
+    out.clear();
+    let hit = |token: usize, offset: u64, quality: f32, strong: bool| Lookup {
+        tokens: 1 << token,
+        offset,
+        quality,
+        strong,
+        len: 0,
+        generator: false,
     };
-    let mut variants: Vec<Vec<u8>> = Vec::new();
-    let mut ordinals: Vec<u32> = Vec::new();
+    let LookupBuffers { variants, ordinals, key, joined } = buf;
+    // Where each token's typo hits are in `out` (a token repeated in the query reuses them).
+    let mut typo_hits = [(0usize, 0usize); MAX_QUERY_TOKENS];
     for (i, t) in tokens.iter().enumerate() {
         if t.text.is_empty() {
             continue;
         }
         let strong = heavy(t);
         if let Some(off) = index.terms.get(t.text.as_bytes()) {
-            push(i, off, 1.0, strong);
+            out.push(hit(i, off, 1.0, strong));
         }
         // Numbers match only when equal; initials are single letters.
         let d = max_distance(t.text.chars().count());
-        if d > 0 && t.tag != TokenTag::Number {
+        let start = out.len();
+        let same = tokens[..i].iter().zip(&typo_hits).find(|(u, _)| u.tag != TokenTag::Number && u.text == t.text);
+        if let (Some((_, &(from, to))), true) = (same, t.tag != TokenTag::Number) {
+            for k in from..to {
+                let l = out[k];
+                out.push(Lookup { tokens: 1 << i, strong, ..l });
+            }
+        } else if d > 0 && t.tag != TokenTag::Number {
             let mut typo_hit = |term: &[u8], off: u64| {
                 if term != t.text.as_bytes() {
                     let s = std::str::from_utf8(term).map(|term| fuzzy(&t.text, term)).unwrap_or(0.0);
                     if s > 0.0 {
-                        push(i, off, s, strong);
+                        out.push(hit(i, off, s, strong));
                     }
                 }
             };
             match opts.typo {
                 Typo::Off => {}
                 Typo::Deletions => {
-                    variants.clear();
-                    typo::deletion_variants(t.text.as_bytes(), |v| variants.push(v.to_vec()));
-                    variants.sort_unstable();
-                    variants.dedup();
+                    variants.make(t.text.as_bytes());
                     ordinals.clear();
-                    for v in &variants {
-                        index.typo_terms(v, |o| ordinals.push(o))?;
-                    }
+                    index.typo_terms_of(variants, |o| ordinals.push(o))?;
                     ordinals.sort_unstable();
                     ordinals.dedup();
-                    for &o in &ordinals {
+                    for &o in ordinals.iter() {
                         let (off, term) = index.term(o)?;
                         typo_hit(term, off);
                     }
@@ -192,36 +227,36 @@ fn lookups(index: &Index, tokens: &[Token], opts: &ScreenOptions) -> Result<Vec<
                 }
             }
         }
+        typo_hits[i] = (start, out.len());
         for a in t.alternates.iter().chain(&t.keys) {
             if let Some(off) = index.terms.get(a.as_bytes()) {
-                push(i, off, VARIANT, strong);
+                out.push(hit(i, off, VARIANT, strong));
             }
         }
         // A list name may give this token as an initial (`M.` for `Mohammad`).
         if opts.initials && t.text.len() > 1 {
             if let Some(off) = t.text.get(..1).and_then(|c| index.terms.get(c.as_bytes())) {
-                push(i, off, INITIAL, false);
+                out.push(hit(i, off, INITIAL, false));
             }
         }
         if opts.phonetic && t.tag == TokenTag::Name && t.phonetic.len() >= 2 {
-            let mut key = Vec::with_capacity(t.phonetic.len() + 1);
+            key.clear();
             key.push(PHONETIC_PREFIX);
             key.extend_from_slice(t.phonetic.as_bytes());
             if let Some(off) = index.keys.get(&key) {
-                push(i, off, PHONETIC, strong);
+                out.push(hit(i, off, PHONETIC, strong));
             }
         }
     }
     if opts.joined {
         // Joined adjacent tokens, exactly (a typo inside a joined pair is left to the per-token lookups).
-        let mut joined = String::new();
         for (i, pair) in tokens.windows(2).enumerate() {
             joined.clear();
             joined.push_str(&pair[0].text);
             joined.push_str(&pair[1].text);
             if let Some(off) = index.terms.get(joined.as_bytes()) {
                 let strong = heavy(&pair[0]) || heavy(&pair[1]);
-                out.push(Lookup { tokens: 3 << i, offset: off, quality: VARIANT, strong, len: 0 });
+                out.push(Lookup { tokens: 3 << i, offset: off, quality: VARIANT, strong, len: 0, generator: false });
             }
         }
     }
@@ -230,18 +265,22 @@ fn lookups(index: &Index, tokens: &[Token], opts: &ScreenOptions) -> Result<Vec<
         a.tokens.cmp(&b.tokens).then(a.offset.cmp(&b.offset)).then(b.quality.total_cmp(&a.quality))
     });
     out.dedup_by(|b, a| a.tokens == b.tokens && a.offset == b.offset);
-    for l in &mut out {
+    for l in out.iter_mut() {
         l.len = index.posting_len(l.offset)?;
     }
     // Best similarity first, as the scorer pairs tokens: a list token goes to the query token that
-    // matches it best.
-    out.sort_by(|a, b| b.quality.total_cmp(&a.quality).then(a.tokens.cmp(&b.tokens)).then(a.offset.cmp(&b.offset)));
-    Ok(out)
+    // matches it best. (No two entries are equal any more: an unstable sort gives the one order.)
+    out.sort_unstable_by(|a, b| {
+        b.quality.total_cmp(&a.quality).then(a.tokens.cmp(&b.tokens)).then(a.offset.cmp(&b.offset))
+    });
+    Ok(())
 }
 
-/// What one query has gathered about one list name (one memory access per posting entry).
-#[derive(Debug, Clone, Copy, Default)]
+/// What one query has gathered about one list name.
+#[derive(Debug, Clone, Copy)]
 struct Slot {
+    /// The name number.
+    name: u32,
     /// Sum over matched query tokens of `weight × similarity`.
     acc: f32,
     /// Bits 0–15: query tokens matched; bits 16–31: query tokens matched strongly.
@@ -250,46 +289,95 @@ struct Slot {
     used: u32,
 }
 
-/// Per-thread accumulators, one slot a name, reset after each query through `touched`.
+/// Per-thread accumulators: the slots of the names a query touched, in the order it touched them, and
+/// where each name's slot is. Only `seen` needs clearing after a query (through the slots' names).
 #[derive(Default)]
 struct Scratch {
     slots: Vec<Slot>,
     /// One bit a name: touched by this query (small enough to stay in cache while long common lists
-    /// are read, unlike the slots).
+    /// are read).
     seen: Vec<u64>,
-    touched: Vec<u32>,
+    /// A name's slot number, meaningful while its `seen` bit is set.
+    slot_of: Vec<u32>,
+    /// A short posting list's entries.
+    entries: Vec<u32>,
+    buffers: LookupBuffers,
+    lookups: Vec<Lookup>,
+    side: QuerySide,
+    out: Vec<Candidate>,
 }
 
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// The query-side numbers of the estimate.
+/// The query-side numbers of the estimate, tabulated by bit set of matched query tokens (at most
+/// [`MAX_QUERY_TOKENS`] bits, so at most 4,096 entries; a query of `n` tokens needs `2^n`).
+#[derive(Default)]
 struct QuerySide {
-    /// Token weights (at least 0.01).
-    weights: Vec<f32>,
-    /// What each token costs unmatched, without and with a conflict.
+    /// Sum of the token weights (each at least 0.01) of each set of tokens, added in token order.
+    hit_w: Vec<f32>,
+    /// What the tokens of each set cost unmatched, without and with a conflict (the tokens beyond
+    /// [`MAX_QUERY_TOKENS`], always unmatched here, first, then the set's tokens in token order).
     miss: Vec<f32>,
     miss_conflict: Vec<f32>,
     /// Bits of the name words and numbers among the tokens.
     heavy: u32,
-    /// Cost of the tokens beyond [`MAX_QUERY_TOKENS`] (always unmatched here).
-    extra_miss: f32,
+    /// Bits of all the tokens.
+    all: u32,
+    margin: f32,
+    floor: f32,
 }
 
 impl QuerySide {
-    fn new(name: &Name) -> QuerySide {
+    /// The tables for `name`, against `floor` with `margin`, reusing the buffers.
+    fn fill(&mut self, name: &Name, margin: f32, floor: f32) {
         let n = name.tokens.len().min(MAX_QUERY_TOKENS);
         let costs = miss_costs(false);
         let conflict = miss_costs(true);
         let tokens = &name.tokens[..n];
-        QuerySide {
-            weights: tokens.iter().map(|t| t.weight.max(0.01)).collect(),
-            miss: tokens.iter().map(|t| miss_cost(t, costs.query, costs.floor)).collect(),
-            miss_conflict: tokens.iter().map(|t| miss_cost(t, conflict.query, conflict.floor)).collect(),
-            heavy: tokens.iter().enumerate().filter(|(_, t)| heavy(t)).fold(0, |m, (i, _)| m | 1 << i),
-            extra_miss: name.tokens[n..].iter().map(|t| miss_cost(t, costs.query, costs.floor)).sum(),
+        let extra_miss: f32 = name.tokens[n..].iter().map(|t| miss_cost(t, costs.query, costs.floor)).sum();
+        let size = 1usize << n;
+        for (v, x) in [(&mut self.hit_w, 0.0), (&mut self.miss, extra_miss), (&mut self.miss_conflict, extra_miss)] {
+            v.clear();
+            v.resize(size, x);
         }
+        // Each set's sums extend those of the set without its highest token: the same additions, in the
+        // same order, as summing the set's tokens one by one.
+        for set in 1..size {
+            let top = set.ilog2() as usize;
+            let rest = set & !(1 << top);
+            let t = &tokens[top];
+            self.hit_w[set] = self.hit_w[rest] + t.weight.max(0.01);
+            self.miss[set] = self.miss[rest] + miss_cost(t, costs.query, costs.floor);
+            self.miss_conflict[set] = self.miss_conflict[rest] + miss_cost(t, conflict.query, conflict.floor);
+        }
+        self.heavy = tokens.iter().enumerate().filter(|(_, t)| heavy(t)).fold(0, |m, (i, _)| m | 1 << i);
+        self.all = (size - 1) as u32;
+        self.margin = margin;
+        self.floor = floor;
+    }
+
+    /// Whether a name's generous bound ([`estimate`](QuerySide::estimate) without `NAME_INFO`) plus
+    /// the margin falls short of the floor: the same arithmetic, without the branches `NAME_INFO` needs.
+    #[inline]
+    fn out_of_reach(&self, acc: f32, mask: u32) -> bool {
+        let hit_w = self.hit_w.get((mask & self.all) as usize).copied().unwrap_or(0.0);
+        let est = if hit_w <= 0.0 {
+            0.0
+        } else {
+            let cand_w = 1.5 * hit_w;
+            let miss = self.miss.get(!mask as usize & self.all as usize).copied().unwrap_or(0.0);
+            let num = acc + acc / hit_w * cand_w;
+            let den = hit_w + cand_w + miss + 0.0 * 1.0;
+            100.0 * num / den
+        };
+        est + self.margin < self.floor
+    }
+
+    /// Weight of the query tokens in bit set `tokens`.
+    fn weight(&self, tokens: u32) -> f32 {
+        self.hit_w.get((tokens & self.all) as usize).copied().unwrap_or(0.0)
     }
 
     /// The estimated score of a name from its accumulators and its `NAME_INFO`: the scorer's formula
@@ -299,12 +387,8 @@ impl QuerySide {
     /// generous bound: the list side matched as heavy as one and a half times the query side, nothing
     /// left over.
     fn estimate(&self, acc: f32, mask: u32, used: u32, info: Option<&NameInfo>) -> f32 {
-        let mut hit_w = 0.0;
-        for (i, w) in self.weights.iter().enumerate() {
-            if mask & (1 << i) != 0 {
-                hit_w += w;
-            }
-        }
+        let matched = (mask & self.all) as usize;
+        let hit_w = self.hit_w.get(matched).copied().unwrap_or(0.0);
         if hit_w <= 0.0 {
             return 0.0;
         }
@@ -318,12 +402,7 @@ impl QuerySide {
         };
         let conflict = self.heavy & !mask != 0 && cand_unmatched;
         let (misses, factor) = if conflict { (&self.miss_conflict, 1.6) } else { (&self.miss, 1.0) };
-        let mut miss = self.extra_miss;
-        for (i, m) in misses.iter().enumerate() {
-            if mask & (1 << i) == 0 {
-                miss += m;
-            }
-        }
+        let miss = misses.get(!mask as usize & self.all as usize).copied().unwrap_or(0.0);
         let num = acc + acc / hit_w * cand_w;
         let den = hit_w + cand_w + miss + cand_miss * factor;
         100.0 * num / den
@@ -337,132 +416,568 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
     if tokens.is_empty() {
         return Ok(Vec::new());
     }
-    let lookups = lookups(index, tokens, opts)?;
-    let side = QuerySide::new(query);
-
-    // Generators: posting lists short enough to enumerate. If every hit list is common, the lists of
-    // the token whose lists are shortest in total become generators.
-    let mut is_generator: Vec<bool> = lookups.iter().map(|l| l.len <= opts.common_postings).collect();
-    // When every key is common, the rarest token's lists generate, up to `common_postings` names.
-    let fallback = !is_generator.iter().any(|g| *g) && !lookups.is_empty();
-    let cap = if fallback { usize::try_from(opts.common_postings).unwrap_or(usize::MAX) } else { usize::MAX };
-    if fallback {
-        let mut per_token = vec![0u64; tokens.len()];
-        for l in &lookups {
-            per_token[l.tokens.trailing_zeros() as usize] += l.len;
-        }
-        let best = (0..tokens.len()).filter(|i| per_token[*i] > 0).min_by_key(|i| per_token[*i]).unwrap_or(0);
-        for (g, l) in is_generator.iter_mut().zip(&lookups) {
-            *g = l.tokens.trailing_zeros() as usize == best;
-        }
-    }
-
     SCRATCH.with(|cell| {
         let mut scratch = cell.borrow_mut();
         let s = &mut *scratch;
+        // A query abandoned half-way (a panic on a damaged index, caught by the caller) leaves its marks.
+        s.reset();
         let names = index.name_count();
-        if s.slots.len() < names {
-            s.slots.resize(names, Slot::default());
+        if s.slot_of.len() < names {
+            s.slot_of.resize(names, 0);
             s.seen.resize(names.div_ceil(64), 0);
         }
-        let result = (|| -> Result<Vec<Candidate>> {
-            // Names found in phase 1, sorted, for probing long common lists (made on first need).
-            let mut found: Option<Vec<u32>> = None;
-            for phase in [true, false] {
-                for (l, _) in lookups.iter().zip(&is_generator).filter(|(_, g)| **g == phase) {
-                    let bits = l.tokens | if l.strong { l.tokens << 16 } else { 0 };
-                    let weight: f32 =
-                        (0..tokens.len()).filter(|i| l.tokens & (1 << i) != 0).map(|i| side.weights[i]).sum();
-                    let add = weight * l.quality;
-                    // A long common list and few names to check: bisect for each name instead of
-                    // reading the whole list.
-                    let mut probe = None;
-                    if !phase {
-                        if let Some(body) = index.long_postings(l.offset)? {
-                            if s.touched.len().saturating_mul(PROBE_RATIO) < body.len() / 4 {
-                                if found.is_none() {
-                                    let mut v = s.touched.clone();
-                                    v.sort_unstable();
-                                    found = Some(v);
-                                }
-                                probe = Some(body);
-                            }
-                        }
-                    }
-                    let (slots, seen, touched) = (&mut s.slots, &mut s.seen, &mut s.touched);
-                    let mut visit = |entry: u32| {
-                        let (id, span) = posting_parts(entry);
-                        let i = id as usize;
-                        let Some(word) = seen.get_mut(i / 64) else { return };
-                        let bit = 1u64 << (i % 64);
-                        // A name not seen yet is only taken by a generator list, and within the cap.
-                        if *word & bit == 0 && (!phase || touched.len() >= cap) {
-                            return;
-                        }
-                        let Some(slot) = slots.get_mut(i) else { return };
-                        let (m, u) = (slot.mask, slot.used);
-                        // One list token for one query token, one query token for one list token.
-                        if m & l.tokens != 0 || u & span != 0 {
-                            return;
-                        }
-                        if m == 0 {
-                            touched.push(id);
-                            *word |= bit;
-                        }
-                        slot.mask = m | bits;
-                        slot.used = u | span;
-                        slot.acc += add;
-                    };
-                    if let (Some(body), Some(names)) = (probe, found.as_deref()) {
-                        let entries = body.len() / 4;
-                        let at = |k: usize| {
-                            let c = &body[4 * k..4 * k + 4];
-                            u32::from_le_bytes([c[0], c[1], c[2], c[3]])
-                        };
-                        for &name in names {
-                            let first = u64::from(name) << 6;
-                            let (mut lo, mut hi) = (0usize, entries);
-                            while lo < hi {
-                                let mid = (lo + hi) / 2;
-                                if u64::from(at(mid)) < first {
-                                    lo = mid + 1;
-                                } else {
-                                    hi = mid;
-                                }
-                            }
-                            while lo < entries && at(lo) >> 6 == name {
-                                visit(at(lo));
-                                lo += 1;
-                            }
-                        }
-                        continue;
-                    }
-                    index.postings(l.offset, visit)?;
-                }
-            }
-            let mut out = Vec::new();
-            for &id in &s.touched {
-                let Slot { acc, mask, used } = s.slots[id as usize];
-                // A generous bound first: it spares most names reached only through a common word the
-                // read of their name info.
-                if side.estimate(acc, mask, used, None) + opts.margin < floor {
-                    continue;
-                }
-                let info = index.name_info(id)?;
-                let est = side.estimate(acc, mask, used, Some(&info));
-                let reach = if mask >> 16 == 0 { LIGHT_ONLY_CAP.min(est + opts.margin) } else { est + opts.margin };
-                if reach >= floor {
-                    out.push(Candidate { name: id, entity: info.entity, reach });
-                }
-            }
-            out.sort_unstable_by(|a, b| b.reach.total_cmp(&a.reach).then(a.name.cmp(&b.name)));
-            Ok(out)
-        })();
-        for &id in &s.touched {
-            s.slots[id as usize] = Slot::default();
-            s.seen[id as usize / 64] = 0;
-        }
-        s.touched.clear();
+        let mut hits = std::mem::take(&mut s.lookups);
+        let result = lookups(index, tokens, opts, &mut s.buffers, &mut hits)
+            .and_then(|()| gather(index, query, tokens, opts, floor, &mut hits, s));
+        s.lookups = hits;
+        s.reset();
         result
     })
+}
+
+impl Scratch {
+    /// Forgets the names touched.
+    fn reset(&mut self) {
+        if self.slots.len() > self.seen.len() / 4 {
+            self.seen.fill(0);
+        } else {
+            for slot in &self.slots {
+                if let Some(word) = self.seen.get_mut(slot.name as usize / 64) {
+                    *word = 0;
+                }
+            }
+        }
+        self.slots.clear();
+    }
+}
+
+/// One posting list being accumulated into the scratch slots.
+struct Visit<'a> {
+    slots: &'a mut Vec<Slot>,
+    seen: &'a mut [u64],
+    slot_of: &'a mut [u32],
+    /// Names not seen yet are taken (a generator list), while there are fewer than `cap` names.
+    generator: bool,
+    cap: usize,
+    /// The list's query tokens, and the bits it sets in a slot's mask.
+    tokens: u32,
+    bits: u32,
+    /// Weight × similarity.
+    add: f32,
+}
+
+impl Visit<'_> {
+    /// Adds one posting entry.
+    #[inline(always)]
+    fn entry(&mut self, entry: u32) {
+        let (id, span) = posting_parts(entry);
+        let i = id as usize;
+        let Some(word) = self.seen.get_mut(i / 64) else { return };
+        let bit = 1u64 << (i % 64);
+        if *word & bit == 0 {
+            // A name not seen yet is only taken by a generator list, and within the cap.
+            let Some(at) = self.slot_of.get_mut(i) else { return };
+            if !self.generator || self.slots.len() >= self.cap {
+                return;
+            }
+            *word |= bit;
+            *at = self.slots.len() as u32;
+            self.slots.push(Slot { name: id, acc: 0.0 + self.add, mask: self.bits, used: span });
+            return;
+        }
+        let Some(slot) = self.slot_of.get(i).and_then(|&k| self.slots.get_mut(k as usize)) else { return };
+        let (m, u) = (slot.mask, slot.used);
+        // One list token for one query token, one query token for one list token.
+        if m & self.tokens != 0 || u & span != 0 {
+            return;
+        }
+        slot.mask = m | self.bits;
+        slot.used = u | span;
+        slot.acc += self.add;
+    }
+}
+
+/// Accumulates the posting lists of `lookups` into the scratch slots and ranks the names touched.
+fn gather(
+    index: &Index,
+    query: &Name,
+    tokens: &[Token],
+    opts: &ScreenOptions,
+    floor: f32,
+    lookups: &mut [Lookup],
+    s: &mut Scratch,
+) -> Result<Vec<Candidate>> {
+    s.side.fill(query, opts.margin, floor);
+    let side = &s.side;
+
+    // Generators: posting lists short enough to enumerate. If every hit list is common, the lists of
+    // the token whose lists are shortest in total become generators.
+    for l in lookups.iter_mut() {
+        l.generator = l.len <= opts.common_postings;
+    }
+    // When every key is common, the rarest token's lists generate, up to `common_postings` names.
+    let fallback = !lookups.iter().any(|l| l.generator) && !lookups.is_empty();
+    let cap = if fallback { usize::try_from(opts.common_postings).unwrap_or(usize::MAX) } else { usize::MAX };
+    if fallback {
+        let mut per_token = vec![0u64; tokens.len()];
+        for l in lookups.iter() {
+            per_token[l.tokens.trailing_zeros() as usize] += l.len;
+        }
+        let best = (0..tokens.len()).filter(|i| per_token[*i] > 0).min_by_key(|i| per_token[*i]).unwrap_or(0);
+        for l in lookups.iter_mut() {
+            l.generator = l.tokens.trailing_zeros() as usize == best;
+        }
+    }
+
+    // Names found in phase 1, sorted, for probing long common lists (made on first need).
+    let mut found: Option<Vec<u32>> = None;
+    for phase in [true, false] {
+        for l in lookups.iter().filter(|l| l.generator == phase) {
+            let bits = l.tokens | if l.strong { l.tokens << 16 } else { 0 };
+            let add = side.weight(l.tokens) * l.quality;
+            // A long common list and few names to check: bisect for each name instead of
+            // reading the whole list.
+            let mut probe = None;
+            if !phase {
+                if let Some(body) = index.long_postings(l.offset)? {
+                    if s.slots.len().saturating_mul(PROBE_RATIO) < body.len() / 4 {
+                        if found.is_none() {
+                            let mut v: Vec<u32> = s.slots.iter().map(|s| s.name).collect();
+                            v.sort_unstable();
+                            found = Some(v);
+                        }
+                        probe = Some(body);
+                    }
+                }
+            }
+            let mut visit = Visit {
+                slots: &mut s.slots,
+                seen: &mut s.seen,
+                slot_of: &mut s.slot_of,
+                generator: phase,
+                cap,
+                tokens: l.tokens,
+                bits,
+                add,
+            };
+            if let (Some(body), Some(names)) = (probe, found.as_deref()) {
+                let entries = body.len() / 4;
+                let at = |k: usize| {
+                    let c = &body[4 * k..4 * k + 4];
+                    u32::from_le_bytes([c[0], c[1], c[2], c[3]])
+                };
+                for &name in names {
+                    let first = u64::from(name) << 6;
+                    let (mut lo, mut hi) = (0usize, entries);
+                    while lo < hi {
+                        let mid = (lo + hi) / 2;
+                        if u64::from(at(mid)) < first {
+                            lo = mid + 1;
+                        } else {
+                            hi = mid;
+                        }
+                    }
+                    while lo < entries && at(lo) >> 6 == name {
+                        visit.entry(at(lo));
+                        lo += 1;
+                    }
+                }
+                continue;
+            }
+            match index.long_postings(l.offset)? {
+                Some(body) => {
+                    for c in body.chunks_exact(4) {
+                        visit.entry(u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
+                    }
+                }
+                None => {
+                    // Decoded first, in a tight loop of its own.
+                    s.entries.clear();
+                    index.postings(l.offset, |e| s.entries.push(e))?;
+                    for &e in &s.entries {
+                        visit.entry(e);
+                    }
+                }
+            }
+        }
+    }
+    let out = &mut s.out;
+    out.clear();
+    for &Slot { name: id, acc, mask, used } in &s.slots {
+        // A generous bound first: it spares most names reached only through a common word the
+        // read of their name info.
+        if side.out_of_reach(acc, mask) {
+            continue;
+        }
+        let info = index.name_info(id)?;
+        let est = side.estimate(acc, mask, used, Some(&info));
+        let reach = if mask >> 16 == 0 { LIGHT_ONLY_CAP.min(est + opts.margin) } else { est + opts.margin };
+        if reach >= floor {
+            out.push(Candidate { name: id, entity: info.entity, reach });
+        }
+    }
+    out.sort_unstable_by_key(Candidate::rank);
+    Ok(out.to_vec())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::index::IndexBuilder;
+    use crate::model::{EntityName, NameQuality, NameType};
+    use crate::{analyze, Entity, EntityKind, NameKind};
+    use std::collections::{BTreeSet, HashMap};
+
+    /// The lookups as first written: one TYPOS `get` per deletion variant, strings allocated freely.
+    fn reference_lookups(index: &Index, tokens: &[Token], opts: &ScreenOptions) -> Vec<Lookup> {
+        let mut out = Vec::new();
+        let lookup = |tokens: u32, offset: u64, quality: f32, strong: bool| Lookup {
+            tokens,
+            offset,
+            quality,
+            strong,
+            len: index.posting_len(offset).unwrap(),
+            generator: false,
+        };
+        for (i, t) in tokens.iter().enumerate() {
+            if t.text.is_empty() {
+                continue;
+            }
+            let strong = heavy(t);
+            if let Some(off) = index.terms.get(&t.text) {
+                out.push(lookup(1 << i, off, 1.0, strong));
+            }
+            if max_distance(t.text.chars().count()) > 0 && t.tag != TokenTag::Number && opts.typo == Typo::Deletions {
+                let mut variants = BTreeSet::new();
+                typo::deletion_variants(t.text.as_bytes(), |v| {
+                    variants.insert(v.to_vec());
+                });
+                let mut ordinals = BTreeSet::new();
+                for v in &variants {
+                    index
+                        .typo_terms(v, |o| {
+                            ordinals.insert(o);
+                        })
+                        .unwrap();
+                }
+                for o in ordinals {
+                    let (off, term) = index.term(o).unwrap();
+                    let term = std::str::from_utf8(term).unwrap();
+                    if term != t.text && fuzzy(&t.text, term) > 0.0 {
+                        out.push(lookup(1 << i, off, fuzzy(&t.text, term), strong));
+                    }
+                }
+            }
+            for a in t.alternates.iter().chain(&t.keys) {
+                if let Some(off) = index.terms.get(a) {
+                    out.push(lookup(1 << i, off, VARIANT, strong));
+                }
+            }
+            if opts.initials && t.text.len() > 1 {
+                if let Some(off) = t.text.get(..1).and_then(|c| index.terms.get(c)) {
+                    out.push(lookup(1 << i, off, INITIAL, false));
+                }
+            }
+            if opts.phonetic && t.tag == TokenTag::Name && t.phonetic.len() >= 2 {
+                if let Some(off) = index.keys.get([&[PHONETIC_PREFIX][..], t.phonetic.as_bytes()].concat()) {
+                    out.push(lookup(1 << i, off, PHONETIC, strong));
+                }
+            }
+        }
+        if opts.joined {
+            for (i, p) in tokens.windows(2).enumerate() {
+                if let Some(off) = index.terms.get(format!("{}{}", p[0].text, p[1].text)) {
+                    out.push(lookup(3 << i, off, VARIANT, heavy(&p[0]) || heavy(&p[1])));
+                }
+            }
+        }
+        // The best similarity of each (tokens, list), best first.
+        out.sort_by(|a, b| a.tokens.cmp(&b.tokens).then(a.offset.cmp(&b.offset)).then(b.quality.total_cmp(&a.quality)));
+        out.dedup_by(|b, a| a.tokens == b.tokens && a.offset == b.offset);
+        out.sort_by(|a, b| b.quality.total_cmp(&a.quality).then(a.tokens.cmp(&b.tokens)).then(a.offset.cmp(&b.offset)));
+        out
+    }
+
+    /// The estimate as first written: the sums taken token by token for each name.
+    fn reference_estimate(query: &Name, acc: f32, mask: u32, used: u32, info: Option<&NameInfo>) -> f32 {
+        let n = query.tokens.len().min(MAX_QUERY_TOKENS);
+        let (costs, conflict_costs) = (miss_costs(false), miss_costs(true));
+        let mut hit_w = 0.0;
+        for (i, t) in query.tokens[..n].iter().enumerate() {
+            if mask & (1 << i) != 0 {
+                hit_w += t.weight.max(0.01);
+            }
+        }
+        if hit_w <= 0.0 {
+            return 0.0;
+        }
+        let (cand_w, cand_miss, cand_unmatched) = match info {
+            Some(info) => {
+                let n = info.tokens.max(1) as f32;
+                let u = (used.count_ones() as f32).min(n);
+                (info.weight * u / n, info.miss * (n - u) / n, u < n)
+            }
+            None => (1.5 * hit_w, 0.0, false),
+        };
+        let heavy_bits = query.tokens[..n].iter().enumerate().filter(|(_, t)| heavy(t)).fold(0, |m, (i, _)| m | 1 << i);
+        let conflict = heavy_bits & !mask != 0 && cand_unmatched;
+        let (c, factor) = if conflict { (conflict_costs, 1.6) } else { (costs, 1.0) };
+        let mut miss: f32 = query.tokens[n..].iter().map(|t| miss_cost(t, costs.query, costs.floor)).sum();
+        for (i, t) in query.tokens[..n].iter().enumerate() {
+            if mask & (1 << i) == 0 {
+                miss += miss_cost(t, c.query, c.floor);
+            }
+        }
+        let num = acc + acc / hit_w * cand_w;
+        let den = hit_w + cand_w + miss + cand_miss * factor;
+        100.0 * num / den
+    }
+
+    /// Candidate generation as first written: a map of names, every posting list read whole, the
+    /// positions decoded with checked shifts, the estimate token by token, a full sort.
+    fn reference(index: &Index, query: &Name, opts: &ScreenOptions, floor: f32) -> Vec<Candidate> {
+        let tokens = &query.tokens[..query.tokens.len().min(MAX_QUERY_TOKENS)];
+        if tokens.is_empty() {
+            return Vec::new();
+        }
+        let lookups = reference_lookups(index, tokens, opts);
+        let mut generator: Vec<bool> = lookups.iter().map(|l| l.len <= opts.common_postings).collect();
+        let fallback = !generator.contains(&true) && !lookups.is_empty();
+        let cap = if fallback { opts.common_postings as usize } else { usize::MAX };
+        if fallback {
+            let mut per_token = vec![0u64; tokens.len()];
+            for l in &lookups {
+                per_token[l.tokens.trailing_zeros() as usize] += l.len;
+            }
+            let best = (0..tokens.len()).filter(|i| per_token[*i] > 0).min_by_key(|i| per_token[*i]).unwrap_or(0);
+            for (g, l) in generator.iter_mut().zip(&lookups) {
+                *g = l.tokens.trailing_zeros() as usize == best;
+            }
+        }
+        // Name → (acc, mask, used).
+        let mut found: HashMap<u32, (f32, u32, u32)> = HashMap::new();
+        for phase in [true, false] {
+            for (l, _) in lookups.iter().zip(&generator).filter(|(_, g)| **g == phase) {
+                let weight: f32 =
+                    (0..tokens.len()).filter(|i| l.tokens & (1 << i) != 0).map(|i| tokens[i].weight.max(0.01)).sum();
+                let add = weight * l.quality;
+                let bits = l.tokens | if l.strong { l.tokens << 16 } else { 0 };
+                index
+                    .postings(l.offset, |entry| {
+                        let pos = entry & 31;
+                        let span = if entry & 32 != 0 { 3u32.checked_shl(pos).unwrap_or(1 << 31) } else { 1 << pos };
+                        let count = found.len();
+                        match found.get_mut(&(entry >> 6)) {
+                            None if phase && count < cap => {
+                                found.insert(entry >> 6, (0.0 + add, bits, span));
+                            }
+                            None => {}
+                            Some((acc, mask, used)) if *mask & l.tokens == 0 && *used & span == 0 => {
+                                *mask |= bits;
+                                *used |= span;
+                                *acc += add;
+                            }
+                            Some(_) => {}
+                        }
+                    })
+                    .unwrap();
+            }
+        }
+        let mut out = Vec::new();
+        for (&name, &(acc, mask, used)) in &found {
+            if reference_estimate(query, acc, mask, used, None) + opts.margin < floor {
+                continue;
+            }
+            let info = index.name_info(name).unwrap();
+            let est = reference_estimate(query, acc, mask, used, Some(&info));
+            let reach = if mask >> 16 == 0 { LIGHT_ONLY_CAP.min(est + opts.margin) } else { est + opts.margin };
+            if reach >= floor {
+                out.push(Candidate { name, entity: info.entity, reach });
+            }
+        }
+        out.sort_by(|a, b| b.reach.total_cmp(&a.reach).then(a.name.cmp(&b.name)));
+        out
+    }
+
+    /// Hand-made names sharing words, initials, joined and split forms, and 900 synthetic ones sharing
+    /// one given name (`ali`, a long posting list) and a few surname syllables.
+    fn names() -> Vec<String> {
+        let mut names: Vec<String> = [
+            "KIM KYONG OK",
+            "Kim Kyong Il",
+            "Kim Jong Un",
+            "Kyong Ok Trading LLC",
+            "Mohammed Ali Hassan",
+            "Muhammad Ali",
+            "Mohamad Mohammed Ali",
+            "Ali Hassan Mohamed",
+            "Abdul Rahman Yusuf",
+            "Abdulrahman Yusuf Hamdan",
+            "Noordin M. Top",
+            "Noordin Mohammad Top",
+            "Sergei Shoigu",
+            "Sergey Kuzhugetovich Shoygu",
+            "Nicolas Maduro Moros",
+            "AKILOV, Farkhad Ataullaevich",
+            "Yuk Tung Energy Pte Ltd",
+            "Asia Bridge 1",
+            "Gholamreza Nasrallah Rahimi",
+            "Ahmad Abdul Karim bin Abdullah Al Hashimi Al Qurashi Al Baghdadi Abu Bakr",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let syllables = ["ka", "ri", "mo", "su", "ta", "ne", "lo", "vi", "dra", "zu", "pe", "ho", "sha", "gu"];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as usize % n
+        };
+        for i in 0..900 {
+            let mut surname = String::new();
+            for _ in 0..2 + next(2) {
+                surname.push_str(syllables[next(syllables.len())]);
+            }
+            let given = if i % 3 == 0 { ["Ali", "Siti", "Kim", "Ahmad"][next(4)] } else { "Ali" };
+            names.push(format!("{given} {surname}"));
+        }
+        names
+    }
+
+    fn build(dir: &std::path::Path) -> Index {
+        let path = dir.join("c.sidx");
+        let mut b = IndexBuilder::new(&path).unwrap();
+        for (i, n) in names().iter().enumerate() {
+            let kind = if n.contains("LLC") || n.contains("Ltd") { EntityKind::Entity } else { EntityKind::Individual };
+            let mut e = Entity {
+                id: format!("T-{i}"),
+                kind,
+                names: vec![EntityName::new(n.clone(), NameType::Primary, NameQuality::Strong)],
+                raw: serde_json::json!({ "n": i }),
+                ..Default::default()
+            };
+            if i % 7 == 0 {
+                // A second name of the same entity.
+                e.names.push(EntityName::new(format!("{n} Jr"), NameType::Aka, NameQuality::Weak));
+            }
+            b.add(&e).unwrap();
+        }
+        b.finish().unwrap();
+        Index::open(&path).unwrap()
+    }
+
+    /// Queries: the names themselves and perturbed ones (a letter changed, dropped or transposed,
+    /// tokens joined, reordered or dropped, a first name reduced to its initial, a word added).
+    fn queries() -> Vec<String> {
+        let mut out = Vec::new();
+        for (i, n) in names().iter().enumerate().filter(|(i, _)| *i < 19 || i % 37 == 0) {
+            out.push(n.clone());
+            let chars: Vec<char> = n.chars().collect();
+            let k = (i * 5 + 3) % chars.len();
+            let mut typo = chars.clone();
+            typo[k] = if typo[k] == 'e' { 'a' } else { 'e' };
+            out.push(typo.iter().collect());
+            let mut dropped = chars.clone();
+            dropped.remove(k);
+            out.push(dropped.iter().collect());
+            let mut swapped = chars.clone();
+            swapped.swap(k, (k + 1) % chars.len());
+            out.push(swapped.iter().collect());
+            let words: Vec<&str> = n.split_whitespace().collect();
+            if words.len() >= 2 {
+                out.push(format!("{}{} {}", words[0], words[1], words[2..].join(" ")));
+                out.push(format!("{} {}", words[words.len() - 1], words[..words.len() - 1].join(" ")));
+                out.push(words[1..].join(" "));
+                out.push(format!("{}. {}", &words[0][..1], words[1..].join(" ")));
+                out.push(format!("Haji {n} 12"));
+            }
+        }
+        out.extend(
+            [
+                "Ali Xyzq",
+                "Ali",
+                "Kim",
+                "Ali Siti Kim Ahmad",
+                "A",
+                "12 34",
+                "Abdul Rahman",
+                "Kyongok",
+                "Muhammad Muhammad Ali",
+                "Hassan Ali Hassan 12 12",
+                "Kyong Kim Kyong",
+            ]
+            .map(String::from),
+        );
+        out
+    }
+
+    #[test]
+    fn candidates_are_those_of_the_straightforward_computation() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = build(dir.path());
+        let d = ScreenOptions::default();
+        let options = [
+            d.clone(),
+            ScreenOptions { common_postings: 40, ..d.clone() },
+            ScreenOptions { common_postings: 3, margin: 0.0, ..d.clone() },
+            ScreenOptions { typo: Typo::Off, phonetic: false, joined: false, initials: false, ..d.clone() },
+        ];
+        let (mut compared, mut nonempty) = (0, 0);
+        for q in queries() {
+            let name = analyze(&q, NameKind::Unknown);
+            for opts in &options {
+                for floor in [f32::NEG_INFINITY, 0.0, 30.0, 60.0] {
+                    let got = candidates(&index, &name, opts, floor).unwrap();
+                    let want = reference(&index, &name, opts, floor);
+                    assert_eq!(got.len(), want.len(), "{q:?} {opts:?} floor {floor}");
+                    for (g, w) in got.iter().zip(&want) {
+                        assert!(
+                            g.name == w.name && g.entity == w.entity && g.reach.to_bits() == w.reach.to_bits(),
+                            "{q:?} {opts:?} floor {floor}: {g:?} != {w:?}"
+                        );
+                    }
+                    compared += 1;
+                    nonempty += usize::from(!got.is_empty());
+                }
+            }
+        }
+        assert!(compared > 1000 && nonempty > compared / 2, "{compared} {nonempty}");
+    }
+
+    #[test]
+    fn the_rank_key_orders_as_reach_by_total_cmp_then_name() {
+        let reaches = [f32::NEG_INFINITY, -1.0, -0.0, 0.0, f32::MIN_POSITIVE / 2.0, 0.5, 35.0, 110.0, f32::INFINITY];
+        let mut all: Vec<Candidate> = Vec::new();
+        for (k, &reach) in reaches.iter().chain(&[f32::NAN, -f32::NAN]).enumerate() {
+            for name in [0, 7, u32::MAX] {
+                all.push(Candidate { name: name ^ k as u32, entity: 0, reach });
+            }
+        }
+        let mut by_key = all.clone();
+        by_key.sort_by_key(Candidate::rank);
+        let mut by_cmp = all;
+        by_cmp.sort_by(|a, b| b.reach.total_cmp(&a.reach).then(a.name.cmp(&b.name)));
+        let bits = |v: &[Candidate]| v.iter().map(|c| (c.name, c.reach.to_bits())).collect::<Vec<_>>();
+        assert_eq!(bits(&by_key), bits(&by_cmp));
+        assert!(by_key[0].reach.is_nan() && by_key[3].reach == f32::INFINITY);
+    }
+
+    #[test]
+    fn an_exact_name_comes_first_at_the_full_estimate() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = build(dir.path());
+        let opts = ScreenOptions::default();
+        let got = candidates(&index, &analyze("Kim Kyong Ok", NameKind::Person), &opts, 40.0).unwrap();
+        let first = got.first().unwrap();
+        assert!((first.reach - (100.0 + opts.margin)).abs() < 1e-4, "{first:?}");
+        assert_eq!(index.name_record(first.name).unwrap().name.original, "KIM KYONG OK");
+        assert_eq!(index.name_record(first.name).unwrap().entity, first.entity);
+        // Best reach first, ties by name number, all at or above the floor.
+        assert!(got.windows(2).all(|w| w[0].reach > w[1].reach || (w[0].reach == w[1].reach && w[0].name < w[1].name)));
+        assert!(got.iter().all(|c| c.reach >= 40.0));
+        // The other Kim Kyong and the trading company follow.
+        let originals: Vec<String> =
+            got.iter().take(3).map(|c| index.name_record(c.name).unwrap().name.original).collect();
+        assert!(originals.contains(&"Kim Kyong Il".to_string()), "{originals:?}");
+    }
 }

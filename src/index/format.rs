@@ -565,14 +565,16 @@ impl NameInfo {
     }
 
     /// Entry `i` of a `NAME_INFO` table.
+    #[inline]
     pub fn decode(table: &[u8], i: usize) -> Option<NameInfo> {
         let at = i.checked_mul(NAME_INFO_LEN)?;
-        let r = Reader::new(table);
+        let b: &[u8; NAME_INFO_LEN] = table.get(at..at.checked_add(NAME_INFO_LEN)?)?.try_into().ok()?;
+        let word = |k: usize| u32::from_le_bytes([b[k], b[k + 1], b[k + 2], b[k + 3]]);
         Some(NameInfo {
-            entity: r.u32_at(at)?,
-            weight: f32::from_bits(r.u32_at(at + 4)?),
-            miss: f32::from_bits(r.u32_at(at + 8)?),
-            tokens: r.u32_at(at + 12)?,
+            entity: word(0),
+            weight: f32::from_bits(word(4)),
+            miss: f32::from_bits(word(8)),
+            tokens: word(12),
         })
     }
 }
@@ -602,16 +604,21 @@ pub fn put_postings(out: &mut Vec<u8>, entries: &[u32]) {
 ///
 /// ```
 /// use saring::index::format::{put_postings, read_postings, LONG_POSTINGS};
-/// for n in [0, 3, LONG_POSTINGS + 1] {
-///     let entries: Vec<u32> = (0..n as u32).map(|i| i * 7).collect();
+/// for n in [0, 3, 40, LONG_POSTINGS + 1] {
+///     // Deltas of one to five varint bytes.
+///     let entries: Vec<u32> = (0..n as u32).map(|i| i * 7 + if i > 0 { 1 << (i % 32) } else { 0 }).collect();
+///     let entries: Vec<u32> = entries.iter().scan(0u32, |a, e| { *a = a.wrapping_add(*e); Some(*a) }).collect();
 ///     let mut b = vec![0xff];
 ///     put_postings(&mut b, &entries);
 ///     let mut back = Vec::new();
 ///     read_postings(&b, 1, |e| back.push(e)).unwrap();
 ///     assert_eq!(back, entries);
-///     assert!(read_postings(&b[..b.len() - 1], 1, |_| {}).is_none() || n == 0);
+///     for cut in 1..b.len() {
+///         assert!(read_postings(&b[..cut], 1, |_| {}).is_none());
+///     }
 /// }
 /// ```
+#[inline]
 pub fn read_postings(bytes: &[u8], start: usize, mut f: impl FnMut(u32)) -> Option<()> {
     if let Some(body) = long_postings(bytes, start)? {
         for c in body.chunks_exact(4) {
@@ -621,9 +628,28 @@ pub fn read_postings(bytes: &[u8], start: usize, mut f: impl FnMut(u32)) -> Opti
     }
     let mut r = Reader::at(bytes, start);
     let n = r.varint()?;
+    let mut pos = r.pos();
     let mut e = 0u32;
     for _ in 0..n {
-        e = e.wrapping_add(u32::try_from(r.varint()?).ok()?);
+        // A delta of up to four bytes is read directly, a longer one as any varint.
+        let mut delta = 0u64;
+        let mut k = 0;
+        loop {
+            let b = *bytes.get(pos + k)?;
+            delta |= u64::from(b & 0x7f) << (7 * k);
+            k += 1;
+            if b < 0x80 {
+                pos += k;
+                break;
+            }
+            if k == 4 {
+                let mut r = Reader::at(bytes, pos);
+                delta = r.varint()?;
+                pos = r.pos();
+                break;
+            }
+        }
+        e = e.wrapping_add(u32::try_from(delta).ok()?);
         f(e);
     }
     Some(())
@@ -656,10 +682,12 @@ pub fn posting_entry(name: u32, position: usize, joined: bool) -> u32 {
 /// use saring::index::format::{posting_entry, posting_parts};
 /// assert_eq!(posting_parts(posting_entry(7, 2, false)), (7, 0b100));
 /// assert_eq!(posting_parts(posting_entry(7, 2, true)), (7, 0b1100));
+/// assert_eq!(posting_parts(posting_entry(7, 31, true)), (7, 1 << 31));
 /// ```
+#[inline]
 pub fn posting_parts(entry: u32) -> (u32, u32) {
-    let pos = entry & 31;
-    let span = if entry & 32 != 0 { 3u32.checked_shl(pos).unwrap_or(1 << 31) } else { 1 << pos };
+    // One bit at the position, and the next one too for a joined pair (none past bit 31).
+    let span = (1 | (entry >> 4 & 2)) << (entry & 31);
     (entry >> 6, span)
 }
 

@@ -292,9 +292,15 @@ impl Index {
     }
 
     /// The `NAME_INFO` entry of a name (entity, weights), read without decoding the name.
+    #[inline(always)]
     pub(crate) fn name_info(&self, name: u32) -> Result<format::NameInfo> {
         let t = self.data().get(self.name_info.clone()).ok_or_else(|| self.corrupt("name info"))?;
-        format::NameInfo::decode(t, name as usize).ok_or_else(|| self.corrupt(format!("name {name}: no name info")))
+        format::NameInfo::decode(t, name as usize).ok_or_else(|| self.no_name_info(name))
+    }
+
+    #[cold]
+    fn no_name_info(&self, name: u32) -> Error {
+        self.corrupt(format!("name {name}: no name info"))
     }
 
     /// Decodes name record `name` into `out`, reusing its buffers.
@@ -310,8 +316,21 @@ impl Index {
     }
 
     /// Calls `f` with the ordinal of every term that has the deletion variant `variant`.
-    pub(crate) fn typo_terms(&self, variant: &[u8], mut f: impl FnMut(u32)) -> Result<()> {
-        let Some(v) = self.typos.get(variant) else { return Ok(()) };
+    pub(crate) fn typo_terms(&self, variant: &[u8], f: impl FnMut(u32)) -> Result<()> {
+        match self.typos.get(variant) {
+            Some(v) => self.typo_value_terms(v, f),
+            None => Ok(()),
+        }
+    }
+
+    /// Calls `f` with the ordinal of every term that has one of the deletion variants `variants` (each
+    /// variant's terms in turn, as [`typo_terms`](Index::typo_terms) for each would).
+    pub(crate) fn typo_terms_of(&self, variants: &typo::Variants, mut f: impl FnMut(u32)) -> Result<()> {
+        typo::lookup_sorted(self.typos.as_fst(), variants, |v| self.typo_value_terms(v, &mut f))
+    }
+
+    /// The term ordinals a TYPOS value stands for: one ordinal (odd values) or a list's offset.
+    fn typo_value_terms(&self, v: u64, mut f: impl FnMut(u32)) -> Result<()> {
         if v & 1 == 1 {
             f(u32::try_from(v >> 1).map_err(|_| self.corrupt("typo term ordinal"))?);
             return Ok(());
@@ -361,10 +380,11 @@ impl Index {
     }
 
     /// Calls `f` with every entry of the posting list at `offset` (see [`format::posting_parts`]).
-    pub(crate) fn postings(&self, offset: u64, mut f: impl FnMut(u32)) -> Result<()> {
+    #[inline]
+    pub(crate) fn postings(&self, offset: u64, f: impl FnMut(u32)) -> Result<()> {
         let p = self.data().get(self.postings.clone()).ok_or_else(|| self.corrupt("postings"))?;
         let start = usize::try_from(offset).map_err(|_| self.corrupt("posting offset"))?;
-        format::read_postings(p, start, &mut f).ok_or_else(|| self.corrupt("posting list truncated"))
+        format::read_postings(p, start, f).ok_or_else(|| self.corrupt("posting list truncated"))
     }
 
     /// The fixed-width entries of a long posting list (`None` for a short one).
