@@ -477,62 +477,189 @@ pub fn decode_name(record: &[u8]) -> Option<NameRecord> {
     Some(out)
 }
 
-/// Decodes a name record into `out`, reusing its strings and vectors (screening decodes hundreds of
-/// names a query; this keeps it free of allocations once the buffers have grown).
+/// What decoding into a reused [`NameRecord`] keeps between calls on one thread, so that it allocates
+/// nothing once its buffers have grown: the tokens and strings a shorter record cut off the previous
+/// one (handed to the next longer one instead of being freed and allocated again), and a scratch copy
+/// of the record for checking its UTF-8 in one pass.
+#[derive(Default)]
+struct Scratch {
+    tokens: Vec<Token>,
+    strings: Vec<String>,
+    copy: Vec<u8>,
+}
+
+/// At most this many spare tokens and strings are kept per thread.
+const SPARE_MAX: usize = 64;
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = const {
+        std::cell::RefCell::new(Scratch { tokens: Vec::new(), strings: Vec::new(), copy: Vec::new() })
+    };
+}
+
+/// Runs `f` with this thread's scratch (with a fresh one if it is in use or already destroyed).
+fn with_scratch<T>(mut f: impl FnMut(&mut Scratch) -> T) -> T {
+    SCRATCH
+        .try_with(|cell| cell.try_borrow_mut().ok().map(|mut s| f(&mut s)))
+        .ok()
+        .flatten()
+        .unwrap_or_else(|| f(&mut Scratch::default()))
+}
+
+fn empty_token() -> Token {
+    Token {
+        text: String::new(),
+        original: String::new(),
+        script: Script::Latin,
+        tag: TokenTag::Name,
+        weight: 0.0,
+        phonetic: String::new(),
+        keys: Vec::new(),
+        alternates: Vec::new(),
+    }
+}
+
+/// Sets `v` to `n` items, keeping cut-off items in `spare` and taking new ones from it.
+fn resize_from<T>(v: &mut Vec<T>, n: usize, spare: &mut Vec<T>, new: impl Fn() -> T) {
+    if v.len() > n {
+        let keep = v.len().min(n + SPARE_MAX.saturating_sub(spare.len()));
+        spare.extend(v.drain(n..keep));
+        v.truncate(n);
+    }
+    while v.len() < n {
+        v.push(spare.pop().unwrap_or_else(&new));
+    }
+}
+
+/// The strings of one record, read through one UTF-8 check of the whole record where possible.
+struct Texts<'a> {
+    record: &'a [u8],
+    /// Where `checked` starts in the record.
+    base: usize,
+    /// The record from `base` on (with its binary fields zeroed), when that is valid UTF-8, as it is
+    /// for a well-formed record.
+    checked: Option<&'a str>,
+}
+
+impl<'a> Texts<'a> {
+    /// The string of `record[range]`.
+    fn get(&self, range: std::ops::Range<usize>) -> Option<&'a str> {
+        // Both ends are character boundaries of `checked` for a well-formed record (a string follows a
+        // length and precedes a code or a length, all below 128); else check the string alone.
+        let inner = range.start.checked_sub(self.base).zip(range.end.checked_sub(self.base));
+        match self.checked.zip(inner).and_then(|(c, (a, b))| c.get(a..b)) {
+            Some(s) => Some(s),
+            None => std::str::from_utf8(self.record.get(range)?).ok(),
+        }
+    }
+
+    /// Reads the next string of `r` (its length, then its bytes).
+    fn next(&self, r: &mut Reader) -> Option<&'a str> {
+        let n = usize::try_from(r.varint()?).ok()?;
+        let at = r.pos();
+        r.bytes(n)?;
+        self.get(at..at + n)
+    }
+}
+
+/// Skips the next string of `r` without checking it.
+fn skip_str(r: &mut Reader) -> Option<()> {
+    let n = usize::try_from(r.varint()?).ok()?;
+    r.bytes(n).map(|_| ())
+}
+
+/// Copies a name record into `copy` with its binary fields (the entity number and the token weights)
+/// zeroed, so that the copy of a well-formed record is valid UTF-8 as a whole: everything else is
+/// text, or a length or code below 128.
+fn mask_name(record: &[u8], copy: &mut Vec<u8>) -> Option<()> {
+    copy.clear();
+    copy.extend_from_slice(record);
+    copy.get_mut(0..4)?.fill(0);
+    let mut r = Reader::at(record, 6);
+    skip_str(&mut r)?;
+    for _ in 0..r.varint()? {
+        skip_str(&mut r)?;
+        if r.u8()? == 1 {
+            skip_str(&mut r)?;
+        }
+        r.bytes(2)?;
+        let w = r.pos();
+        r.bytes(4)?;
+        copy.get_mut(w..w + 4)?.fill(0);
+        skip_str(&mut r)?;
+        for _ in 0..2 {
+            for _ in 0..r.varint()? {
+                skip_str(&mut r)?;
+            }
+        }
+    }
+    Some(())
+}
+
+/// Decodes a name record into `out`, reusing its strings and vectors: screening decodes hundreds of
+/// names a query, and this allocates nothing once the buffers have grown (tokens and strings a
+/// shorter record leaves over are kept per thread for the next longer one).
 pub fn decode_name_into(record: &[u8], out: &mut NameRecord) -> Option<()> {
+    with_scratch(|s| decode_name_parts(record, out, true, s))
+}
+
+/// Decodes what scoring reads of a name record into `out`, like [`decode_name_into`] but leaving the
+/// original texts (of the name and of its tokens) empty: [`score_names`](crate::score::score_names)
+/// reads neither, except the name's text when it has no tokens, which is then decoded too.
+pub fn decode_name_for_scoring(record: &[u8], out: &mut NameRecord) -> Option<()> {
+    with_scratch(|s| decode_name_parts(record, out, false, s))
+}
+
+fn decode_name_parts(record: &[u8], out: &mut NameRecord, originals: bool, scratch: &mut Scratch) -> Option<()> {
     fn set(s: &mut String, v: &str) {
         s.clear();
         s.push_str(v);
     }
-    fn set_list(list: &mut Vec<String>, r: &mut Reader) -> Option<()> {
-        let n = usize::try_from(r.varint()?).ok()?;
-        list.truncate(n);
-        for i in 0..n {
-            let v = r.str()?;
-            match list.get_mut(i) {
-                Some(s) => set(s, v),
-                None => list.push(v.to_string()),
-            }
-        }
-        Some(())
-    }
+    let Scratch { tokens: spare_tokens, strings: spare_strings, copy } = scratch;
+    let checked = mask_name(record, copy).and_then(|()| std::str::from_utf8(copy).ok());
+    let texts = Texts { record, base: 0, checked };
     let mut r = Reader::new(record);
     out.entity = r.u32()?;
     let flags = r.u8()?;
     out.name_type = name_type_from(flags >> 1);
     out.quality = if flags & 1 == 1 { NameQuality::Weak } else { NameQuality::Strong };
     out.name.kind = name_kind_from(r.u8()?);
-    set(&mut out.name.original, r.str()?);
+    let at_original = r;
+    skip_str(&mut r)?;
     let n = usize::try_from(r.varint()?).ok()?;
+    if originals || n == 0 {
+        let mut at = at_original;
+        set(&mut out.name.original, texts.next(&mut at)?);
+    } else {
+        out.name.original.clear();
+    }
+    // A corrupt count cannot make this allocate much: a token takes at least 11 bytes.
     let tokens = &mut out.name.tokens;
-    tokens.truncate(n);
+    resize_from(tokens, n.min(record.len() / 11), spare_tokens, empty_token);
     for i in 0..n {
-        if i == tokens.len() {
-            tokens.push(Token {
-                text: String::new(),
-                original: String::new(),
-                script: Script::Latin,
-                tag: TokenTag::Name,
-                weight: 0.0,
-                phonetic: String::new(),
-                keys: Vec::new(),
-                alternates: Vec::new(),
-            });
-        }
-        let t = &mut tokens[i];
-        set(&mut t.text, r.str()?);
+        let t = tokens.get_mut(i)?;
+        set(&mut t.text, texts.next(&mut r)?);
+        t.original.clear();
         if r.u8()? == 1 {
-            set(&mut t.original, r.str()?);
-        } else {
-            t.original.clear();
+            if originals {
+                t.original.push_str(texts.next(&mut r)?);
+            } else {
+                skip_str(&mut r)?;
+            }
+        } else if originals {
             t.original.push_str(&t.text);
         }
         t.script = script_from(r.u8()?);
         t.tag = tag_from(r.u8()?);
         t.weight = r.f32()?;
-        set(&mut t.phonetic, r.str()?);
-        set_list(&mut t.keys, &mut r)?;
-        set_list(&mut t.alternates, &mut r)?;
+        set(&mut t.phonetic, texts.next(&mut r)?);
+        for list in [&mut t.keys, &mut t.alternates] {
+            let k = usize::try_from(r.varint()?).ok().filter(|&k| k <= record.len())?;
+            resize_from(list, k, spare_strings, String::new);
+            for s in list.iter_mut() {
+                set(s, texts.next(&mut r)?);
+            }
+        }
     }
     Some(())
 }
@@ -914,18 +1041,21 @@ pub fn decode_facts(record: &[u8]) -> Option<Facts> {
             to: (flags & 2 == 2).then_some(PartialDate { y: ty, m: tm, d: td }),
         });
     }
+    // The rest is text, lengths and counts: one UTF-8 check for all of it.
+    let base = r.pos();
+    let texts = Texts { record, base, checked: record.get(base..).and_then(|t| std::str::from_utf8(t).ok()) };
     let countries = |r: &mut Reader| -> Option<Vec<String>> {
         let n = usize::try_from(r.varint()?).ok()?;
         let mut v = Vec::with_capacity(n.min(32));
         for _ in 0..n {
-            v.push(r.str()?.to_string());
+            v.push(texts.next(r)?.to_owned());
         }
         Some(v)
     };
     let nationalities = countries(&mut r)?;
     let address_countries = countries(&mut r)?;
-    let id = r.str()?.to_string();
-    let list = r.str()?.to_string();
+    let id = texts.next(&mut r)?.to_owned();
+    let list = texts.next(&mut r)?.to_owned();
     Some(Facts {
         hash,
         publisher,
@@ -1019,6 +1149,122 @@ mod tests {
         assert_eq!(rec.entity, 1);
     }
 
+    /// Names of every shape: more and fewer tokens, keys and alternates than one another, originals
+    /// unlike the canonical texts, a token over 127 bytes (a two-byte length), and no tokens at all.
+    fn shaped_names() -> Vec<Name> {
+        let long = format!("Abdul{} Rahman", "x".repeat(140));
+        let texts = [
+            "محمد عبد الرحمن",
+            "KIM Kyong Ok",
+            "Сергей Кужугетович Шойгу",
+            "!!!",
+            "金正恩",
+            "PT Bank Rakyat Indonesia Tbk",
+            long.as_str(),
+            "Ибрагим Хаджиев",
+            "Ok",
+        ];
+        texts.iter().map(|n| crate::analyze(n, NameKind::Unknown)).collect()
+    }
+
+    fn encoded(names: &[Name]) -> Vec<Vec<u8>> {
+        let types = [NameType::Primary, NameType::Aka, NameType::OriginalScript];
+        let mut out = Vec::new();
+        for (i, n) in names.iter().enumerate() {
+            let quality = if i % 2 == 0 { NameQuality::Strong } else { NameQuality::Weak };
+            let mut b = Vec::new();
+            encode_name(&mut b, 100 + i as u32, types[i % 3], quality, n);
+            out.push(b);
+        }
+        out
+    }
+
+    /// What [`decode_name_for_scoring`] should give: the record without its original texts.
+    fn for_scoring(mut rec: NameRecord) -> NameRecord {
+        if !rec.name.tokens.is_empty() {
+            rec.name.original.clear();
+        }
+        for t in &mut rec.name.tokens {
+            t.original.clear();
+        }
+        rec
+    }
+
+    #[test]
+    fn a_reused_record_decodes_each_name_as_a_fresh_one_would() {
+        let names = shaped_names();
+        let tokens = || names.iter().flat_map(|n| &n.tokens);
+        assert!(names.iter().any(|n| n.tokens.is_empty()));
+        assert!(tokens().any(|t| t.text.len() >= 128));
+        assert!(tokens().any(|t| t.keys.len() >= 2 && t.alternates.len() >= 5), "abdul from Arabic");
+        assert!(tokens().any(|t| t.original != t.text));
+        let records = encoded(&names);
+        let mut full = decode_name(&records[0]).unwrap();
+        let mut scoring = full.clone();
+        // Every name after every other one, so each grows and shrinks every part of the buffers.
+        for (i, a) in records.iter().enumerate() {
+            for (j, b) in records.iter().enumerate() {
+                let fresh = decode_name(b).unwrap();
+                assert_eq!(fresh.name, names[j]);
+                assert_eq!(fresh.entity, 100 + j as u32);
+                decode_name_into(a, &mut full).unwrap();
+                decode_name_into(b, &mut full).unwrap();
+                assert_eq!(full, fresh, "{i} then {j}");
+                decode_name_for_scoring(a, &mut scoring).unwrap();
+                decode_name_for_scoring(b, &mut scoring).unwrap();
+                assert_eq!(scoring, for_scoring(fresh), "{i} then {j}");
+            }
+        }
+        // The name without tokens keeps its text: scoring compares it.
+        decode_name_for_scoring(&records[3], &mut scoring).unwrap();
+        assert_eq!(scoring.name.original, "!!!");
+    }
+
+    #[test]
+    fn the_scoring_decode_scores_as_the_whole_record_does() {
+        let names = shaped_names();
+        let queries = ["Muhammad Abdurrahman", "Kim Kyong Ok", "Sergey Shoigu", "!!!", "Kim Jong Un", "Bank Rakyat"];
+        let mut scoring = decode_name(&encoded(&names)[0]).unwrap();
+        let mut best = 0.0f64;
+        for r in encoded(&names) {
+            let full = decode_name(&r).unwrap();
+            decode_name_for_scoring(&r, &mut scoring).unwrap();
+            for q in queries {
+                let q = crate::analyze(q, NameKind::Unknown);
+                let s = crate::score::score_names(&q, &full.name);
+                assert_eq!(crate::score::score_names(&q, &scoring.name), s, "{:?}", full.name.original);
+                best = best.max(s);
+            }
+        }
+        assert_eq!(best, 100.0);
+    }
+
+    #[test]
+    fn damaged_name_records_fail_to_decode_into_a_used_record() {
+        let names = shaped_names();
+        let records = encoded(&names);
+        let mut rec = decode_name(&records[6]).unwrap();
+        for b in &records {
+            for cut in 0..b.len() {
+                assert!(decode_name_into(&b[..cut], &mut rec).is_none(), "cut at {cut}");
+                assert!(decode_name_for_scoring(&b[..cut], &mut rec).is_none(), "cut at {cut}");
+            }
+        }
+        // A byte that is not UTF-8 in a token's text, then in its original (which only the whole
+        // decode reads).
+        let b = &records[2];
+        let at = |s: &str| b.windows(s.len()).position(|w| w == s.as_bytes()).unwrap();
+        let mut bad = b.clone();
+        bad[at("kuzhugetovich")] = 0xff;
+        assert!(decode_name_into(&bad, &mut rec).is_none());
+        assert!(decode_name_for_scoring(&bad, &mut rec).is_none());
+        let mut bad = b.clone();
+        bad[at("кужугетович") + 1] = 0x41;
+        assert!(decode_name_into(&bad, &mut rec).is_none());
+        decode_name_for_scoring(&bad, &mut rec).unwrap();
+        assert_eq!(rec, for_scoring(decode_name(b).unwrap()));
+    }
+
     #[test]
     fn name_info_and_term_records_round_trip() {
         let info = NameInfo { entity: 42, weight: 2.5, miss: 0.75, tokens: 3 };
@@ -1060,6 +1306,29 @@ mod tests {
         for cut in 0..b.len() {
             assert!(decode_facts(&b[..cut]).is_none(), "cut at {cut}");
         }
+    }
+
+    #[test]
+    fn facts_with_long_and_non_ascii_texts_round_trip() {
+        let f = Facts {
+            hash: 1,
+            publisher: None,
+            kind: EntityKind::Entity,
+            gender: None,
+            first_name: 0,
+            name_count: 1,
+            dates: Vec::new(),
+            nationalities: Vec::new(),
+            address_countries: vec!["ID".into()],
+            id: format!("CUSTOM-{}", "9".repeat(200)),
+            list: "Daftar Terduga Teroris — DTTOT".into(),
+        };
+        let mut b = Vec::new();
+        encode_facts(&mut b, &f);
+        assert_eq!(decode_facts(&b).unwrap(), f);
+        let at = b.windows(5).position(|w| w == b"DTTOT").unwrap();
+        b[at] = 0xff;
+        assert!(decode_facts(&b).is_none());
     }
 
     #[test]

@@ -303,9 +303,11 @@ impl Index {
         self.corrupt(format!("name {name}: no name info"))
     }
 
-    /// Decodes name record `name` into `out`, reusing its buffers.
+    /// Decodes what scoring reads of name record `name` into `out`, reusing its buffers: everything but
+    /// the original texts, which are left empty ([`format::decode_name_for_scoring`]); a hit's matched
+    /// name comes from [`name_record`](Index::name_record).
     pub(crate) fn name_record_into(&self, name: u32, out: &mut NameRecord) -> Result<()> {
-        format::decode_name_into(self.name_bytes(name)?, out)
+        format::decode_name_for_scoring(self.name_bytes(name)?, out)
             .ok_or_else(|| self.corrupt(format!("name {name}: undecodable")))
     }
 
@@ -600,6 +602,69 @@ pub(crate) fn iso_time(secs: u64) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use crate::model::{EntityName, NameQuality, NameType};
+    use crate::EntityKind;
+
+    #[test]
+    fn scoring_records_and_facts_decode_as_whole_records_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shapes.sidx");
+        let mut b = IndexBuilder::new(&path).unwrap();
+        let people: [(&str, &[&str]); 4] = [
+            ("UN-1", &["محمد عبد الرحمن", "Mohammed bin Abdul Rahman", "Abu Abdallah"]),
+            ("UN-2", &["KIM Kyong Ok"]),
+            ("UK-3", &["Сергей Кужугетович Шойгу", "Sergei Shoigu"]),
+            ("OFAC-4", &["金正恩", "Kim Jong Un", "Kim Jong-un", "Kim Chong-un"]),
+        ];
+        for (id, names) in people {
+            let names = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    let (t, q) = if i == 0 {
+                        (NameType::Primary, NameQuality::Strong)
+                    } else {
+                        (NameType::Aka, NameQuality::Weak)
+                    };
+                    EntityName::new(*n, t, q)
+                })
+                .collect();
+            let e = Entity {
+                id: id.into(),
+                kind: EntityKind::Individual,
+                list: "SHAPES".into(),
+                nationalities: vec!["KP".into()],
+                names,
+                ..Default::default()
+            };
+            b.add(&e).unwrap();
+        }
+        b.finish().unwrap();
+        let index = Index::open(&path).unwrap();
+        assert_eq!((index.entity_count(), index.name_count()), (4, 10));
+        let n = index.name_count() as u32;
+        let mut rec = index.name_record(n - 1).unwrap();
+        // Forwards, backwards and strided, so the reused record follows names of every length.
+        let order: Vec<u32> = (0..n).chain((0..n).rev()).chain((0..3 * n).map(|i| i * 7 % n)).collect();
+        for name in order {
+            index.name_record_into(name, &mut rec).unwrap();
+            let mut whole = index.name_record(name).unwrap();
+            assert!(!whole.name.tokens.is_empty() && !whole.name.original.is_empty());
+            whole.name.original.clear();
+            whole.name.tokens.iter_mut().for_each(|t| t.original.clear());
+            assert_eq!(rec, whole, "name {name}");
+        }
+        for e in 0..4 {
+            let f = index.facts(e).unwrap();
+            let entity = index.entity_at(e).unwrap();
+            assert_eq!((f.id.as_str(), f.list.as_str()), (entity.id.as_str(), "SHAPES"));
+            assert_eq!(f.nationalities, ["KP"]);
+            assert_eq!(f.name_count as usize, entity.names.len());
+            assert_eq!(index.name_record(f.first_name).unwrap().entity, e);
+        }
+    }
+
     #[test]
     fn iso_time_known_values() {
         assert_eq!(super::iso_time(0), "1970-01-01T00:00:00Z");
