@@ -359,20 +359,10 @@ impl QuerySide {
     }
 
     /// Whether a name's generous bound ([`estimate`](QuerySide::estimate) without `NAME_INFO`) plus
-    /// the margin falls short of the floor: the same arithmetic, without the branches `NAME_INFO` needs.
+    /// the margin falls short of the floor.
     #[inline]
     fn out_of_reach(&self, acc: f32, mask: u32) -> bool {
-        let hit_w = self.hit_w.get((mask & self.all) as usize).copied().unwrap_or(0.0);
-        let est = if hit_w <= 0.0 {
-            0.0
-        } else {
-            let cand_w = 1.5 * hit_w;
-            let miss = self.miss.get(!mask as usize & self.all as usize).copied().unwrap_or(0.0);
-            let num = acc + acc / hit_w * cand_w;
-            let den = hit_w + cand_w + miss + 0.0 * 1.0;
-            100.0 * num / den
-        };
-        est + self.margin < self.floor
+        self.estimate(acc, mask, 0, None) + self.margin < self.floor
     }
 
     /// Weight of the query tokens in bit set `tokens`.
@@ -386,26 +376,36 @@ impl QuerySide {
     /// unmatched, and the conflict costs when both sides keep unmatched words. Without `NAME_INFO`, a
     /// generous bound: the list side matched as heavy as one and a half times the query side, nothing
     /// left over.
+    #[inline]
     fn estimate(&self, acc: f32, mask: u32, used: u32, info: Option<&NameInfo>) -> f32 {
         let matched = (mask & self.all) as usize;
         let hit_w = self.hit_w.get(matched).copied().unwrap_or(0.0);
         if hit_w <= 0.0 {
             return 0.0;
         }
-        let (cand_w, cand_miss, cand_unmatched) = match info {
-            Some(info) => {
-                let n = info.tokens.max(1) as f32;
-                let u = (used.count_ones() as f32).min(n);
-                (info.weight * u / n, info.miss * (n - u) / n, u < n)
-            }
-            None => (1.5 * hit_w, 0.0, false),
-        };
+        let (cand_w, cand_miss, cand_unmatched) = list_side(hit_w, used, info);
         let conflict = self.heavy & !mask != 0 && cand_unmatched;
         let (misses, factor) = if conflict { (&self.miss_conflict, 1.6) } else { (&self.miss, 1.0) };
         let miss = misses.get(!mask as usize & self.all as usize).copied().unwrap_or(0.0);
         let num = acc + acc / hit_w * cand_w;
         let den = hit_w + cand_w + miss + cand_miss * factor;
         100.0 * num / den
+    }
+}
+
+/// The list side of the estimate, for a name whose list-token positions `used` were matched by query
+/// tokens weighing `hit_w`: the weight matched (the name's average token weight each), what its other
+/// tokens cost unmatched, and whether any are left. Without `NAME_INFO`, the generous bound: matched as
+/// heavy as one and a half times the query side, nothing left over.
+#[inline]
+fn list_side(hit_w: f32, used: u32, info: Option<&NameInfo>) -> (f32, f32, bool) {
+    match info {
+        Some(info) => {
+            let n = info.tokens.max(1) as f32;
+            let u = (used.count_ones() as f32).min(n);
+            (info.weight * u / n, info.miss * (n - u) / n, u < n)
+        }
+        None => (1.5 * hit_w, 0.0, false),
     }
 }
 
@@ -537,18 +537,16 @@ fn gather(
             let add = side.weight(l.tokens) * l.quality;
             // A long common list and few names to check: bisect for each name instead of
             // reading the whole list.
+            let long = index.long_postings(l.offset)?;
             let mut probe = None;
-            if !phase {
-                if let Some(body) = index.long_postings(l.offset)? {
-                    if s.slots.len().saturating_mul(PROBE_RATIO) < body.len() / 4 {
-                        if found.is_none() {
-                            let mut v: Vec<u32> = s.slots.iter().map(|s| s.name).collect();
-                            v.sort_unstable();
-                            found = Some(v);
-                        }
-                        probe = Some(body);
-                    }
+            if let Some(body) = long.filter(|body| !phase && s.slots.len().saturating_mul(PROBE_RATIO) < body.len() / 4)
+            {
+                if found.is_none() {
+                    let mut v: Vec<u32> = s.slots.iter().map(|s| s.name).collect();
+                    v.sort_unstable();
+                    found = Some(v);
                 }
+                probe = Some(body);
             }
             let mut visit = Visit {
                 slots: &mut s.slots,
@@ -584,7 +582,7 @@ fn gather(
                 }
                 continue;
             }
-            match index.long_postings(l.offset)? {
+            match long {
                 Some(body) => {
                     for c in body.chunks_exact(4) {
                         visit.entry(u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
@@ -711,14 +709,7 @@ mod tests {
         if hit_w <= 0.0 {
             return 0.0;
         }
-        let (cand_w, cand_miss, cand_unmatched) = match info {
-            Some(info) => {
-                let n = info.tokens.max(1) as f32;
-                let u = (used.count_ones() as f32).min(n);
-                (info.weight * u / n, info.miss * (n - u) / n, u < n)
-            }
-            None => (1.5 * hit_w, 0.0, false),
-        };
+        let (cand_w, cand_miss, cand_unmatched) = list_side(hit_w, used, info);
         let heavy_bits = query.tokens[..n].iter().enumerate().filter(|(_, t)| heavy(t)).fold(0, |m, (i, _)| m | 1 << i);
         let conflict = heavy_bits & !mask != 0 && cand_unmatched;
         let (c, factor) = if conflict { (conflict_costs, 1.6) } else { (costs, 1.0) };
