@@ -379,9 +379,12 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
     let bonus = max_bonus(q);
     let floor = (q.score_threshold - bonus) as f32;
     let candidates = crate::index::candidates::candidates(index, &q.name, options, floor)?;
-    let mut best: IdMap<Best> = IdMap::default();
-    // Each entity's facts and qualifier points (None: filtered out by publisher).
-    let mut facts: IdMap<Option<(Facts, f64)>> = IdMap::default();
+    // Entities met, at most one per name scored.
+    let room = candidates.len().min(options.max_scored);
+    let mut best: IdMap<Best> = IdMap::with_capacity_and_hasher(room, Default::default());
+    // Each entity's qualifier points (None: filtered out by publisher).
+    let mut points_of: IdMap<Option<f64>> = IdMap::with_capacity_and_hasher(room, Default::default());
+    let mut facts = Facts::default();
     let mut record = NameRecord {
         entity: 0,
         name_type: crate::model::NameType::Primary,
@@ -402,20 +405,17 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
                 continue;
             }
         }
-        let entry = match facts.entry(c.entity) {
-            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+        let points = match points_of.entry(c.entity) {
+            std::collections::hash_map::Entry::Occupied(e) => *e.get(),
             std::collections::hash_map::Entry::Vacant(e) => {
-                let f = index.facts(c.entity)?;
-                let keep = q.publishers.is_empty() || f.publisher.is_some_and(|p| q.publishers.contains(&p));
-                e.insert(keep.then(|| {
-                    let points = qualifier_points(&q.facts, &entry_facts(&f));
-                    (f, points)
-                }))
+                index.facts_into(c.entity, &mut facts)?;
+                let keep = q.publishers.is_empty() || facts.publisher.is_some_and(|p| q.publishers.contains(&p));
+                *e.insert(keep.then(|| qualifier_points(&q.facts, &entry_facts(&facts))))
             }
         };
         // The qualifiers' points are not used to skip names: estimates run low often enough that the
         // slack of the largest bonus keeps hits (measured on qualified customer queries).
-        let Some((_, points)) = entry.as_ref() else { continue };
+        let Some(points) = points else { continue };
         index.name_record_into(c.name, &mut record)?;
         let kind = if q.kind == NameKind::Unknown { record.name.kind } else { q.kind };
         let score = score_names(&q.name, &record.name);
@@ -441,11 +441,13 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
             kth = scores[k];
         }
     }
-    let mut ranked: Vec<(f64, &Facts, u32, &Best)> = best
-        .iter()
-        .filter(|(_, b)| b.entity_score >= q.score_threshold)
-        .filter_map(|(e, b)| facts.get(e).and_then(Option::as_ref).map(|(f, _)| (b.entity_score, f, *e, b)))
-        .collect();
+    // Only the entities that make the results have their facts decoded in full (ids order ties).
+    let mut ranked: Vec<(f64, Facts, u32, &Best)> = Vec::new();
+    for (&entity, b) in &best {
+        if b.entity_score >= q.score_threshold && points_of.get(&entity).is_some_and(Option::is_some) {
+            ranked.push((b.entity_score, index.facts(entity)?, entity, b));
+        }
+    }
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
     ranked.truncate(q.limit);
     let mut results = Vec::with_capacity(ranked.len());
@@ -454,25 +456,25 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
         let name = index.name_record(b.name)?;
         let similarity: Similarity =
             compare_names(&q.name, &name.name, &CompareOptions { kind: b.kind, thresholds: q.thresholds });
-        let s = score_entity(b.score, b.weak, &q.facts, &entry_facts(f));
+        let s = score_entity(b.score, b.weak, &q.facts, &entry_facts(&f));
         results.push(Hit {
-            id: f.id.clone(),
             publisher: f.publisher.unwrap_or(Publisher::Custom),
-            list: f.list.clone(),
             kind: f.kind,
+            entity_hash: format!("{:016x}", f.hash),
             names: e.names,
             matched_name: name.name.original.clone(),
             score,
             decision: q.thresholds.decide(score),
-            nationalities: f.nationalities.clone(),
             dates_of_birth: e.dates_of_birth,
-            entity_hash: format!("{:016x}", f.hash),
             explanation: HitExplanation {
                 name_score: similarity.score,
                 name: similarity.explanation,
                 qualifiers: s.qualifiers,
             },
             record_data: RawRecord(e.raw),
+            id: f.id,
+            list: f.list,
+            nationalities: f.nationalities,
         });
     }
     Ok(ScreenResult { results })

@@ -1012,19 +1012,31 @@ pub fn facts_publisher(record: &[u8]) -> Option<Option<Publisher>> {
 
 /// Decodes a fact record.
 pub fn decode_facts(record: &[u8]) -> Option<Facts> {
+    let mut f = Facts::default();
+    decode_facts_into(record, &mut f)?;
+    Some(f)
+}
+
+/// Decodes a fact record into `out`, reusing its vectors and strings: screening reads the facts of
+/// every entity it scores a name of, and this allocates nothing once the buffers have grown.
+pub fn decode_facts_into(record: &[u8], out: &mut Facts) -> Option<()> {
+    fn set(s: &mut String, v: &str) {
+        s.clear();
+        s.push_str(v);
+    }
     let mut r = Reader::new(record);
-    let hash = r.u64()?;
-    let publisher = publisher_from(r.u8()?);
-    let kind = kind_from(r.u8()?);
-    let gender = match r.u8()? {
+    out.hash = r.u64()?;
+    out.publisher = publisher_from(r.u8()?);
+    out.kind = kind_from(r.u8()?);
+    out.gender = match r.u8()? {
         1 => Some(Gender::Male),
         2 => Some(Gender::Female),
         _ => None,
     };
-    let first_name = r.u32()?;
-    let name_count = r.u32()?;
+    out.first_name = r.u32()?;
+    out.name_count = r.u32()?;
     let nd = usize::try_from(r.varint()?).ok()?;
-    let mut dates = Vec::with_capacity(nd.min(32));
+    out.dates.clear();
     for _ in 0..nd {
         let y = r.u16()?;
         let m = r.u8()?;
@@ -1033,7 +1045,7 @@ pub fn decode_facts(record: &[u8]) -> Option<Facts> {
         let ty = r.u16()?;
         let tm = r.u8()?;
         let td = r.u8()?;
-        dates.push(DateValue {
+        out.dates.push(DateValue {
             y,
             m,
             d,
@@ -1044,31 +1056,21 @@ pub fn decode_facts(record: &[u8]) -> Option<Facts> {
     // The rest is text, lengths and counts: one UTF-8 check for all of it.
     let base = r.pos();
     let texts = Texts { record, base, checked: record.get(base..).and_then(|t| std::str::from_utf8(t).ok()) };
-    let countries = |r: &mut Reader| -> Option<Vec<String>> {
-        let n = usize::try_from(r.varint()?).ok()?;
-        let mut v = Vec::with_capacity(n.min(32));
-        for _ in 0..n {
-            v.push(texts.next(r)?.to_owned());
+    for list in [&mut out.nationalities, &mut out.address_countries] {
+        // A corrupt count cannot make this allocate much: a country takes at least one byte.
+        let n = usize::try_from(r.varint()?).ok().filter(|&n| n <= record.len())?;
+        list.truncate(n);
+        for i in 0..n {
+            let v = texts.next(&mut r)?;
+            match list.get_mut(i) {
+                Some(s) => set(s, v),
+                None => list.push(v.to_owned()),
+            }
         }
-        Some(v)
-    };
-    let nationalities = countries(&mut r)?;
-    let address_countries = countries(&mut r)?;
-    let id = texts.next(&mut r)?.to_owned();
-    let list = texts.next(&mut r)?.to_owned();
-    Some(Facts {
-        hash,
-        publisher,
-        kind,
-        gender,
-        first_name,
-        name_count,
-        dates,
-        nationalities,
-        address_countries,
-        id,
-        list,
-    })
+    }
+    set(&mut out.id, texts.next(&mut r)?);
+    set(&mut out.list, texts.next(&mut r)?);
+    Some(())
 }
 
 #[cfg(test)]

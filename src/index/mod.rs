@@ -353,6 +353,12 @@ impl Index {
         format::decode_facts(b).ok_or_else(|| self.corrupt(format!("facts {entity}: undecodable")))
     }
 
+    /// The facts of an entity, decoded into `out` (reusing its buffers).
+    pub(crate) fn facts_into(&self, entity: u32, out: &mut Facts) -> Result<()> {
+        let b = self.record(&self.fact_offsets, &self.fact_data, entity as usize, "facts")?;
+        format::decode_facts_into(b, out).ok_or_else(|| self.corrupt(format!("facts {entity}: undecodable")))
+    }
+
     /// The parts of entity record `entity`.
     fn entity_parts(&self, entity: u32) -> Result<format::EntityParts<'_>> {
         let b = self.record(&self.entity_offsets, &self.entity_data, entity as usize, "entity")?;
