@@ -107,6 +107,40 @@ fn unrelated_is_below_30() {
 }
 
 #[test]
+fn a_surname_written_first_and_joined_to_the_given_name() {
+    // The list reads `KALED, Belkasam` as `belkasam kaled`: the joined word is the two in the other order
+    // (two words), or the last joined to the first (three words).
+    check(
+        &[
+            ("Kaledbelkasam", "KALED, Belkasam"),
+            ("Kaledbelkasam Abdul", "KALED, Belkasam Abdul"),
+            ("Belkasam Kaled", "KALEDBELKASAM"),
+        ],
+        NameKind::Person,
+        95.0,
+        100.0,
+        "surname joined first",
+    );
+    let s =
+        compare("Kaledbelkasam", "KALED, Belkasam", &CompareOptions { kind: NameKind::Person, ..Default::default() });
+    let joined = &s.explanation.tokens[0];
+    assert_eq!(
+        (joined.query.as_str(), joined.candidate.as_str(), joined.how.as_str()),
+        ("kaledbelkasam", "kaled belkasam", "joined")
+    );
+    // Joined in a free order, short words and particles would fit many a long word loosely: they are
+    // not joined so, nor are words that only come close.
+    check(
+        &[("Jinghu", "Ha Jang"), ("Handal", "Al And"), ("Mun Kil", "Gilman")],
+        NameKind::Person,
+        0.0,
+        35.0,
+        "loose joins",
+    );
+    assert!(score("Abdulrahman Yusuf", "Abdul Rahman Yusuf", NameKind::Person) >= 95.0);
+}
+
+#[test]
 fn initials_alone_identify_no_one() {
     let s = compare("chongsng ionhap", "C.I. DISERCOM S.A.", &CompareOptions::default());
     assert!(s.score <= 35.0, "{s:?}");

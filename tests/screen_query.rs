@@ -52,6 +52,7 @@ fn sample() -> Vec<Entity> {
         mad,
         entity("EC-3", Publisher::Ec, EntityKind::Individual, &[("Sergei Shoigu", S)]),
         entity("UK-8", Publisher::Uk, EntityKind::Individual, &[("Kim Kyong Il", S)]),
+        entity("OFAC-SDN-7944", Publisher::Ofac, EntityKind::Individual, &[("KALED, Belkasam Mansour", S)]),
         entity("CUSTOM-1", Publisher::Custom, EntityKind::Entity, &[("Kim Kyong Ok Trading LLC", S)]),
     ]
 }
@@ -159,6 +160,12 @@ fn typos_joined_tokens_and_weak_aliases() {
     }
     // Split query finds joined list token.
     let r = index.screen(&Query::name("Abdul Rahman Yusuf Hamdan")).unwrap();
+    assert_eq!(r.results.first().map(|h| h.id.as_str()), Some("UK-7"), "{:?}", ids(&r));
+    // A surname written first and joined to the given name: found through the list name's last word
+    // joined to its first (the query shares no word with it); two words joined in the other order.
+    let r = index.screen(&Query::name("Kaledbelkasam")).unwrap();
+    assert_eq!(r.results.first().map(|h| h.id.as_str()), Some("OFAC-SDN-7944"), "{:?}", ids(&r));
+    let r = index.screen(&Query::name("Yusufabdulrahman Hamdan")).unwrap();
     assert_eq!(r.results.first().map(|h| h.id.as_str()), Some("UK-7"), "{:?}", ids(&r));
     // The weak alias matches exactly but is discounted.
     let r = index.screen(&Query::name("Farik Akilov")).unwrap();
@@ -301,10 +308,10 @@ fn cli_index_info_and_verify() {
     let path = build(dir.path());
     let out = saring().args(["index", "verify"]).arg(&path).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("OK (8 entities, 9 names"));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("OK (9 entities, 10 names"));
     let out = saring().args(["index", "info", "--json"]).arg(&path).output().unwrap();
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["entities"], 8);
+    assert_eq!(v["entities"], 9);
     assert_eq!(v["format_version"], saring::index::format::FORMAT_VERSION);
     // Damage one byte near the end: verify fails with exit code 2 and a clear message.
     let mut b = std::fs::read(&path).unwrap();

@@ -20,6 +20,7 @@ use super::typo;
 use super::{analysis_fingerprint, IndexInfo, SourceInfo};
 use crate::lists::{self, ListEvent, ListWarning};
 use crate::model::EntityName;
+use crate::score::freely_joinable;
 use crate::text::{analyze, Name, NameKind};
 use crate::{Entity, EntityKind, Error, Result};
 use rayon::prelude::*;
@@ -54,7 +55,8 @@ pub struct BuildReport {
 }
 
 /// The terms and keys one analysed name is indexed under, each with the position of its token (see
-/// [`format::posting_entry`]; `joined` for the concatenation of the tokens at `pos` and `pos + 1`).
+/// [`format::posting_entry`]; `joined` for the concatenation of the tokens at `pos` and `pos + 1`, or
+/// of the last token and the first, see below).
 pub(crate) fn name_terms(name: &Name, mut emit: impl FnMut(u8, &[u8], usize, bool)) {
     for (pos, t) in name.tokens.iter().enumerate() {
         for (i, k) in std::iter::once(&t.text).chain(&t.alternates).chain(&t.keys).enumerate() {
@@ -65,9 +67,19 @@ pub(crate) fn name_terms(name: &Name, mut emit: impl FnMut(u8, &[u8], usize, boo
             }
         }
     }
+    let tokens = &name.tokens;
+    // (first token, second token, position marked) of each joined pair: adjacent tokens; and the last
+    // token joined to the first, a surname the list writes first (`KALED, Belkasam` is read `belkasam
+    // kaled`) joined to the given name that followed it, if both are name words (as the scorer joins
+    // them). Two tokens are marked as the pair they are; more at the last position only (the first's
+    // bit is not set: estimates may count it twice, never miss it).
+    let n = tokens.len();
+    let adjacent = (1..n).map(|b| (b - 1, b, b - 1));
+    let wrap = (n >= 2 && freely_joinable(&tokens[0]) && freely_joinable(&tokens[n - 1]))
+        .then(|| (n - 1, 0, if n == 2 { 0 } else { n - 1 }));
     let mut buf = Vec::with_capacity(32);
-    for (pos, pair) in name.tokens.windows(2).enumerate() {
-        let (a, b) = (&pair[0].text, &pair[1].text);
+    for (a, b, pos) in adjacent.chain(wrap) {
+        let (a, b) = (&tokens[a].text, &tokens[b].text);
         if !a.is_empty() && !b.is_empty() && a.len() + b.len() <= MAX_JOINED_LEN {
             buf.clear();
             buf.extend_from_slice(a.as_bytes());

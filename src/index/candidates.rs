@@ -4,7 +4,9 @@
 //! distance that grows with its length ([`typo`](super::typo)), by its alternates and equivalence keys
 //! (name-variant classes, cross-script dictionary equivalents), by its first letter (a list-side initial,
 //! `M.` in `Noordin M. Top`) and by its phonetic key; each pair of adjacent query tokens is also looked up
-//! joined (`Abdul Rahman` → `abdulrahman`; list names are indexed under their joined pairs too). Each hit
+//! joined, in either order, and so are the last and first tokens (`Abdul Rahman` → `abdulrahman`; list
+//! names are indexed under their joined adjacent pairs and their last token joined to their first, the
+//! `KALED, Belkasam` written `Kaledbelkasam`). Each hit
 //! carries the similarity the scorer would give that token pair: 1 exact, the scorer's edit similarity
 //! for a typo, 0.97 for a variant or joined pair, 0.9 phonetic, 0.8 initial.
 //!
@@ -25,7 +27,7 @@ use super::build::PHONETIC_PREFIX;
 use super::format::{posting_parts, NameInfo};
 use super::typo::{self, max_distance};
 use super::Index;
-use crate::score::{fuzzy, miss_cost, miss_costs, INITIAL, PHONETIC, VARIANT};
+use crate::score::{freely_joinable, fuzzy, miss_cost, miss_costs, INITIAL, PHONETIC, VARIANT};
 use crate::text::{Name, Token, TokenTag};
 use crate::Result;
 use fst::{IntoStreamer, Streamer};
@@ -249,14 +251,21 @@ fn lookups(
         }
     }
     if opts.joined {
-        // Joined adjacent tokens, exactly (a typo inside a joined pair is left to the per-token lookups).
-        for (i, pair) in tokens.windows(2).enumerate() {
+        // Joined tokens, exactly (a typo inside a joined pair is left to the per-token lookups): adjacent
+        // ones, and as the scorer joins leftovers, name words in the other order and the last with the
+        // first.
+        for (a, b) in joined_pairs(tokens.len()) {
+            let (x, y) = (&tokens[a], &tokens[b]);
+            if b != a + 1 && !(freely_joinable(x) && freely_joinable(y)) {
+                continue;
+            }
             joined.clear();
-            joined.push_str(&pair[0].text);
-            joined.push_str(&pair[1].text);
+            joined.push_str(&x.text);
+            joined.push_str(&y.text);
             if let Some(off) = index.terms.get(joined.as_bytes()) {
-                let strong = heavy(&pair[0]) || heavy(&pair[1]);
-                out.push(Lookup { tokens: 3 << i, offset: off, quality: VARIANT, strong, len: 0, generator: false });
+                let strong = heavy(x) || heavy(y);
+                let tokens = 1 << a | 1 << b;
+                out.push(Lookup { tokens, offset: off, quality: VARIANT, strong, len: 0, generator: false });
             }
         }
     }
@@ -274,6 +283,13 @@ fn lookups(
         b.quality.total_cmp(&a.quality).then(a.tokens.cmp(&b.tokens)).then(a.offset.cmp(&b.offset))
     });
     Ok(())
+}
+
+/// The query token pairs looked up joined, in reading order: adjacent ones in either order, and for
+/// three tokens or more the last with the first.
+fn joined_pairs(n: usize) -> impl Iterator<Item = (usize, usize)> {
+    let adjacent = (1..n).flat_map(|b| [(b - 1, b), (b, b - 1)]);
+    adjacent.chain((n >= 3).then(|| (n - 1, 0)))
 }
 
 /// What one query has gathered about one list name.
@@ -683,9 +699,17 @@ mod tests {
             }
         }
         if opts.joined {
-            for (i, p) in tokens.windows(2).enumerate() {
-                if let Some(off) = index.terms.get(format!("{}{}", p[0].text, p[1].text)) {
-                    out.push(lookup(3 << i, off, VARIANT, heavy(&p[0]) || heavy(&p[1])));
+            let n = tokens.len();
+            let mut pairs: Vec<(usize, usize)> = (1..n).flat_map(|b| [(b - 1, b), (b, b - 1)]).collect();
+            if n >= 3 {
+                pairs.push((n - 1, 0));
+            }
+            for (a, b) in pairs {
+                if b != a + 1 && !(freely_joinable(&tokens[a]) && freely_joinable(&tokens[b])) {
+                    continue;
+                }
+                if let Some(off) = index.terms.get(format!("{}{}", tokens[a].text, tokens[b].text)) {
+                    out.push(lookup(1 << a | 1 << b, off, VARIANT, heavy(&tokens[a]) || heavy(&tokens[b])));
                 }
             }
         }

@@ -37,8 +37,9 @@ use crate::text::{Name, NameKind, Script, Token, TokenTag};
 
 /// File magic.
 pub const MAGIC: &[u8; 8] = b"SARINGIX";
-/// The format version this build writes and reads. Bump it on any layout change.
-pub const FORMAT_VERSION: u32 = 3;
+/// The format version this build writes and reads. Bump it on any layout change, and when what is
+/// indexed changes (older files would lack the new keys).
+pub const FORMAT_VERSION: u32 = 5;
 /// Length of the fixed header.
 pub const HEADER_LEN: usize = 64;
 /// Length of one section table entry.

@@ -12,7 +12,7 @@ mod token;
 
 pub use decision::{Decision, Thresholds};
 // What the index's candidate ranking needs to estimate scores the same way.
-pub(crate) use name::{miss_cost, miss_costs};
+pub(crate) use name::{freely_joinable, miss_cost, miss_costs};
 pub(crate) use token::{fuzzy, INITIAL, PHONETIC, VARIANT};
 
 use crate::text::{analyze, Name, NameKind};
@@ -128,8 +128,8 @@ fn round1(x: f64) -> f64 {
 fn explain(a: &Name, b: &Name, al: &name::Alignment) -> Explanation {
     let text = |toks: &[crate::text::Token], run: name::Run| {
         let mut s = String::with_capacity(run.iter().map(|i| toks[i].text.len() + 1).sum());
-        for i in run.iter() {
-            if i > run.first() {
+        for (k, i) in run.iter().enumerate() {
+            if k > 0 {
                 s.push(' ');
             }
             s.push_str(&toks[i].text);

@@ -3,7 +3,8 @@
 //! Tokens are aligned one-to-one, order-tolerant, greedily by similarity (ties: heavier tokens first,
 //! then position, so the result is deterministic). Tokens left over are then tried joined: two or three
 //! adjacent tokens on one side against one token on the other (`Abdul Rahman` = `Abdulrahman`,
-//! `JSC ARGUMENT` = `JSCARGUMENT`).
+//! `JSC ARGUMENT` = `JSCARGUMENT`), then any two left-over name words in either order, more strictly
+//! (`KALED, Belkasam` = `Kaledbelkasam`: a surname written first and joined to the given name).
 //!
 //! The score is a weighted agreement: each matched pair adds `similarity × (wq + wc)` to the numerator and
 //! `wq + wc` to the denominator; an unmatched query token adds `2 × 0.6 × wq` to the denominator only, an
@@ -28,6 +29,17 @@ const MISS_WEIGHT_FLOOR: f32 = 0.6;
 const CONFLICT_WEIGHT_FLOOR: f32 = 1.0;
 /// Score cap when only light tokens matched.
 const LIGHT_ONLY_CAP: f32 = 35.0;
+/// Least similarity of two leftover name words joined in another order than the name's, or not adjacent,
+/// to a word of the other side (adjacent ones, in order, need 0.8).
+const FREE_JOIN_FLOOR: f32 = 0.9;
+/// Shortest word joined in another order than the name's, or not adjacent.
+const FREE_JOIN_MIN_LEN: usize = 3;
+/// Whether a token may be joined to another in another order than the name's, or not adjacent: a
+/// name word of [`FREE_JOIN_MIN_LEN`] characters or more.
+pub(crate) fn freely_joinable(t: &Token) -> bool {
+    t.tag == TokenTag::Name && t.text.len() >= FREE_JOIN_MIN_LEN
+}
+
 /// Tokens beyond this many per name are ignored (bounds the cost of pathological inputs). At most 64:
 /// token positions are kept in the bits of a `u64` ([`Set`]).
 pub(crate) const MAX_TOKENS: usize = 48;
@@ -51,27 +63,38 @@ fn span(start: usize, len: usize) -> Set {
     (if len >= 64 { !0 } else { (1u64 << len) - 1 }) << start
 }
 
-/// Adjacent token positions `start..start + len` of one name (1–3 tokens).
+/// The token positions of one side of an aligned group (1–3 tokens), in the order they are read: a
+/// single token, adjacent tokens in name order, or two tokens joined in either order.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Run {
-    start: u8,
+    pos: [u8; 3],
     len: u8,
 }
 
 impl Run {
+    /// The positions `start..start + len` (`len` at most 3).
     fn new(start: usize, len: usize) -> Run {
         // Both are below MAX_TOKENS.
-        Run { start: start as u8, len: len as u8 }
+        let mut pos = [0u8; 3];
+        for (k, p) in pos.iter_mut().enumerate().take(len) {
+            *p = (start + k) as u8;
+        }
+        Run { pos, len: len as u8 }
     }
 
-    /// The first position.
+    /// Two positions, read in this order.
+    fn two(first: usize, second: usize) -> Run {
+        Run { pos: [first as u8, second as u8, 0], len: 2 }
+    }
+
+    /// The lowest position.
     pub fn first(self) -> usize {
-        self.start as usize
+        self.pos[..self.len as usize].iter().min().copied().unwrap_or(0) as usize
     }
 
-    /// The positions, in order.
-    pub fn iter(self) -> std::ops::Range<usize> {
-        self.start as usize..self.start as usize + self.len as usize
+    /// The positions, in reading order.
+    pub fn iter(self) -> impl Iterator<Item = usize> {
+        self.pos.into_iter().take(self.len as usize).map(usize::from)
     }
 }
 
@@ -84,7 +107,8 @@ pub(crate) struct Pair {
     pub how: How,
 }
 
-const NO_PAIR: Pair = Pair { q: Run { start: 0, len: 0 }, c: Run { start: 0, len: 0 }, sim: 0.0, how: How::Exact };
+const NO_PAIR: Pair =
+    Pair { q: Run { pos: [0; 3], len: 0 }, c: Run { pos: [0; 3], len: 0 }, sim: 0.0, how: How::Exact };
 
 /// The alignment of two names and its score. Kept on the stack: no allocation per comparison.
 #[derive(Debug, Clone)]
@@ -372,5 +396,43 @@ fn join_leftovers(
                 i += 1;
             }
         }
+    }
+    // Then any two leftover name words, in either order (`KALED, Belkasam` written `Kaledbelkasam`: the
+    // names were reordered, or the words between them matched elsewhere), best pairing first. Held to
+    // closer agreement: a free choice of two short words and an order fits many a long word loosely
+    // (`Jang Ha` ~ `Jinghu`).
+    let joinable =
+        members(all_side & !*used_side).filter(|&i| freely_joinable(&side[i])).fold(0 as Set, |s, i| s | 1 << i);
+    loop {
+        let left = joinable & !*used_side;
+        let others = all_other & !*used_other;
+        if left.count_ones() < 2 || others == 0 {
+            return;
+        }
+        let mut best: Option<(f32, usize, usize, usize)> = None;
+        for a in members(left) {
+            for b in members(left & !(1 << a)) {
+                if b == a + 1 {
+                    // Tried above, in name order.
+                    continue;
+                }
+                joined.clear();
+                joined.push_str(&side[a].text);
+                joined.push_str(&side[b].text);
+                for j in members(others) {
+                    let o = &other[j].text;
+                    let s = if *o == *joined { 1.0 } else { fuzzy(joined, o) };
+                    if s >= FREE_JOIN_FLOOR && best.is_none_or(|(t, ..)| s > t) {
+                        best = Some((s, a, b, j));
+                    }
+                }
+            }
+        }
+        let Some((s, a, b, j)) = best else { return };
+        *used_side |= 1 << a | 1 << b;
+        *used_other |= 1 << j;
+        let (run, one) = (Run::two(a, b), Run::new(j, 1));
+        let (qi, cj) = if swapped { (one, run) } else { (run, one) };
+        al.push(Pair { q: qi, c: cj, sim: s * super::token::VARIANT, how: How::Joined });
     }
 }
