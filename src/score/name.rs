@@ -14,7 +14,7 @@
 //! particles, legal forms or initials, or a name word only against an initial) and the names are not
 //! identical, the score is capped at 35.
 
-use super::token::{add_skeletons, fuzzy, similarity, Facts, How};
+use super::token::{add_skeletons, fuzzy, may_fuzz, similarity, Facts, How};
 use crate::text::{Name, Token, TokenTag};
 
 /// Cost factor of an unmatched query token.
@@ -375,9 +375,17 @@ fn join_leftovers(
                 i += 1;
                 continue;
             }
+            let chars = side[i..i + len].iter().map(|t| t.text.len()).sum::<usize>();
+            let fits = members(all_other & !*used_other)
+                .filter(|&j| may_fuzz(chars, other[j].text.len()) || other[j].text.len() == chars)
+                .fold(0 as Set, |s, j| s | 1 << j);
+            if fits == 0 {
+                i += 1;
+                continue;
+            }
             joined.clear();
             side[i..i + len].iter().for_each(|t| joined.push_str(&t.text));
-            let best = members(all_other & !*used_other)
+            let best = members(fits)
                 .map(|j| {
                     let o = &other[j].text;
                     let s = if *o == *joined { 1.0 } else { fuzzy(joined, o) };
@@ -416,10 +424,17 @@ fn join_leftovers(
                     // Tried above, in name order.
                     continue;
                 }
+                // Most pairings are ruled out by length alone, before the joined word is written.
+                let len = side[a].text.len() + side[b].text.len();
+                let fits =
+                    members(others).filter(|&j| may_fuzz(len, other[j].text.len())).fold(0 as Set, |s, j| s | 1 << j);
+                if fits == 0 {
+                    continue;
+                }
                 joined.clear();
                 joined.push_str(&side[a].text);
                 joined.push_str(&side[b].text);
-                for j in members(others) {
+                for j in members(fits) {
                     let o = &other[j].text;
                     let s = if *o == *joined { 1.0 } else { fuzzy(joined, o) };
                     if s >= FREE_JOIN_FLOOR && best.is_none_or(|(t, ..)| s > t) {

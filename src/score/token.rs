@@ -203,22 +203,25 @@ fn shares_form(a: &Token, b: &Token) -> bool {
 
 /// Character-level, vowel-tolerant edit similarity, credited only when close.
 pub(crate) fn fuzzy(a: &str, b: &str) -> f32 {
-    let (la, lb) = (a.len(), b.len());
-    let (short, long) = (la.min(lb), la.max(lb));
-    if short < MIN_FUZZY_LEN || (long - short) as f32 / long as f32 > 1.0 - FUZZY_FLOOR {
+    if !may_fuzz(a.len(), b.len()) {
         return 0.0;
     }
     fuzzy_masked(a, b, consonant_mask(a), consonant_mask(b))
 }
 
+/// Whether words of these lengths (bytes) can be typos of each other: short words get no typo
+/// tolerance, and a length gap alone rules a pair out. [`fuzzy`] is 0 when this is false.
+pub(crate) fn may_fuzz(la: usize, lb: usize) -> bool {
+    let (short, long) = (la.min(lb), la.max(lb));
+    short >= MIN_FUZZY_LEN && (long - short) as f32 / long as f32 <= 1.0 - FUZZY_FLOOR
+}
+
 /// [`fuzzy`], given the [`consonant_mask`]s of both words.
 fn fuzzy_masked(a: &str, b: &str, mask_a: u32, mask_b: u32) -> f32 {
-    let (la, lb) = (a.len(), b.len());
-    let (short, long) = (la.min(lb), la.max(lb));
-    // Short words get no typo tolerance; a length gap alone rules a pair out.
-    if short < MIN_FUZZY_LEN || (long - short) as f32 / long as f32 > 1.0 - FUZZY_FLOOR {
+    if !may_fuzz(a.len(), b.len()) {
         return 0.0;
     }
+    let long = a.len().max(b.len());
     // Cheap filter: words sharing few consonants are not typos of each other.
     let diff = (mask_a ^ mask_b).count_ones();
     if diff > 3 {
