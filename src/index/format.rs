@@ -17,7 +17,9 @@
 //! covers everything after the header and is only checked by [`Index::verify`](super::Index::verify).
 //! Postings are a varint count followed by varint deltas of ascending posting entries. Name records, entity
 //! records and fact records are located through tables of `u64` offsets (`n + 1` entries, the last one
-//! being the end of the data). A posting entry packs the name number with the position of the token the
+//! being the end of the data). A name record keeps all its strings in two contiguous blocks ahead of its
+//! binary fields and string lengths ([`encode_name`]), so decoding checks their UTF-8 in place, once a
+//! block. A posting entry packs the name number with the position of the token the
 //! term comes from ([`posting_entry`]), so candidate ranking can pair each list token with one query
 //! token. `NAME_INFO` is a fixed-width table the candidate ranking reads for every
 //! name it touches: entity number (`u32`), total token weight (`f32`), the cost of leaving every
@@ -39,7 +41,7 @@ use crate::text::{Name, NameKind, Script, Token, TokenTag};
 pub const MAGIC: &[u8; 8] = b"SARINGIX";
 /// The format version this build writes and reads. Bump it on any layout change, and when what is
 /// indexed changes (older files would lack the new keys).
-pub const FORMAT_VERSION: u32 = 5;
+pub const FORMAT_VERSION: u32 = 6;
 /// Length of the fixed header.
 pub const HEADER_LEN: usize = 64;
 /// Length of one section table entry.
@@ -266,7 +268,20 @@ impl<'a> Reader<'a> {
     }
 
     /// Next LEB128 varint (at most 10 bytes).
+    #[inline]
     pub fn varint(&mut self) -> Option<u64> {
+        // Most varints (string lengths, counts) are one byte.
+        match self.bytes.get(self.pos) {
+            Some(&b) if b < 0x80 => {
+                self.pos += 1;
+                Some(u64::from(b))
+            }
+            _ => self.varint_long(),
+        }
+    }
+
+    /// [`varint`](Reader::varint) of more than one byte, or past the end.
+    fn varint_long(&mut self) -> Option<u64> {
         let mut v: u64 = 0;
         for shift in (0..70).step_by(7) {
             let b = self.u8()?;
@@ -430,33 +445,55 @@ fn tag_from(c: u8) -> TokenTag {
     }
 }
 
-/// Encodes a name record.
+/// Encodes a name record: the fixed fields and the counts, the lengths of the two text blocks, the
+/// text blocks, then each token's binary fields and the lengths of its strings.
+///
+/// ```text
+/// entity u32 │ flags u8 (name type << 1 | weak) │ kind u8 │ tokens varint │ texts len varint │ originals len varint
+/// texts: per token its text, phonetic key, keys, alternates │ originals: each token's unlike its text, then the name's
+/// per token: script u8 │ tag u8 │ weight f32 │ text len │ original (0 = the text, else len + 1) │ phonetic len
+///            │ key count │ key lens │ alternate count │ alternate lens           (counts and lengths are varints)
+/// ```
+///
+/// Every string is in one of the two blocks, so a decoder checks the UTF-8 of a block once, in place,
+/// and slices the strings out of it; scoring never reads the originals block (unless the name has no
+/// tokens).
 pub fn encode_name(out: &mut Vec<u8>, entity: u32, name_type: NameType, quality: NameQuality, name: &Name) {
     out.extend_from_slice(&entity.to_le_bytes());
     let flags = name_type_code(name_type) << 1 | u8::from(quality == NameQuality::Weak);
     out.push(flags);
     out.push(name_kind_code(name.kind));
-    put_str(out, &name.original);
     put_varint(out, name.tokens.len() as u64);
+    let strings = |t: &Token| {
+        let lists = t.keys.iter().chain(&t.alternates).map(String::len).sum::<usize>();
+        t.text.len() + t.phonetic.len() + lists
+    };
+    let originals = |t: &Token| if t.original == t.text { 0 } else { t.original.len() };
+    put_varint(out, name.tokens.iter().map(strings).sum::<usize>() as u64);
+    put_varint(out, (name.original.len() + name.tokens.iter().map(originals).sum::<usize>()) as u64);
     for t in &name.tokens {
-        put_str(out, &t.text);
-        if t.original == t.text {
-            out.push(0);
-        } else {
-            out.push(1);
-            put_str(out, &t.original);
+        out.extend_from_slice(t.text.as_bytes());
+        out.extend_from_slice(t.phonetic.as_bytes());
+        for s in t.keys.iter().chain(&t.alternates) {
+            out.extend_from_slice(s.as_bytes());
         }
+    }
+    for t in name.tokens.iter().filter(|t| t.original != t.text) {
+        out.extend_from_slice(t.original.as_bytes());
+    }
+    out.extend_from_slice(name.original.as_bytes());
+    for t in &name.tokens {
         out.push(script_code(t.script));
         out.push(tag_code(t.tag));
         out.extend_from_slice(&t.weight.to_bits().to_le_bytes());
-        put_str(out, &t.phonetic);
-        put_varint(out, t.keys.len() as u64);
-        for k in &t.keys {
-            put_str(out, k);
-        }
-        put_varint(out, t.alternates.len() as u64);
-        for a in &t.alternates {
-            put_str(out, a);
+        put_varint(out, t.text.len() as u64);
+        put_varint(out, if t.original == t.text { 0 } else { t.original.len() as u64 + 1 });
+        put_varint(out, t.phonetic.len() as u64);
+        for list in [&t.keys, &t.alternates] {
+            put_varint(out, list.len() as u64);
+            for s in list {
+                put_varint(out, s.len() as u64);
+            }
         }
     }
 }
@@ -480,13 +517,11 @@ pub fn decode_name(record: &[u8]) -> Option<NameRecord> {
 
 /// What decoding into a reused [`NameRecord`] keeps between calls on one thread, so that it allocates
 /// nothing once its buffers have grown: the tokens and strings a shorter record cut off the previous
-/// one (handed to the next longer one instead of being freed and allocated again), and a scratch copy
-/// of the record for checking its UTF-8 in one pass.
+/// one (handed to the next longer one instead of being freed and allocated again).
 #[derive(Default)]
 struct Scratch {
     tokens: Vec<Token>,
     strings: Vec<String>,
-    copy: Vec<u8>,
 }
 
 /// At most this many spare tokens and strings are kept per thread.
@@ -494,7 +529,7 @@ const SPARE_MAX: usize = 64;
 
 thread_local! {
     static SCRATCH: std::cell::RefCell<Scratch> = const {
-        std::cell::RefCell::new(Scratch { tokens: Vec::new(), strings: Vec::new(), copy: Vec::new() })
+        std::cell::RefCell::new(Scratch { tokens: Vec::new(), strings: Vec::new() })
     };
 }
 
@@ -521,7 +556,17 @@ fn empty_token() -> Token {
 }
 
 /// Sets `v` to `n` items, keeping cut-off items in `spare` and taking new ones from it.
+#[inline(always)]
 fn resize_from<T>(v: &mut Vec<T>, n: usize, spare: &mut Vec<T>, new: impl Fn() -> T) {
+    // Most often the record has as many as the previous one (no keys, no alternates).
+    if v.len() != n {
+        resize_differently(v, n, spare, new);
+    }
+}
+
+/// [`resize_from`] when `v` has more or fewer than `n` items.
+#[inline(never)]
+fn resize_differently<T>(v: &mut Vec<T>, n: usize, spare: &mut Vec<T>, new: impl Fn() -> T) {
     if v.len() > n {
         let keep = v.len().min(n + SPARE_MAX.saturating_sub(spare.len()));
         spare.extend(v.drain(n..keep));
@@ -532,13 +577,34 @@ fn resize_from<T>(v: &mut Vec<T>, n: usize, spare: &mut Vec<T>, new: impl Fn() -
     }
 }
 
-/// The strings of one record, read through one UTF-8 check of the whole record where possible.
+/// A text block of a name record (checked UTF-8) and how much of it has been read.
+struct Block<'a> {
+    text: &'a str,
+    at: usize,
+}
+
+impl<'a> Block<'a> {
+    /// The next string, `n` bytes long (`None` past the end or off a character boundary).
+    fn take(&mut self, n: usize) -> Option<&'a str> {
+        let end = self.at.checked_add(n)?;
+        let s = self.text.get(self.at..end)?;
+        self.at = end;
+        Some(s)
+    }
+
+    /// The length (a varint of `r`) and then the text of the next string.
+    fn next(&mut self, r: &mut Reader) -> Option<&'a str> {
+        let n = usize::try_from(r.varint()?).ok()?;
+        self.take(n)
+    }
+}
+
+/// The strings of a fact record, read through one UTF-8 check of its tail where possible.
 struct Texts<'a> {
     record: &'a [u8],
     /// Where `checked` starts in the record.
     base: usize,
-    /// The record from `base` on (with its binary fields zeroed), when that is valid UTF-8, as it is
-    /// for a well-formed record.
+    /// The record from `base` on, when that is valid UTF-8, as it is for a well-formed record.
     checked: Option<&'a str>,
 }
 
@@ -563,36 +629,16 @@ impl<'a> Texts<'a> {
     }
 }
 
-/// Skips the next string of `r` without checking it.
-fn skip_str(r: &mut Reader) -> Option<()> {
-    let n = usize::try_from(r.varint()?).ok()?;
-    r.bytes(n).map(|_| ())
-}
-
-/// Copies a name record into `copy` with its binary fields (the entity number and the token weights)
-/// zeroed, so that the copy of a well-formed record is valid UTF-8 as a whole: everything else is
-/// text, or a length or code below 128.
-fn mask_name(record: &[u8], copy: &mut Vec<u8>) -> Option<()> {
-    copy.clear();
-    copy.extend_from_slice(record);
-    copy.get_mut(0..4)?.fill(0);
-    let mut r = Reader::at(record, 6);
-    skip_str(&mut r)?;
-    for _ in 0..r.varint()? {
-        skip_str(&mut r)?;
-        if r.u8()? == 1 {
-            skip_str(&mut r)?;
-        }
-        r.bytes(2)?;
-        let w = r.pos();
-        r.bytes(4)?;
-        copy.get_mut(w..w + 4)?.fill(0);
-        skip_str(&mut r)?;
-        for _ in 0..2 {
-            for _ in 0..r.varint()? {
-                skip_str(&mut r)?;
-            }
-        }
+/// Reads a list of strings of a name record (its count and lengths from `r`, its texts from `texts`)
+/// into `list`.
+#[inline(always)]
+fn read_list(list: &mut Vec<String>, r: &mut Reader, texts: &mut Block, spare: &mut Vec<String>) -> Option<()> {
+    // A corrupt count cannot make this allocate much: a string's length takes at least one byte.
+    let k = usize::try_from(r.varint()?).ok().filter(|&k| k <= r.bytes.len())?;
+    resize_from(list, k, spare, String::new);
+    for s in list.iter_mut() {
+        s.clear();
+        s.push_str(texts.next(r)?);
     }
     Some(())
 }
@@ -606,7 +652,8 @@ pub fn decode_name_into(record: &[u8], out: &mut NameRecord) -> Option<()> {
 
 /// Decodes what scoring reads of a name record into `out`, like [`decode_name_into`] but leaving the
 /// original texts (of the name and of its tokens) empty: [`score_names`](crate::score::score_names)
-/// reads neither, except the name's text when it has no tokens, which is then decoded too.
+/// reads neither, except the name's text when it has no tokens, which is then decoded too. The
+/// originals are neither copied nor checked.
 pub fn decode_name_for_scoring(record: &[u8], out: &mut NameRecord) -> Option<()> {
     with_scratch(|s| decode_name_parts(record, out, false, s))
 }
@@ -616,53 +663,51 @@ fn decode_name_parts(record: &[u8], out: &mut NameRecord, originals: bool, scrat
         s.clear();
         s.push_str(v);
     }
-    let Scratch { tokens: spare_tokens, strings: spare_strings, copy } = scratch;
-    let checked = mask_name(record, copy).and_then(|()| std::str::from_utf8(copy).ok());
-    let texts = Texts { record, base: 0, checked };
+    let Scratch { tokens: spare_tokens, strings: spare_strings } = scratch;
     let mut r = Reader::new(record);
     out.entity = r.u32()?;
     let flags = r.u8()?;
     out.name_type = name_type_from(flags >> 1);
     out.quality = if flags & 1 == 1 { NameQuality::Weak } else { NameQuality::Strong };
     out.name.kind = name_kind_from(r.u8()?);
-    let at_original = r;
-    skip_str(&mut r)?;
     let n = usize::try_from(r.varint()?).ok()?;
-    if originals || n == 0 {
-        let mut at = at_original;
-        set(&mut out.name.original, texts.next(&mut at)?);
-    } else {
-        out.name.original.clear();
+    let texts_len = usize::try_from(r.varint()?).ok()?;
+    let originals_len = usize::try_from(r.varint()?).ok()?;
+    let mut texts = Block { text: std::str::from_utf8(r.bytes(texts_len)?).ok()?, at: 0 };
+    let originals_bytes = r.bytes(originals_len)?;
+    let mut olds = Block { text: "", at: 0 };
+    let read_originals = originals || n == 0;
+    if read_originals {
+        olds.text = std::str::from_utf8(originals_bytes).ok()?;
     }
     // A corrupt count cannot make this allocate much: a token takes at least 11 bytes.
     let tokens = &mut out.name.tokens;
     resize_from(tokens, n.min(record.len() / 11), spare_tokens, empty_token);
     for i in 0..n {
         let t = tokens.get_mut(i)?;
-        set(&mut t.text, texts.next(&mut r)?);
-        t.original.clear();
-        if r.u8()? == 1 {
-            if originals {
-                t.original.push_str(texts.next(&mut r)?);
-            } else {
-                skip_str(&mut r)?;
-            }
-        } else if originals {
-            t.original.push_str(&t.text);
-        }
         t.script = script_from(r.u8()?);
         t.tag = tag_from(r.u8()?);
         t.weight = r.f32()?;
-        set(&mut t.phonetic, texts.next(&mut r)?);
-        for list in [&mut t.keys, &mut t.alternates] {
-            let k = usize::try_from(r.varint()?).ok().filter(|&k| k <= record.len())?;
-            resize_from(list, k, spare_strings, String::new);
-            for s in list.iter_mut() {
-                set(s, texts.next(&mut r)?);
+        set(&mut t.text, texts.next(&mut r)?);
+        let original = usize::try_from(r.varint()?).ok()?;
+        t.original.clear();
+        if originals {
+            match original.checked_sub(1) {
+                None => t.original.push_str(&t.text),
+                Some(len) => t.original.push_str(olds.take(len)?),
             }
         }
+        set(&mut t.phonetic, texts.next(&mut r)?);
+        read_list(&mut t.keys, &mut r, &mut texts, spare_strings)?;
+        read_list(&mut t.alternates, &mut r, &mut texts, spare_strings)?;
     }
-    Some(())
+    // The name's own text is what follows its tokens' originals.
+    if read_originals {
+        set(&mut out.name.original, olds.text.get(olds.at..)?);
+    } else {
+        out.name.original.clear();
+    }
+    (texts.at == texts_len && r.pos() == record.len()).then_some(())
 }
 
 /// Length of one `NAME_INFO` entry.
@@ -1134,6 +1179,108 @@ mod tests {
         for cut in 0..b.len() {
             assert!(decode_name(&b[..cut]).is_none(), "cut at {cut}");
         }
+    }
+
+    #[test]
+    fn name_record_layout() {
+        let name = crate::analyze("KIM Kyong Ok", NameKind::Person);
+        let mut b = Vec::new();
+        encode_name(&mut b, 7, NameType::Aka, NameQuality::Weak, &name);
+        let mut texts = String::new();
+        let mut lengths = 0;
+        for t in &name.tokens {
+            texts.push_str(&t.text);
+            texts.push_str(&t.phonetic);
+            for s in t.keys.iter().chain(&t.alternates) {
+                texts.push_str(s);
+            }
+            // Script, tag, weight, text, original, phonetic, two counts and the lists' lengths.
+            lengths += 1 + 1 + 4 + 1 + 1 + 1 + 1 + t.keys.len() + 1 + t.alternates.len();
+        }
+        // The tokens' originals are their texts, so the name's text is all of the originals block.
+        let originals = "KIM Kyong Ok";
+        assert!(name.tokens.iter().all(|t| t.original == t.text));
+        assert_eq!(b[..9], [7, 0, 0, 0, 1 << 1 | 1, 1, 3, texts.len() as u8, originals.len() as u8]);
+        assert_eq!(&b[9..9 + texts.len()], texts.as_bytes());
+        let at = 9 + texts.len();
+        assert_eq!(&b[at..at + originals.len()], originals.as_bytes());
+        assert_eq!(b.len(), at + originals.len() + lengths);
+        // The first token's binary fields: Latin, a name word, its weight, then its text's length and
+        // 0 for an original that is its text.
+        let t = &name.tokens[0];
+        let at = at + originals.len();
+        assert_eq!(b[at..at + 2], [0, 0]);
+        assert_eq!(b[at + 2..at + 6], t.weight.to_bits().to_le_bytes());
+        assert_eq!(b[at + 6..at + 8], [3, 0]);
+        // A byte too many is damage too.
+        let mut longer = b.clone();
+        longer.push(0);
+        assert!(decode_name(&longer).is_none());
+    }
+
+    /// A name record with one token of the given text and phonetic key, no keys, no alternates.
+    fn one_token(text: &str, phonetic: &str) -> Vec<u8> {
+        let token = Token {
+            text: text.into(),
+            original: text.into(),
+            script: Script::Latin,
+            tag: TokenTag::Name,
+            weight: 1.5,
+            phonetic: phonetic.into(),
+            keys: Vec::new(),
+            alternates: Vec::new(),
+        };
+        let name = Name { original: text.into(), kind: NameKind::Person, tokens: vec![token] };
+        let mut b = Vec::new();
+        encode_name(&mut b, 1, NameType::Primary, NameQuality::Strong, &name);
+        b
+    }
+
+    #[test]
+    fn lengths_that_cut_a_character_fail_to_decode() {
+        let b = one_token("aé", "b");
+        let rec = decode_name(&b).unwrap();
+        assert_eq!((rec.name.tokens[0].text.as_str(), rec.name.tokens[0].phonetic.as_str()), ("aé", "b"));
+        // The text's length is the byte after the token's script, tag and weight.
+        let at = b.len() - 5;
+        assert_eq!(b[at - 6..], [0, 0, 0, 0, 0xc0, 0x3f, 3, 0, 1, 0, 0]);
+        let mut bad = b.clone();
+        bad[at] = 2;
+        let mut rec = rec;
+        assert!(decode_name_for_scoring(&bad, &mut rec).is_none());
+        assert!(decode_name_into(&bad, &mut rec).is_none());
+    }
+
+    #[test]
+    fn corrupt_counts_cannot_make_decoding_allocate_much() {
+        let fresh = || NameRecord {
+            entity: 0,
+            name_type: NameType::Primary,
+            quality: NameQuality::Strong,
+            name: Name { original: String::new(), kind: NameKind::Unknown, tokens: Vec::new() },
+        };
+        // A token count of 2^40 in a record of a few bytes.
+        let mut b = vec![1, 0, 0, 0, 0, 1];
+        put_varint(&mut b, 1 << 40);
+        b.extend_from_slice(&[0, 0]);
+        let mut rec = fresh();
+        assert!(decode_name_for_scoring(&b, &mut rec).is_none());
+        assert!(rec.name.tokens.capacity() <= 4, "{}", rec.name.tokens.capacity());
+        // A key count of 2^40, then one as large as the record, in a well-formed token.
+        let good = one_token("ab", "b");
+        let keys_at = good.len() - 2;
+        for count in [1u64 << 40, good.len() as u64] {
+            let mut b = good[..keys_at].to_vec();
+            put_varint(&mut b, count);
+            b.push(0);
+            let mut rec = fresh();
+            assert!(decode_name_into(&b, &mut rec).is_none());
+            let keys = rec.name.tokens.first().map_or(0, |t| t.keys.capacity());
+            assert!(keys <= good.len() + 8, "{keys}");
+        }
+        let mut rec = fresh();
+        decode_name_into(&good, &mut rec).unwrap();
+        assert_eq!(rec.name.tokens[0].keys, Vec::<String>::new());
     }
 
     #[test]
