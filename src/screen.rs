@@ -13,7 +13,9 @@ use crate::index::format::{Facts, NameRecord};
 use crate::index::{Index, ScreenOptions};
 use crate::model::{EntityKind, Gender, NameQuality, PartialDate, Publisher};
 use crate::score::entity::{qualified, qualifier_points, score_entity, EntryFacts, QueryFacts};
-use crate::score::{compare_names, score_names, CompareOptions, Decision, Explanation, Similarity, Thresholds};
+use crate::score::{
+    compare_names, score_names_memo, CompareOptions, Decision, EditMemo, Explanation, Similarity, Thresholds,
+};
 use crate::text::{analyze, Name, NameKind};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -385,6 +387,7 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
     // Each entity's qualifier points (None: filtered out by publisher).
     let mut points_of: IdMap<Option<f64>> = IdMap::with_capacity_and_hasher(room, Default::default());
     let mut facts = Facts::default();
+    let mut memo = EditMemo::default();
     let mut record = NameRecord {
         entity: 0,
         name_type: crate::model::NameType::Primary,
@@ -418,7 +421,7 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
         let Some(points) = points else { continue };
         index.name_record_into(c.name, &mut record)?;
         let kind = if q.kind == NameKind::Unknown { record.name.kind } else { q.kind };
-        let score = score_names(&q.name, &record.name);
+        let score = score_names_memo(&q.name, &record.name, &mut memo);
         let weak = record.quality == NameQuality::Weak;
         let discount = if weak { crate::score::entity::WEAK_ALIAS } else { 0.0 };
         let adjusted = score - discount;

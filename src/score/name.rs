@@ -14,6 +14,7 @@
 //! particles, legal forms or initials, or a name word only against an initial) and the names are not
 //! identical, the score is capped at 35.
 
+use super::memo::EditMemo;
 use super::token::{add_skeletons, fuzzy, may_fuzz, similarity, Facts, How};
 use crate::text::{Name, Token, TokenTag};
 
@@ -144,7 +145,9 @@ type Cand = (f32, f32, u8, u8, How);
 /// Candidate pairings held on the stack up to this many (names of up to 8 × 8 tokens).
 const STACK_CANDS: usize = 64;
 
-pub(crate) fn align(a: &Name, b: &Name) -> Alignment {
+/// The alignment of query name `a` with list name `b`; with a memo of the query's edit similarities
+/// (which must have been made for `a` alone).
+pub(crate) fn align(a: &Name, b: &Name, memo: Option<&mut EditMemo>) -> Alignment {
     let q = &a.tokens[..a.tokens.len().min(MAX_TOKENS)];
     let c = &b.tokens[..b.tokens.len().min(MAX_TOKENS)];
     let (n, m) = (q.len(), c.len());
@@ -211,9 +214,9 @@ pub(crate) fn align(a: &Name, b: &Name) -> Alignment {
             let mut used = 0;
             members(todo_q).for_each(|i| add_skeletons(&q[i], &mut fq[i], &mut keys, &mut used));
             members(todo_c).for_each(|j| add_skeletons(&c[j], &mut fc[j], &mut keys, &mut used));
-            candidates(q, c, todo_q, todo_c, fq, fc, &keys[..used], buf)
+            candidates(q, c, todo_q, todo_c, fq, fc, &keys[..used], buf, memo)
         } else {
-            candidates(q, c, todo_q, todo_c, fq, fc, &[], buf)
+            candidates(q, c, todo_q, todo_c, fq, fc, &[], buf, memo)
         };
         let cands = &mut buf[..k];
         cands.sort_unstable_by(|x, y| {
@@ -299,13 +302,14 @@ fn candidates(
     fc: &[Facts],
     keys: &[u128],
     buf: &mut [Cand],
+    mut memo: Option<&mut EditMemo>,
 ) -> usize {
     let mut k = 0;
     for i in members(todo_q) {
         let qt = &q[i];
         for j in members(todo_c) {
             let ct = &c[j];
-            let (s, how) = similarity(qt, ct, &fq[i], &fc[j], keys);
+            let (s, how) = similarity(qt, ct, &fq[i], &fc[j], keys, memo.as_deref_mut().map(|m| (m, i)));
             if s > 0.0 {
                 buf[k] = (s, qt.weight + ct.weight, i as u8, j as u8, how);
                 k += 1;

@@ -6,6 +6,7 @@
 //! a character-level edit similarity, credited only when close (one or two typos in a long word).
 //! Numbers match only when equal. Measures run on the canonical ASCII forms, character by character.
 
+use super::memo::EditMemo;
 use crate::text::{is_abjad, skeleton_chars, Token, TokenTag};
 
 /// How two tokens matched.
@@ -148,7 +149,17 @@ pub(crate) fn add_skeletons(t: &Token, f: &mut Facts, keys: &mut [u128], used: &
 
 /// Similarity of two tokens, 0–1, given their [`Facts`] and, if an abjad token can meet a token of
 /// another script, the skeleton keys [`add_skeletons`] listed.
-pub(crate) fn similarity(a: &Token, b: &Token, fa: &Facts, fb: &Facts, keys: &[u128]) -> (f32, How) {
+///
+/// With a memo, `a` is query token number `i` of the query the memo belongs to, and its edit
+/// similarities to list words are remembered ([`EditMemo`]).
+pub(crate) fn similarity(
+    a: &Token,
+    b: &Token,
+    fa: &Facts,
+    fb: &Facts,
+    keys: &[u128],
+    memo: Option<(&mut EditMemo, usize)>,
+) -> (f32, How) {
     if a.text == b.text {
         return (1.0, How::Exact);
     }
@@ -176,7 +187,7 @@ pub(crate) fn similarity(a: &Token, b: &Token, fa: &Facts, fb: &Facts, keys: &[u
             return (SKELETON, How::Skeleton);
         }
     }
-    (fuzzy_masked(&a.text, &b.text, fa.mask, fb.mask), How::Fuzzy)
+    (fuzzy_masked(&a.text, &b.text, fa.mask, fb.mask, memo), How::Fuzzy)
 }
 
 /// Whether an alternate of the abjad token `x` has the skeleton of `y` (key `ky`).
@@ -206,7 +217,7 @@ pub(crate) fn fuzzy(a: &str, b: &str) -> f32 {
     if !may_fuzz(a.len(), b.len()) {
         return 0.0;
     }
-    fuzzy_masked(a, b, consonant_mask(a), consonant_mask(b))
+    fuzzy_masked(a, b, consonant_mask(a), consonant_mask(b), None)
 }
 
 /// Whether words of these lengths (bytes) can be typos of each other: short words get no typo
@@ -216,8 +227,9 @@ pub(crate) fn may_fuzz(la: usize, lb: usize) -> bool {
     short >= MIN_FUZZY_LEN && (long - short) as f32 / long as f32 <= 1.0 - FUZZY_FLOOR
 }
 
-/// [`fuzzy`], given the [`consonant_mask`]s of both words.
-fn fuzzy_masked(a: &str, b: &str, mask_a: u32, mask_b: u32) -> f32 {
+/// [`fuzzy`], given the [`consonant_mask`]s of both words (and a memo of the edit similarities of the
+/// query token `a`, if any).
+fn fuzzy_masked(a: &str, b: &str, mask_a: u32, mask_b: u32, memo: Option<(&mut EditMemo, usize)>) -> f32 {
     if !may_fuzz(a.len(), b.len()) {
         return 0.0;
     }
@@ -229,7 +241,11 @@ fn fuzzy_masked(a: &str, b: &str, mask_a: u32, mask_b: u32) -> f32 {
     }
     let floor = if long <= SHORT_LEN { SHORT_FUZZY_FLOOR } else { FUZZY_FLOOR };
     // Below the floor earns nothing: the edit distance may stop as soon as it is sure of that.
-    super::edit::similarity_at_least(a, b, floor).unwrap_or(0.0)
+    let edit = || super::edit::similarity_at_least(a, b, floor).unwrap_or(0.0);
+    match memo {
+        Some((memo, token)) => memo.get_or(token, b, edit),
+        None => edit(),
+    }
 }
 
 /// Bit set of the consonants (a–z other than vowels) in a canonical token.
