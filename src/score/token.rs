@@ -224,7 +224,8 @@ pub(crate) fn fuzzy(a: &str, b: &str) -> f32 {
 /// tolerance, and a length gap alone rules a pair out. [`fuzzy`] is 0 when this is false.
 pub(crate) fn may_fuzz(la: usize, lb: usize) -> bool {
     let (short, long) = (la.min(lb), la.max(lb));
-    short >= MIN_FUZZY_LEN && (long - short) as f32 / long as f32 <= 1.0 - FUZZY_FLOOR
+    // (long - short) / long ≤ 1 - FUZZY_FLOOR, without the division (exact for word lengths).
+    short >= MIN_FUZZY_LEN && (long - short) as f32 <= (1.0 - FUZZY_FLOOR) * long as f32
 }
 
 /// [`fuzzy`], given the [`consonant_mask`]s of both words (and a memo of the edit similarities of the
@@ -269,6 +270,18 @@ const CONSONANT_BIT: [u32; 256] = {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_length_gate_is_the_ratio_test() {
+        for la in 0..300usize {
+            for lb in 1..300usize {
+                let (short, long) = (la.min(lb), la.max(lb));
+                let ratio = short >= MIN_FUZZY_LEN && (long - short) as f32 / long as f32 <= 1.0 - FUZZY_FLOOR;
+                assert_eq!(may_fuzz(la, lb), ratio, "{la} {lb}");
+            }
+        }
+        assert!(may_fuzz(4, 5) && may_fuzz(12, 9) && !may_fuzz(12, 8) && !may_fuzz(3, 3));
+    }
 
     #[test]
     fn skeleton_keys_compare_like_skeletons() {
