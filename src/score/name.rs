@@ -15,7 +15,7 @@
 //! identical, the score is capped at 35.
 
 use super::memo::EditMemo;
-use super::token::{add_skeletons, fuzzy, may_fuzz, similarity, Facts, How};
+use super::token::{add_skeletons, consonant_mask, fuzzy, masks_may_fuzz, may_fuzz, similarity, Facts, How};
 use crate::text::{Name, Token, TokenTag};
 
 /// Cost factor of an unmatched query token.
@@ -372,6 +372,25 @@ fn join_leftovers(
     if (all_side & !*used_side).count_ones() < 2 || *used_other == all_other {
         return;
     }
+    // Lengths and consonant masks of the leftovers: most joined words are ruled out by them alone,
+    // before they are written (a joined word's mask is the union of its parts').
+    let mut masks = [0u32; MAX_TOKENS];
+    let mut other_masks = [0u32; MAX_TOKENS];
+    for i in members(all_side & !*used_side) {
+        masks[i] = consonant_mask(&side[i].text);
+    }
+    for j in members(all_other & !*used_other) {
+        other_masks[j] = consonant_mask(&other[j].text);
+    }
+    // The leftovers of the other side a joined word of this length and mask may be similar to.
+    let fits = |len: usize, mask: u32, used_other: Set| {
+        members(all_other & !used_other)
+            .filter(|&j| {
+                let o = other[j].text.len();
+                (o == len || may_fuzz(len, o)) && masks_may_fuzz(mask, other_masks[j])
+            })
+            .fold(0 as Set, |s, j| s | 1 << j)
+    };
     for len in [3usize, 2] {
         let mut i = 0;
         while i + len <= side.len() {
@@ -380,9 +399,7 @@ fn join_leftovers(
                 continue;
             }
             let chars = side[i..i + len].iter().map(|t| t.text.len()).sum::<usize>();
-            let fits = members(all_other & !*used_other)
-                .filter(|&j| may_fuzz(chars, other[j].text.len()) || other[j].text.len() == chars)
-                .fold(0 as Set, |s, j| s | 1 << j);
+            let fits = fits(chars, (i..i + len).fold(0, |m, k| m | masks[k]), *used_other);
             if fits == 0 {
                 i += 1;
                 continue;
@@ -428,10 +445,7 @@ fn join_leftovers(
                     // Tried above, in name order.
                     continue;
                 }
-                // Most pairings are ruled out by length alone, before the joined word is written.
-                let len = side[a].text.len() + side[b].text.len();
-                let fits =
-                    members(others).filter(|&j| may_fuzz(len, other[j].text.len())).fold(0 as Set, |s, j| s | 1 << j);
+                let fits = fits(side[a].text.len() + side[b].text.len(), masks[a] | masks[b], *used_other);
                 if fits == 0 {
                     continue;
                 }

@@ -236,8 +236,7 @@ fn fuzzy_masked(a: &str, b: &str, mask_a: u32, mask_b: u32, memo: Option<(&mut E
     }
     let long = a.len().max(b.len());
     // Cheap filter: words sharing few consonants are not typos of each other.
-    let diff = (mask_a ^ mask_b).count_ones();
-    if diff > 3 {
+    if !masks_may_fuzz(mask_a, mask_b) {
         return 0.0;
     }
     let floor = if long <= SHORT_LEN { SHORT_FUZZY_FLOOR } else { FUZZY_FLOOR };
@@ -249,8 +248,15 @@ fn fuzzy_masked(a: &str, b: &str, mask_a: u32, mask_b: u32, memo: Option<(&mut E
     }
 }
 
-/// Bit set of the consonants (a–z other than vowels) in a canonical token.
-fn consonant_mask(s: &str) -> u32 {
+/// Whether words of these [`consonant_mask`]s can be typos of each other: they differ in at most three
+/// consonants. [`fuzzy`] is 0 when this is false.
+pub(crate) fn masks_may_fuzz(mask_a: u32, mask_b: u32) -> bool {
+    (mask_a ^ mask_b).count_ones() <= 3
+}
+
+/// Bit set of the consonants (a–z other than vowels) in a canonical token (of a joined word, the union
+/// of its parts' masks).
+pub(crate) fn consonant_mask(s: &str) -> u32 {
     s.bytes().fold(0, |m, b| m | CONSONANT_BIT[b as usize])
 }
 
