@@ -426,7 +426,7 @@ fn list_side(hit_w: f32, used: u32, info: Option<&NameInfo>) -> (f32, f32, bool)
 }
 
 /// The candidate names for a query whose reach (estimate plus margin) is at least `floor`, best reach
-/// first (ties by name number).
+/// first (ties by name number), at most [`ScreenOptions::max_scored`] of them.
 pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floor: f32) -> Result<Vec<Candidate>> {
     let tokens = &query.tokens[..query.tokens.len().min(MAX_QUERY_TOKENS)];
     if tokens.is_empty() {
@@ -630,6 +630,12 @@ fn gather(
             out.push(Candidate { name: id, entity: info.entity, reach });
         }
     }
+    // Screening looks at the first `max_scored` at most: only those are sorted (a common word at Dow
+    // Jones scale leaves hundreds of thousands within reach).
+    if out.len() > opts.max_scored {
+        out.select_nth_unstable_by_key(opts.max_scored, Candidate::rank);
+        out.truncate(opts.max_scored);
+    }
     out.sort_unstable_by_key(Candidate::rank);
     Ok(out.to_vec())
 }
@@ -811,6 +817,7 @@ mod tests {
             }
         }
         out.sort_by(|a, b| b.reach.total_cmp(&a.reach).then(a.name.cmp(&b.name)));
+        out.truncate(opts.max_scored);
         out
     }
 
@@ -935,6 +942,7 @@ mod tests {
             d.clone(),
             ScreenOptions { common_postings: 40, ..d.clone() },
             ScreenOptions { common_postings: 3, margin: 0.0, ..d.clone() },
+            ScreenOptions { max_scored: 3, ..d.clone() },
             ScreenOptions { typo: Typo::Off, phonetic: false, joined: false, initials: false, ..d.clone() },
         ];
         let (mut compared, mut nonempty) = (0, 0);
