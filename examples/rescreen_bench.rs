@@ -8,11 +8,12 @@
 //! cargo run --release --example gen_customers -- --count 1000000 --out /tmp/customers.csv --planted 0.001
 //! cargo run --release --example rescreen_bench -- --customers /tmp/customers.csv \
 //!     [--planted /tmp/customers.csv.planted.csv] [--index FILE] [--threads 2] [--out /tmp/hits.jsonl]
-//!     [--null-screener]
+//!     [--null-screener] [--name-cache N]
 //! ```
 //!
 //! `--null-screener` replaces the index by a screener that finds nothing, to measure the rescreening
-//! pipeline's own cost apart from the index's.
+//! pipeline's own cost apart from the index's. `--name-cache 0` turns off the per-thread cache of
+//! name-level work, which is what a base whose customers all have different names would cost.
 
 use saring::index::Index;
 use saring::rescreen::{Job, Screener};
@@ -44,6 +45,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut threads: Option<usize> = None;
     let mut out: Option<PathBuf> = None;
     let mut null = false;
+    let mut name_cache: Option<usize> = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{a} needs a value"));
@@ -54,6 +56,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "--threads" => threads = Some(value()?.parse()?),
             "--out" => out = Some(value()?.into()),
             "--null-screener" => null = true,
+            "--name-cache" => name_cache = Some(value()?.parse()?),
             "--bench" => {} // passed by `cargo bench`-style runners; ignored
             other => return Err(format!("unknown argument {other}").into()),
         }
@@ -76,6 +79,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let mut job = Job::new(&customers);
     job.out = Some(out.clone());
+    if let Some(n) = name_cache {
+        job.name_cache = n;
+    }
     let pool = rayon::ThreadPoolBuilder::new().num_threads(threads.unwrap_or(0)).build()?;
     let summary = if null {
         pool.install(|| job.run(&NullScreener, &mut |_| {}))?

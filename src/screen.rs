@@ -8,7 +8,7 @@
 //! until no later candidate can reach the results. The hits are sorted by score (then id), cut at
 //! `score_threshold` and `limit`, and filled with the explanation and the raw record.
 
-use crate::index::candidates::IdMap;
+use crate::index::candidates::{Candidate, IdMap};
 use crate::index::format::{Facts, NameRecord};
 use crate::index::{Index, ScreenOptions};
 use crate::model::{EntityKind, Gender, NameQuality, PartialDate, Publisher};
@@ -19,6 +19,7 @@ use crate::score::{
 use crate::text::{analyze, Name, NameKind};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// A screening query; field names follow Iluma's CFT API.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -371,6 +372,92 @@ fn max_bonus(q: &ValidQuery) -> f64 {
     date + country
 }
 
+/// Name-level screening work kept for queries that repeat a name: when a customer base is screened in
+/// bulk, customers share names (`Siti Aminah`, `Budi Santoso`), and the candidates of a name and the
+/// name scores do not depend on who carries it. Each cached name keeps its candidate names and the
+/// scores computed so far (in candidate order; a later query may need more of them). Only the
+/// qualifiers, the entity bookkeeping and the hits are done again per query, so results are exactly
+/// those of screening without the cache.
+///
+/// A cache follows one index and one set of options: used with another, it starts over. It holds at
+/// most [`NameCache::DEFAULT_BUDGET`] candidate names (16 bytes each, with their scores) and is emptied
+/// when full.
+#[derive(Debug)]
+pub struct NameCache {
+    owner: Option<(u64, ScreenOptions)>,
+    names: HashMap<(String, NameKind, u32), NameWork>,
+    held: usize,
+    budget: usize,
+}
+
+impl Default for NameCache {
+    fn default() -> Self {
+        NameCache::with_budget(NameCache::DEFAULT_BUDGET)
+    }
+}
+
+impl NameCache {
+    /// Candidate names held by default: about 32 MB (16 bytes each).
+    pub const DEFAULT_BUDGET: usize = 2_000_000;
+
+    /// A cache holding at most `budget` candidate names.
+    pub fn with_budget(budget: usize) -> NameCache {
+        NameCache { owner: None, names: HashMap::new(), held: 0, budget }
+    }
+
+    /// Number of query names held.
+    pub fn len(&self) -> usize {
+        self.names.len()
+    }
+
+    /// Whether no query name is held.
+    pub fn is_empty(&self) -> bool {
+        self.names.is_empty()
+    }
+}
+
+/// The name-level work of one query name: its candidates and, in candidate order, the name scores
+/// computed so far.
+#[derive(Debug)]
+struct NameWork {
+    candidates: Vec<Candidate>,
+    scores: Vec<Option<NameScore>>,
+}
+
+/// A candidate name's score against the query name, and what the entity score needs of the name, in
+/// four bytes (name scores are whole tenths: [`score_names`](crate::score::score_names)).
+#[derive(Debug, Clone, Copy)]
+struct NameScore {
+    tenths: u16,
+    weak: bool,
+    kind: NameKind,
+}
+
+impl NameScore {
+    fn new(score: f64, weak: bool, kind: NameKind) -> NameScore {
+        NameScore { tenths: (score * 10.0).round() as u16, weak, kind }
+    }
+
+    /// The score, bit for bit as the scorer gave it.
+    fn score(self) -> f64 {
+        f64::from(self.tenths) / 10.0
+    }
+}
+
+impl NameWork {
+    fn new(index: &Index, q: &ValidQuery, options: &ScreenOptions, floor: f32) -> Result<NameWork> {
+        let candidates = crate::index::candidates::candidates(index, &q.name, options, floor)?;
+        let scores = vec![None; candidates.len()];
+        Ok(NameWork { candidates, scores })
+    }
+}
+
+/// The lowest estimate a candidate name needs for this query: the score threshold less the most the
+/// qualifiers can add.
+fn floor_of(q: &ValidQuery) -> f32 {
+    (q.score_threshold - max_bonus(q)) as f32
+}
+
 /// Screens an already validated query.
 ///
 /// Candidate names come best estimate first ([`candidates`](crate::index::candidates)); each is scored
@@ -378,16 +465,50 @@ fn max_bonus(q: &ValidQuery) -> f64 {
 /// estimate plus the margin and the qualifiers' largest bonus falls below both the score threshold and
 /// the `limit`-th best entity score so far: no later candidate can then enter the results.
 pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> Result<ScreenResult> {
+    let mut work = NameWork::new(index, q, options, floor_of(q))?;
+    screen_work(index, q, options, &mut work)
+}
+
+/// [`screen_valid`] with the name-level work taken from, or kept in, `cache`.
+pub(crate) fn screen_valid_cached(
+    index: &Index,
+    q: &ValidQuery,
+    options: &ScreenOptions,
+    cache: &mut NameCache,
+) -> Result<ScreenResult> {
+    if cache.owner.as_ref().is_none_or(|(i, o)| *i != index.instance || o != options) {
+        cache.names.clear();
+        cache.held = 0;
+        cache.owner = Some((index.instance, options.clone()));
+    }
+    let floor = floor_of(q);
+    let key = (q.name_text.clone(), q.kind, floor.to_bits());
+    if !cache.names.contains_key(&key) {
+        let work = NameWork::new(index, q, options, floor)?;
+        if cache.held + work.candidates.len() > cache.budget {
+            cache.names.clear();
+            cache.held = 0;
+        }
+        cache.held += work.candidates.len();
+        cache.names.insert(key.clone(), work);
+    }
+    match cache.names.get_mut(&key) {
+        Some(work) => screen_work(index, q, options, work),
+        None => screen_valid(index, q, options),
+    }
+}
+
+/// Scores the candidates of `work` (those not scored yet) for one query, and makes its hits.
+fn screen_work(index: &Index, q: &ValidQuery, options: &ScreenOptions, work: &mut NameWork) -> Result<ScreenResult> {
     let bonus = max_bonus(q);
-    let floor = (q.score_threshold - bonus) as f32;
-    let candidates = crate::index::candidates::candidates(index, &q.name, options, floor)?;
+    let NameWork { candidates, scores: name_scores } = work;
+    let mut memo = EditMemo::default();
     // Entities met, at most one per name scored.
     let room = candidates.len().min(options.max_scored);
     let mut best: IdMap<Best> = IdMap::with_capacity_and_hasher(room, Default::default());
     // Each entity's qualifier points (None: filtered out by publisher).
     let mut points_of: IdMap<Option<f64>> = IdMap::with_capacity_and_hasher(room, Default::default());
     let mut facts = Facts::default();
-    let mut memo = EditMemo::default();
     let mut record = NameRecord {
         entity: 0,
         name_type: crate::model::NameType::Primary,
@@ -419,10 +540,20 @@ pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> R
         // The qualifiers' points are not used to skip names: estimates run low often enough that the
         // slack of the largest bonus keeps hits (measured on qualified customer queries).
         let Some(points) = points else { continue };
-        index.name_record_into(c.name, &mut record)?;
-        let kind = if q.kind == NameKind::Unknown { record.name.kind } else { q.kind };
-        let score = score_names_memo(&q.name, &record.name, &mut memo);
-        let weak = record.quality == NameQuality::Weak;
+        let name = match name_scores.get(scored).copied().flatten() {
+            Some(known) => known,
+            None => {
+                index.name_record_into(c.name, &mut record)?;
+                let score = score_names_memo(&q.name, &record.name, &mut memo);
+                let known = NameScore::new(score, record.quality == NameQuality::Weak, record.name.kind);
+                if let Some(slot) = name_scores.get_mut(scored) {
+                    *slot = Some(known);
+                }
+                known
+            }
+        };
+        let kind = if q.kind == NameKind::Unknown { name.kind } else { q.kind };
+        let (score, weak) = (name.score(), name.weak);
         let discount = if weak { crate::score::entity::WEAK_ALIAS } else { 0.0 };
         let adjusted = score - discount;
         let better = match best.get(&c.entity) {

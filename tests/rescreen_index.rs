@@ -343,3 +343,41 @@ fn delta_run_equals_full_run_restricted_to_changed_entities() {
     assert_eq!(s["resolved"].as_u64().unwrap() as usize, got_resolved.len());
     assert_eq!(s["hits"].as_u64().unwrap() as usize, hits.len());
 }
+
+/// Customers who share names: the per-thread name cache (on by default, small, or off) changes nothing in
+/// the output.
+#[test]
+fn the_name_cache_does_not_change_the_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let index_path = un_index(dir.path());
+    let index = Index::open(&index_path).unwrap();
+    // The kill test's customers with an empty nationality column.
+    let mut customers: String = kill_customers(&index, 600).lines().skip(1).map(|l| format!("{l},\n")).collect();
+    customers.insert_str(0, "customer_id,name,date_of_birth,nationality\n");
+    // The same names again with dates of birth and nationalities (other qualifiers, other floors).
+    for i in 0..300 {
+        let name = ["Kim Kyong Ok", "Budi Santoso", "Wang Wei", "Ri Tae Chol"][i % 4];
+        let (dob, nat) = [("1937", "KP"), ("", "ID"), ("1980-02", ""), ("1975-06-14", "CN")][i % 4];
+        customers.push_str(&format!("D{i},{name},{dob},{nat}\n"));
+    }
+    let path = dir.path().join("c.csv");
+    std::fs::write(&path, customers).unwrap();
+    let run = |cache: &str| {
+        let out = dir.path().join(format!("hits-{cache}.jsonl"));
+        run_ok(
+            saring()
+                .args(["rescreen", "--threads", "2", "--chunk-size", "128", "--name-cache", cache, "--customers"])
+                .arg(&path)
+                .arg("--index")
+                .arg(&index_path)
+                .arg("--out")
+                .arg(&out),
+        );
+        std::fs::read_to_string(out).unwrap()
+    };
+    let off = run("0");
+    assert!(off.lines().count() > 300, "{} hit lines", off.lines().count());
+    assert!(off.contains("\"customer_id\":\"C7\"") && off.contains("\"customer_id\":\"D0\""), "{off}");
+    assert_eq!(run("2000000"), off);
+    assert_eq!(run("300"), off);
+}

@@ -172,3 +172,56 @@ fn bundled_hits_show_the_entity_names_dates_and_raw_record() {
     }
     assert!(checked >= 30, "{checked} hits checked");
 }
+
+#[test]
+fn screening_with_a_name_cache_gives_the_results_of_screening_without() {
+    let index = bundled();
+    let names = [
+        "Kim Kyong Ok",
+        "Budi Santoso",
+        "Mohammed Ali",
+        "Siti Aminah",
+        "Yuk Tung Energy",
+        "Farkhad Akilov",
+        "Kaledbelkasam",
+        "Wang Wei",
+    ];
+    let dates = [None, Some("1937"), Some("1975-06-14"), Some("1980-02")];
+    let countries = [None, Some("KP"), Some("ID"), Some("SG")];
+    let mut queries = Vec::new();
+    for k in 0..240 {
+        let mut q = Query::name(names[(k * 7) % names.len()]);
+        q.date_of_birth = dates[k % dates.len()].map(String::from);
+        q.nationality = countries[(k / 3) % countries.len()].map(String::from);
+        if k % 5 == 0 {
+            q.score_threshold = Some(30.0);
+            q.limit = Some(3);
+        }
+        if k % 11 == 0 {
+            q.publishers = vec![Publisher::Ofac];
+        }
+        queries.push(q);
+    }
+    // A small budget forces the cache to empty and fill again on the way.
+    let mut caches = [saring::screen::NameCache::default(), saring::screen::NameCache::with_budget(600)];
+    let json = |r: &saring::screen::ScreenResult| serde_json::to_string(&r.results).unwrap();
+    for q in &queries {
+        let want = json(&index.screen(q).unwrap());
+        for cache in caches.iter_mut() {
+            assert_eq!(json(&index.screen_cached(q, cache).unwrap()), want, "{q:?}");
+        }
+    }
+    // Eight names, each with and without a date of birth and a country (floors differ): held once each.
+    assert!(caches[0].len() <= 8 * 4 && caches[0].len() >= 8, "{}", caches[0].len());
+    assert!(caches[1].len() < caches[0].len(), "{} {}", caches[1].len(), caches[0].len());
+    // A cache filled from another index starts over: same results against a second index.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("un.sidx");
+    build_from_lists(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lists/un_consolidated_2026-02-27.xml")], &path)
+        .unwrap();
+    let un = Index::open(&path).unwrap();
+    for q in queries.iter().take(40) {
+        let want = json(&un.screen(q).unwrap());
+        assert_eq!(json(&un.screen_cached(q, &mut caches[0]).unwrap()), want, "{q:?}");
+    }
+}

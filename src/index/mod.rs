@@ -148,7 +148,13 @@ pub struct Index {
     term_data: Range<usize>,
     pub(crate) typos: fst::Map<Slice>,
     typo_lists: Range<usize>,
+    /// A number no other `Index` opened by this process has (what a [`NameCache`](crate::screen::NameCache)
+    /// was filled from).
+    pub(crate) instance: u64,
 }
+
+/// The next [`Index::instance`].
+static INSTANCES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
 impl std::fmt::Debug for Index {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -237,6 +243,7 @@ impl Index {
             header,
             sections,
             bytes: bytes.clone(),
+            instance: INSTANCES.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
         };
         let need = |r: &Range<usize>, n: u32| r.len() as u64 == (u64::from(n) + 1) * 8;
         if !need(&index.name_offsets, header.names)
@@ -424,6 +431,27 @@ impl Index {
     /// Screens one query with explicit candidate-generation options.
     pub fn screen_with(&self, query: &Query, options: &ScreenOptions) -> Result<ScreenResult> {
         self.guarded(|| crate::screen::screen_index(self, query, options))
+    }
+
+    /// Screens one query of many (a customer base), keeping in `cache` the name-level work of recent
+    /// query names: a name screened again (another customer with the same name, kind and presence of a
+    /// date of birth and country) skips candidate generation and the name scores already computed.
+    /// Results are those of [`Index::screen`].
+    ///
+    /// ```no_run
+    /// use saring::index::Index;
+    /// use saring::screen::{NameCache, Query};
+    /// let index = Index::open_bundled()?;
+    /// let mut cache = NameCache::default();
+    /// for name in ["Budi Santoso", "Siti Aminah", "Budi Santoso"] {
+    ///     let hits = index.screen_cached(&Query::name(name), &mut cache)?;
+    ///     println!("{name}: {} hits", hits.results.len());
+    /// }
+    /// # Ok::<(), saring::Error>(())
+    /// ```
+    pub fn screen_cached(&self, query: &Query, cache: &mut crate::screen::NameCache) -> Result<ScreenResult> {
+        let q = query.validate()?;
+        self.guarded(|| crate::screen::screen_valid_cached(self, &q, &ScreenOptions::default(), cache))
     }
 
     /// All entities, in id order.

@@ -40,7 +40,7 @@ pub use delta::{diff, Change, IndexDiff};
 pub use output::OutputFormat;
 
 use crate::index::Index;
-use crate::screen::{Hit, Query};
+use crate::screen::{Hit, NameCache, Query};
 use crate::{Error, Result};
 use checkpoint::{Checkpoint, InputIdentity, CHECKPOINT_VERSION};
 use customers::{Customer, CustomerReader, CustomerRow, Reject};
@@ -50,6 +50,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Instant;
 
 /// Anything that screens one query: the [`Index`], or a stand-in in tests.
@@ -57,11 +58,23 @@ pub trait Screener: Sync {
     /// Hits for one query, best first. An error that [`Error::is_user_error`] says is the query's fault
     /// rejects that customer row; any other error stops the run.
     fn screen(&self, query: &Query) -> Result<Vec<Hit>>;
+
+    /// [`Screener::screen`] for one customer of a run, with the name-level work the worker thread keeps
+    /// for the run ([`NameCache`]: customers who share a name share it). By default the cache is not
+    /// used.
+    fn screen_in_run(&self, query: &Query, cache: &mut NameCache) -> Result<Vec<Hit>> {
+        let _ = cache;
+        self.screen(query)
+    }
 }
 
 impl Screener for Index {
     fn screen(&self, query: &Query) -> Result<Vec<Hit>> {
         Ok(Index::screen(self, query)?.results)
+    }
+
+    fn screen_in_run(&self, query: &Query, cache: &mut NameCache) -> Result<Vec<Hit>> {
+        Ok(Index::screen_cached(self, query, cache)?.results)
     }
 }
 
@@ -121,6 +134,9 @@ pub struct Job {
     pub dispositions: Option<Dispositions>,
     /// Identity of the screener (e.g. the index file's hash), so resuming against another index fails.
     pub screener_fingerprint: String,
+    /// Candidate names each worker thread keeps for customers who share a name ([`NameCache`], 16
+    /// bytes each); 0 turns the cache off. Results are the same either way.
+    pub name_cache: usize,
 }
 
 impl Job {
@@ -137,6 +153,7 @@ impl Job {
             delta: None,
             dispositions: None,
             screener_fingerprint: String::new(),
+            name_cache: NameCache::DEFAULT_BUDGET,
         }
     }
 
@@ -197,7 +214,9 @@ impl Job {
         }
         let bytes_total = input.size;
         let mut session_rows = 0u64;
-        let ctx = Context { job: self, screener };
+        let workers = if self.name_cache > 0 { rayon::current_num_threads().max(1) } else { 0 };
+        let caches = (0..workers).map(|_| Mutex::new(NameCache::with_budget(self.name_cache))).collect();
+        let ctx = Context { job: self, screener, caches };
 
         let mut chunk = read_chunk(&mut reader, chunk_size, self.threshold)?;
         while !chunk.is_empty() {
@@ -280,6 +299,8 @@ struct RowOutcome {
 struct Context<'a, S: ?Sized> {
     job: &'a Job,
     screener: &'a S,
+    /// One name cache per worker thread of the run's pool (each thread locks only its own).
+    caches: Vec<Mutex<NameCache>>,
 }
 
 impl<S: Screener + ?Sized> Context<'_, S> {
@@ -293,7 +314,13 @@ impl<S: Screener + ?Sized> Context<'_, S> {
             }
             CustomerRow::Customer(c) => c,
         };
-        let hits = match self.screener.screen(&c.query) {
+        let slot = rayon::current_thread_index().unwrap_or(0) % self.caches.len().max(1);
+        let screened = match self.caches.get(slot) {
+            // A worker that panicked mid-query leaves a cache whose entries are all complete.
+            Some(cache) => self.screener.screen_in_run(&c.query, &mut cache.lock().unwrap_or_else(|e| e.into_inner())),
+            None => self.screener.screen(&c.query),
+        };
+        let hits = match screened {
             Ok(h) => h,
             Err(e) if e.is_user_error() => {
                 o.rejected = true;
