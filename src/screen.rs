@@ -517,7 +517,9 @@ fn screen_work(index: &Index, q: &ValidQuery, options: &ScreenOptions, work: &mu
     };
     // The limit-th best entity score so far (recomputed as scores come in).
     let mut kth = f64::NEG_INFINITY;
-    let mut scores: Vec<f64> = Vec::new();
+    // Every entity's score so far, ascending in `total_cmp` order: the limit-th best is read off it.
+    let mut sorted: Vec<f64> = Vec::new();
+    let position = |sorted: &[f64], x: f64| sorted.partition_point(|y| y.total_cmp(&x).is_lt());
     for (scored, c) in candidates.iter().enumerate() {
         let reach = f64::from(c.reach) + bonus;
         if scored >= options.max_scored || reach < q.score_threshold || reach < kth {
@@ -564,15 +566,18 @@ fn screen_work(index: &Index, q: &ValidQuery, options: &ScreenOptions, work: &mu
             continue;
         }
         let entity_score = qualified(score, points - discount);
-        let new = best.insert(c.entity, Best { adjusted, weak, name: c.name, score, kind, entity_score }).is_none();
-        // The bar only rises; recomputing it every few entities keeps it low, which is safe (more is
-        // scored, nothing is missed), and keeps this loop linear.
-        if best.len() >= q.limit && (!new || (best.len() - q.limit) % 8 == 0) {
-            scores.clear();
-            scores.extend(best.values().map(|b| b.entity_score));
-            let k = q.limit - 1;
-            scores.select_nth_unstable_by(k, |a, b| b.total_cmp(a));
-            kth = scores[k];
+        let previous = best.insert(c.entity, Best { adjusted, weak, name: c.name, score, kind, entity_score });
+        if let Some(p) = &previous {
+            let at = position(&sorted, p.entity_score);
+            if at < sorted.len() {
+                sorted.remove(at);
+            }
+        }
+        sorted.insert(position(&sorted, entity_score), entity_score);
+        // The bar only rises; raising it only every few new entities keeps it low, which is safe (more is
+        // scored, nothing is missed).
+        if best.len() >= q.limit && (previous.is_some() || (best.len() - q.limit) % 8 == 0) {
+            kth = sorted.get(sorted.len().saturating_sub(q.limit)).copied().unwrap_or(f64::NEG_INFINITY);
         }
     }
     // Only the entities that make the results have their facts decoded in full (ids order ties).
