@@ -388,7 +388,13 @@ pub struct NameCache {
     names: HashMap<(String, NameKind, u32), NameWork>,
     held: usize,
     budget: usize,
+    /// Decoded entity facts, one slot per entity number modulo [`FACT_SLOTS`] (queries that share a
+    /// name meet the same entities, whoever carries it).
+    facts: Vec<Option<(u32, Facts)>>,
 }
+
+/// Entity facts a [`NameCache`] keeps decoded.
+const FACT_SLOTS: usize = 4096;
 
 impl Default for NameCache {
     fn default() -> Self {
@@ -402,7 +408,7 @@ impl NameCache {
 
     /// A cache holding at most `budget` candidate names.
     pub fn with_budget(budget: usize) -> NameCache {
-        NameCache { owner: None, names: HashMap::new(), held: 0, budget }
+        NameCache { owner: None, names: HashMap::new(), held: 0, budget, facts: Vec::new() }
     }
 
     /// Number of query names held.
@@ -466,7 +472,7 @@ fn floor_of(q: &ValidQuery) -> f32 {
 /// the `limit`-th best entity score so far: no later candidate can then enter the results.
 pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> Result<ScreenResult> {
     let mut work = NameWork::new(index, q, options, floor_of(q))?;
-    screen_work(index, q, options, &mut work)
+    screen_work(index, q, options, &mut work, &mut [])
 }
 
 /// [`screen_valid`] with the name-level work taken from, or kept in, `cache`.
@@ -479,6 +485,7 @@ pub(crate) fn screen_valid_cached(
     if cache.owner.as_ref().is_none_or(|(i, o)| *i != index.instance || o != options) {
         cache.names.clear();
         cache.held = 0;
+        cache.facts.clear();
         cache.owner = Some((index.instance, options.clone()));
     }
     let floor = floor_of(q);
@@ -492,14 +499,24 @@ pub(crate) fn screen_valid_cached(
         cache.held += work.candidates.len();
         cache.names.insert(key.clone(), work);
     }
+    if cache.facts.is_empty() {
+        cache.facts.resize_with(FACT_SLOTS, || None);
+    }
     match cache.names.get_mut(&key) {
-        Some(work) => screen_work(index, q, options, work),
+        Some(work) => screen_work(index, q, options, work, &mut cache.facts),
         None => screen_valid(index, q, options),
     }
 }
 
-/// Scores the candidates of `work` (those not scored yet) for one query, and makes its hits.
-fn screen_work(index: &Index, q: &ValidQuery, options: &ScreenOptions, work: &mut NameWork) -> Result<ScreenResult> {
+/// Scores the candidates of `work` (those not scored yet) for one query, and makes its hits. Entity facts
+/// are decoded into `fact_slots` (one per entity number modulo its length) and kept there, if any.
+fn screen_work(
+    index: &Index,
+    q: &ValidQuery,
+    options: &ScreenOptions,
+    work: &mut NameWork,
+    fact_slots: &mut [Option<(u32, Facts)>],
+) -> Result<ScreenResult> {
     let bonus = max_bonus(q);
     let NameWork { candidates, scores: name_scores } = work;
     let mut memo = EditMemo::default();
@@ -534,9 +551,23 @@ fn screen_work(index: &Index, q: &ValidQuery, options: &ScreenOptions, work: &mu
         let points = match points_of.entry(c.entity) {
             std::collections::hash_map::Entry::Occupied(e) => *e.get(),
             std::collections::hash_map::Entry::Vacant(e) => {
-                index.facts_into(c.entity, &mut facts)?;
-                let keep = q.publishers.is_empty() || facts.publisher.is_some_and(|p| q.publishers.contains(&p));
-                *e.insert(keep.then(|| qualifier_points(&q.facts, &entry_facts(&facts))))
+                let n = fact_slots.len();
+                let f = match fact_slots.get_mut(c.entity as usize % n.max(1)) {
+                    Some(Some((entity, f))) if *entity == c.entity => &*f,
+                    Some(slot) => {
+                        let (entity, f) = slot.get_or_insert_with(|| (c.entity, Facts::default()));
+                        *entity = u32::MAX;
+                        index.facts_into(c.entity, f)?;
+                        *entity = c.entity;
+                        &*f
+                    }
+                    None => {
+                        index.facts_into(c.entity, &mut facts)?;
+                        &facts
+                    }
+                };
+                let keep = q.publishers.is_empty() || f.publisher.is_some_and(|p| q.publishers.contains(&p));
+                *e.insert(keep.then(|| qualifier_points(&q.facts, &entry_facts(f))))
             }
         };
         // The qualifiers' points are not used to skip names: estimates run low often enough that the
