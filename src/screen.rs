@@ -612,11 +612,20 @@ fn screen_work(
         }
     }
     // Only the entities that make the results have their facts decoded in full (ids order ties).
-    let mut ranked: Vec<(f64, Facts, u32, &Best)> = Vec::new();
-    for (&entity, b) in &best {
-        if b.entity_score >= q.score_threshold && points_of.get(&entity).is_some_and(Option::is_some) {
-            ranked.push((b.entity_score, index.facts(entity)?, entity, b));
-        }
+    let mut passing: Vec<(f64, u32, &Best)> = best
+        .iter()
+        .filter(|(e, b)| b.entity_score >= q.score_threshold && points_of.get(e).is_some_and(Option::is_some))
+        .map(|(&e, b)| (b.entity_score, e, b))
+        .collect();
+    // Only entities scoring at least the limit-th best score can be among the first `limit`.
+    if passing.len() > q.limit {
+        passing.sort_by(|a, b| b.0.total_cmp(&a.0));
+        let cut = passing[q.limit.max(1) - 1].0;
+        passing.retain(|p| p.0.total_cmp(&cut).is_ge());
+    }
+    let mut ranked: Vec<(f64, Facts, u32, &Best)> = Vec::with_capacity(passing.len());
+    for (score, entity, b) in passing {
+        ranked.push((score, index.facts(entity)?, entity, b));
     }
     ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
     ranked.truncate(q.limit);
