@@ -665,3 +665,19 @@ impl ScreenResult {
         self.results.first().map(|h| h.decision).unwrap_or(Decision::NotMatch)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cached_name_score_is_the_scorers_bit_for_bit() {
+        // Name scores are rounded to tenths: `((x * 10).round() / 10).clamp(0, 100)`.
+        for k in 0..=100_000u32 {
+            let x = f64::from(k) / 1000.0 + 0.000_3;
+            let s = ((x * 10.0).round() / 10.0).clamp(0.0, 100.0);
+            let cached = NameScore::new(s, false, NameKind::Person);
+            assert_eq!(cached.score().to_bits(), s.to_bits(), "{x} → {s}");
+        }
+    }
+}
