@@ -20,6 +20,7 @@ use crate::text::{analyze, Name, NameKind};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 /// A screening query; field names follow Iluma's CFT API.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -396,6 +397,30 @@ pub struct NameCache {
 /// Entity facts a [`NameCache`] keeps decoded.
 const FACT_SLOTS: usize = 4096;
 
+/// One [`NameCache`] per worker thread of the current rayon pool, for screening many queries in
+/// parallel (`saring rescreen`, batch `saring screen --queries`): each worker locks only its own.
+#[derive(Debug)]
+pub struct NameCaches(Vec<Mutex<NameCache>>);
+
+impl NameCaches {
+    /// A cache of `budget` candidate names for each thread of the current rayon pool; none at all with
+    /// a budget of 0.
+    pub fn for_current_pool(budget: usize) -> NameCaches {
+        let workers = if budget > 0 { rayon::current_num_threads().max(1) } else { 0 };
+        NameCaches((0..workers).map(|_| Mutex::new(NameCache::with_budget(budget))).collect())
+    }
+
+    /// Calls `f` with the calling worker's cache (`None` when there are none).
+    pub fn with<R>(&self, f: impl FnOnce(Option<&mut NameCache>) -> R) -> R {
+        let slot = rayon::current_thread_index().unwrap_or(0) % self.0.len().max(1);
+        match self.0.get(slot) {
+            // A worker that panicked mid-query leaves a cache whose entries are all complete.
+            Some(cache) => f(Some(&mut cache.lock().unwrap_or_else(|e| e.into_inner()))),
+            None => f(None),
+        }
+    }
+}
+
 impl Default for NameCache {
     fn default() -> Self {
         NameCache::with_budget(NameCache::DEFAULT_BUDGET)
@@ -486,26 +511,50 @@ pub(crate) fn screen_valid_cached(
         cache.names.clear();
         cache.held = 0;
         cache.facts.clear();
+        cache.facts.resize_with(FACT_SLOTS, || None);
         cache.owner = Some((index.instance, options.clone()));
     }
     let floor = floor_of(q);
     let key = (q.name_text.clone(), q.kind, floor.to_bits());
-    if !cache.names.contains_key(&key) {
-        let work = NameWork::new(index, q, options, floor)?;
-        if cache.held + work.candidates.len() > cache.budget {
-            cache.names.clear();
-            cache.held = 0;
+    // Taken out while the query uses it, and put back with the name scores it added.
+    let mut work = match cache.names.remove(&key) {
+        Some(work) => work,
+        None => {
+            let work = NameWork::new(index, q, options, floor)?;
+            if cache.held + work.candidates.len() > cache.budget {
+                cache.names.clear();
+                cache.held = 0;
+            }
+            cache.held += work.candidates.len();
+            work
         }
-        cache.held += work.candidates.len();
-        cache.names.insert(key.clone(), work);
+    };
+    let result = screen_work(index, q, options, &mut work, &mut cache.facts);
+    cache.names.insert(key, work);
+    result
+}
+
+/// The facts of `entity`: kept decoded in its slot of `slots` (one per entity number modulo their
+/// number; decoded there when another entity held it), or with no slots decoded into `scratch`.
+fn entity_facts<'a>(
+    index: &Index,
+    entity: u32,
+    slots: &'a mut [Option<(u32, Facts)>],
+    scratch: &'a mut Facts,
+) -> Result<&'a Facts> {
+    let n = slots.len();
+    let Some(slot) = slots.get_mut(entity as usize % n.max(1)) else {
+        index.facts_into(entity, scratch)?;
+        return Ok(scratch);
+    };
+    if slot.as_ref().is_none_or(|(held, _)| *held != entity) {
+        let (held, f) = slot.get_or_insert_with(|| (entity, Facts::default()));
+        // Marked as nobody's until decoded, so that a failed decode is not taken for `entity`.
+        *held = u32::MAX;
+        index.facts_into(entity, f)?;
+        *held = entity;
     }
-    if cache.facts.is_empty() {
-        cache.facts.resize_with(FACT_SLOTS, || None);
-    }
-    match cache.names.get_mut(&key) {
-        Some(work) => screen_work(index, q, options, work, &mut cache.facts),
-        None => screen_valid(index, q, options),
-    }
+    Ok(&slot.get_or_insert_with(|| (entity, Facts::default())).1)
 }
 
 /// Scores the candidates of `work` (those not scored yet) for one query, and makes its hits. Entity facts
@@ -551,21 +600,7 @@ fn screen_work(
         let points = match points_of.entry(c.entity) {
             std::collections::hash_map::Entry::Occupied(e) => *e.get(),
             std::collections::hash_map::Entry::Vacant(e) => {
-                let n = fact_slots.len();
-                let f = match fact_slots.get_mut(c.entity as usize % n.max(1)) {
-                    Some(Some((entity, f))) if *entity == c.entity => &*f,
-                    Some(slot) => {
-                        let (entity, f) = slot.get_or_insert_with(|| (c.entity, Facts::default()));
-                        *entity = u32::MAX;
-                        index.facts_into(c.entity, f)?;
-                        *entity = c.entity;
-                        &*f
-                    }
-                    None => {
-                        index.facts_into(c.entity, &mut facts)?;
-                        &facts
-                    }
-                };
+                let f = entity_facts(index, c.entity, fact_slots, &mut facts)?;
                 let keep = q.publishers.is_empty() || f.publisher.is_some_and(|p| q.publishers.contains(&p));
                 *e.insert(keep.then(|| qualifier_points(&q.facts, &entry_facts(f))))
             }

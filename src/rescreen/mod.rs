@@ -40,7 +40,7 @@ pub use delta::{diff, Change, IndexDiff};
 pub use output::OutputFormat;
 
 use crate::index::Index;
-use crate::screen::{Hit, NameCache, Query};
+use crate::screen::{Hit, NameCache, NameCaches, Query};
 use crate::{Error, Result};
 use checkpoint::{Checkpoint, InputIdentity, CHECKPOINT_VERSION};
 use customers::{Customer, CustomerReader, CustomerRow, Reject};
@@ -50,7 +50,6 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs::{File, OpenOptions};
 use std::io::{BufRead, BufReader, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::Instant;
 
 /// Anything that screens one query: the [`Index`], or a stand-in in tests.
@@ -214,9 +213,7 @@ impl Job {
         }
         let bytes_total = input.size;
         let mut session_rows = 0u64;
-        let workers = if self.name_cache > 0 { rayon::current_num_threads().max(1) } else { 0 };
-        let caches = (0..workers).map(|_| Mutex::new(NameCache::with_budget(self.name_cache))).collect();
-        let ctx = Context { job: self, screener, caches };
+        let ctx = Context { job: self, screener, caches: NameCaches::for_current_pool(self.name_cache) };
 
         let mut chunk = read_chunk(&mut reader, chunk_size, self.threshold)?;
         while !chunk.is_empty() {
@@ -299,8 +296,8 @@ struct RowOutcome {
 struct Context<'a, S: ?Sized> {
     job: &'a Job,
     screener: &'a S,
-    /// One name cache per worker thread of the run's pool (each thread locks only its own).
-    caches: Vec<Mutex<NameCache>>,
+    /// One name cache per worker thread of the run's pool (none when the job turns them off).
+    caches: NameCaches,
 }
 
 impl<S: Screener + ?Sized> Context<'_, S> {
@@ -314,12 +311,10 @@ impl<S: Screener + ?Sized> Context<'_, S> {
             }
             CustomerRow::Customer(c) => c,
         };
-        let slot = rayon::current_thread_index().unwrap_or(0) % self.caches.len().max(1);
-        let screened = match self.caches.get(slot) {
-            // A worker that panicked mid-query leaves a cache whose entries are all complete.
-            Some(cache) => self.screener.screen_in_run(&c.query, &mut cache.lock().unwrap_or_else(|e| e.into_inner())),
+        let screened = self.caches.with(|cache| match cache {
+            Some(cache) => self.screener.screen_in_run(&c.query, cache),
             None => self.screener.screen(&c.query),
-        };
+        });
         let hits = match screened {
             Ok(h) => h,
             Err(e) if e.is_user_error() => {

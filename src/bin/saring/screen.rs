@@ -3,12 +3,11 @@
 use anyhow::Context;
 use rayon::prelude::*;
 use saring::index::Index;
-use saring::screen::{Hit, NameCache, Query};
+use saring::screen::{Hit, NameCache, NameCaches, Query};
 use saring::Publisher;
 use std::io::{BufRead, BufWriter, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Mutex;
 
 /// Arguments of `saring screen`.
 ///
@@ -202,16 +201,10 @@ fn batch(index: &Index, file: &PathBuf) -> anyhow::Result<ExitCode> {
     let mut chunk: Vec<(usize, Result<String, String>)> = Vec::with_capacity(CHUNK);
     // One name cache per worker thread: queries that repeat a name (the same counterparty in many
     // transfers) reuse its candidates and name scores; results are the same.
-    let caches: Vec<Mutex<NameCache>> =
-        (0..rayon::current_num_threads().max(1)).map(|_| Mutex::new(NameCache::default())).collect();
+    let caches = NameCaches::for_current_pool(NameCache::DEFAULT_BUDGET);
     let flush = |chunk: &mut Vec<(usize, Result<String, String>)>, out: &mut BufWriter<_>| -> anyhow::Result<()> {
-        let lines: Vec<String> = chunk
-            .par_iter()
-            .map(|(n, line)| {
-                let cache = &caches[rayon::current_thread_index().unwrap_or(0) % caches.len()];
-                screen_line(index, *n, line, &mut cache.lock().unwrap_or_else(|e| e.into_inner()))
-            })
-            .collect();
+        let lines: Vec<String> =
+            chunk.par_iter().map(|(n, line)| caches.with(|cache| screen_line(index, *n, line, cache))).collect();
         for l in lines {
             writeln!(out, "{l}")?;
         }
@@ -235,7 +228,7 @@ fn batch(index: &Index, file: &PathBuf) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn screen_line(index: &Index, n: usize, line: &Result<String, String>, cache: &mut NameCache) -> String {
+fn screen_line(index: &Index, n: usize, line: &Result<String, String>, cache: Option<&mut NameCache>) -> String {
     let error = |msg: String| serde_json::json!({ "line": n, "error": msg }).to_string();
     let line = match line {
         Ok(l) => l,
@@ -245,7 +238,11 @@ fn screen_line(index: &Index, n: usize, line: &Result<String, String>, cache: &m
         Ok(q) => q,
         Err(e) => return error(format!("not a query object: {e}")),
     };
-    match index.screen_cached(&query, cache) {
+    let screened = match cache {
+        Some(cache) => index.screen_cached(&query, cache),
+        None => index.screen(&query),
+    };
+    match screened {
         Ok(r) => {
             let mut v = serde_json::json!({ "line": n, "results": r.results });
             strip_explanations(&mut v);
