@@ -391,6 +391,21 @@ fn join_leftovers(
             })
             .fold(0 as Set, |s, j| s | 1 << j)
     };
+    // A joined word's similarity to leftover `j` of the other side.
+    let similarity_to = |joined: &str, j: usize| {
+        let o = &other[j].text;
+        if o == joined {
+            1.0
+        } else {
+            fuzzy(joined, o)
+        }
+    };
+    // Records a joined group of this side against leftover `j` of the other.
+    let push = |al: &mut Alignment, run: Run, j: usize, s: f32| {
+        let one = Run::new(j, 1);
+        let (q, c) = if swapped { (one, run) } else { (run, one) };
+        al.push(Pair { q, c, sim: s * super::token::VARIANT, how: How::Joined });
+    };
     for len in [3usize, 2] {
         let mut i = 0;
         while i + len <= side.len() {
@@ -407,19 +422,13 @@ fn join_leftovers(
             joined.clear();
             side[i..i + len].iter().for_each(|t| joined.push_str(&t.text));
             let best = members(fits)
-                .map(|j| {
-                    let o = &other[j].text;
-                    let s = if *o == *joined { 1.0 } else { fuzzy(joined, o) };
-                    (s, j)
-                })
+                .map(|j| (similarity_to(joined, j), j))
                 .filter(|(s, _)| *s >= 0.8)
                 .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
             if let Some((s, j)) = best {
                 *used_side |= span(i, len);
                 *used_other |= 1 << j;
-                let (run, one) = (Run::new(i, len), Run::new(j, 1));
-                let (qi, cj) = if swapped { (one, run) } else { (run, one) };
-                al.push(Pair { q: qi, c: cj, sim: s * super::token::VARIANT, how: How::Joined });
+                push(al, Run::new(i, len), j, s);
                 i += len;
             } else {
                 i += 1;
@@ -453,8 +462,7 @@ fn join_leftovers(
                 joined.push_str(&side[a].text);
                 joined.push_str(&side[b].text);
                 for j in members(fits) {
-                    let o = &other[j].text;
-                    let s = if *o == *joined { 1.0 } else { fuzzy(joined, o) };
+                    let s = similarity_to(joined, j);
                     if s >= FREE_JOIN_FLOOR && best.is_none_or(|(t, ..)| s > t) {
                         best = Some((s, a, b, j));
                     }
@@ -464,8 +472,6 @@ fn join_leftovers(
         let Some((s, a, b, j)) = best else { return };
         *used_side |= 1 << a | 1 << b;
         *used_other |= 1 << j;
-        let (run, one) = (Run::two(a, b), Run::new(j, 1));
-        let (qi, cj) = if swapped { (one, run) } else { (run, one) };
-        al.push(Pair { q: qi, c: cj, sim: s * super::token::VARIANT, how: How::Joined });
+        push(al, Run::two(a, b), j, s);
     }
 }
