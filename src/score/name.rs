@@ -93,6 +93,11 @@ impl Run {
         self.pos[..self.len as usize].iter().min().copied().unwrap_or(0) as usize
     }
 
+    /// The positions and their count in one number (distinct runs, distinct numbers; below `1 << 26`).
+    fn code(self) -> u32 {
+        u32::from_le_bytes([self.pos[0], self.pos[1], self.pos[2], self.len])
+    }
+
     /// The positions, in reading order.
     pub fn iter(self) -> impl Iterator<Item = usize> {
         self.pos.into_iter().take(self.len as usize).map(usize::from)
@@ -147,7 +152,7 @@ const STACK_CANDS: usize = 64;
 
 /// The alignment of query name `a` with list name `b`; with a memo of the query's edit similarities
 /// (which must have been made for `a` alone).
-pub(crate) fn align(a: &Name, b: &Name, memo: Option<&mut EditMemo>) -> Alignment {
+pub(crate) fn align(a: &Name, b: &Name, mut memo: Option<&mut EditMemo>) -> Alignment {
     let q = &a.tokens[..a.tokens.len().min(MAX_TOKENS)];
     let c = &b.tokens[..b.tokens.len().min(MAX_TOKENS)];
     let (n, m) = (q.len(), c.len());
@@ -214,9 +219,9 @@ pub(crate) fn align(a: &Name, b: &Name, memo: Option<&mut EditMemo>) -> Alignmen
             let mut used = 0;
             members(todo_q).for_each(|i| add_skeletons(&q[i], &mut fq[i], &mut keys, &mut used));
             members(todo_c).for_each(|j| add_skeletons(&c[j], &mut fc[j], &mut keys, &mut used));
-            candidates(q, c, todo_q, todo_c, fq, fc, &keys[..used], buf, memo)
+            candidates(q, c, todo_q, todo_c, fq, fc, &keys[..used], buf, memo.as_deref_mut())
         } else {
-            candidates(q, c, todo_q, todo_c, fq, fc, &[], buf, memo)
+            candidates(q, c, todo_q, todo_c, fq, fc, &[], buf, memo.as_deref_mut())
         };
         let cands = &mut buf[..k];
         cands.sort_unstable_by(|x, y| {
@@ -233,8 +238,8 @@ pub(crate) fn align(a: &Name, b: &Name, memo: Option<&mut EditMemo>) -> Alignmen
     }
 
     let mut joined = String::new();
-    join_leftovers(q, c, &mut used_q, &mut used_c, &mut al, false, &mut joined);
-    join_leftovers(c, q, &mut used_c, &mut used_q, &mut al, true, &mut joined);
+    join_leftovers(q, c, &mut used_q, &mut used_c, &mut al, false, &mut joined, memo.as_deref_mut());
+    join_leftovers(c, q, &mut used_c, &mut used_q, &mut al, true, &mut joined, memo);
 
     let unmatched_q = span(0, n) & !used_q;
     let unmatched_c = span(0, m) & !used_c;
@@ -356,8 +361,15 @@ pub(crate) fn miss_cost(t: &Token, factor: f32, floor: f32) -> f32 {
     }
 }
 
+/// Memo keys of joined words (apart from the query tokens' own, which are token positions): a run of
+/// query tokens joined, against a list word; a run of list tokens joined, against query token `j`.
+const JOINED_QUERY_RUN: u32 = 1 << 30;
+const JOINED_LIST_RUN: u32 = 1 << 31;
+
 /// Tries runs of 2–3 adjacent unmatched tokens of `side` against single unmatched tokens of `other`.
-/// `joined` is scratch space for the joined run.
+/// `joined` is scratch space for the joined run. `swapped`: `side` is the list name, `other` the query.
+/// With a memo, the similarities of joined words are kept for the query's other list names.
+#[allow(clippy::too_many_arguments)]
 fn join_leftovers(
     side: &[Token],
     other: &[Token],
@@ -366,6 +378,7 @@ fn join_leftovers(
     al: &mut Alignment,
     swapped: bool,
     joined: &mut String,
+    mut memo: Option<&mut EditMemo>,
 ) {
     let all_side = span(0, side.len());
     let all_other = span(0, other.len());
@@ -392,12 +405,17 @@ fn join_leftovers(
             .fold(0 as Set, |s, j| s | 1 << j)
     };
     // A joined word's similarity to leftover `j` of the other side.
-    let similarity_to = |joined: &str, j: usize| {
+    let mut similarity_to = |joined: &str, run: Run, j: usize| {
         let o = &other[j].text;
         if o == joined {
-            1.0
-        } else {
-            fuzzy(joined, o)
+            return 1.0;
+        }
+        match memo.as_deref_mut() {
+            // The joined query run is known by its positions; the list word is the memo's word.
+            Some(memo) if !swapped => memo.get_or((JOINED_QUERY_RUN | run.code()) as usize, o, || fuzzy(joined, o)),
+            // A joined list word against query token `j`.
+            Some(memo) => memo.get_or((JOINED_LIST_RUN | j as u32) as usize, joined, || fuzzy(joined, o)),
+            None => fuzzy(joined, o),
         }
     };
     // Records a joined group of this side against leftover `j` of the other.
@@ -421,14 +439,15 @@ fn join_leftovers(
             }
             joined.clear();
             side[i..i + len].iter().for_each(|t| joined.push_str(&t.text));
+            let run = Run::new(i, len);
             let best = members(fits)
-                .map(|j| (similarity_to(joined, j), j))
+                .map(|j| (similarity_to(joined, run, j), j))
                 .filter(|(s, _)| *s >= 0.8)
                 .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
             if let Some((s, j)) = best {
                 *used_side |= span(i, len);
                 *used_other |= 1 << j;
-                push(al, Run::new(i, len), j, s);
+                push(al, run, j, s);
                 i += len;
             } else {
                 i += 1;
@@ -462,7 +481,7 @@ fn join_leftovers(
                 joined.push_str(&side[a].text);
                 joined.push_str(&side[b].text);
                 for j in members(fits) {
-                    let s = similarity_to(joined, j);
+                    let s = similarity_to(joined, Run::two(a, b), j);
                     if s >= FREE_JOIN_FLOOR && best.is_none_or(|(t, ..)| s > t) {
                         best = Some((s, a, b, j));
                     }
