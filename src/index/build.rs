@@ -600,6 +600,7 @@ impl IndexBuilder {
                 term_data.write(&rec)?;
                 if typo::eligible(k) {
                     typo::deletion_variants(k, |v| typo_pairs.push(TYPO_MARK, v, ordinal));
+                    typo::skeleton_key(k, |v| typo_pairs.push(TYPO_MARK, v, ordinal));
                     if typo_pairs.bytes() >= RUN_BUDGET {
                         let path = work.join(format!("typo-run-{}", typo_runs.len()));
                         typo_pairs.spill(&path)?;

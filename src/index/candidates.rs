@@ -27,7 +27,7 @@ use super::build::PHONETIC_PREFIX;
 use super::format::{posting_parts, NameInfo};
 use super::typo::{self, max_distance};
 use super::Index;
-use crate::score::{freely_joinable, fuzzy, miss_cost, miss_costs, INITIAL, PHONETIC, VARIANT};
+use crate::score::{freely_joinable, fuzzy, miss_cost, miss_costs, ADJACENT_JOIN_FLOOR, INITIAL, PHONETIC, VARIANT};
 use crate::text::{Name, Token, TokenTag};
 use crate::Result;
 use fst::{IntoStreamer, Streamer};
@@ -83,6 +83,10 @@ impl Default for ScreenOptions {
     }
 }
 
+/// A consonant skeleton shared by more terms than this is not looked up: it is a common shape
+/// (`#mt`: `mohamed`, `ahmad`, `mahmoud`, `mota`, ...) whose terms would each need an edit distance,
+/// and the deletion variants, alternates and phonetic keys still find the close ones.
+const MAX_SKELETON_TERMS: u64 = 256;
 /// Maximum number of query tokens used for candidate generation (all are still scored).
 pub(crate) const MAX_QUERY_TOKENS: usize = 12;
 /// A long common posting list is bisected per found name when it has more than this many entries per
@@ -157,6 +161,77 @@ struct LookupBuffers {
     ordinals: Vec<u32>,
     key: Vec<u8>,
     joined: String,
+    cache: LookupCache,
+}
+
+/// The lookups of query tokens and joined pairs, kept per thread from query to query: in a stream of
+/// queries the same words come back (`muhammad`, `siti`, `al`), and what a word finds depends on the
+/// word alone (its text, tag and keys), the index and the options. Held for one index and one set of
+/// options at a time, at most [`LOOKUP_CACHE_BUDGET`] lookups (then emptied).
+#[derive(Default)]
+struct LookupCache {
+    /// The index instance and the options the lookups were made with.
+    owner: Option<(u64, Typo, bool, bool)>,
+    /// A word's key (see [`token_key`], [`pair_key`]) → its lookups' range in `store`.
+    words: HashMap<Vec<u8>, (u32, u32)>,
+    /// Lookups, with `tokens` 1 for a single token, 0b11 for a pair.
+    store: Vec<Lookup>,
+}
+
+/// Lookups held by one thread's [`LookupCache`] (about 40 bytes each).
+const LOOKUP_CACHE_BUDGET: usize = 1 << 18;
+
+impl LookupCache {
+    /// The cached lookups of `key`, after making them with `make` (which appends to the store) if
+    /// needed; `tokens` replaces their placeholder token bits.
+    fn get_or(
+        &mut self,
+        key: &[u8],
+        tokens: u32,
+        out: &mut Vec<Lookup>,
+        make: impl FnOnce(&mut Vec<Lookup>) -> Result<()>,
+    ) -> Result<()> {
+        let range = match self.words.get(key) {
+            Some(&r) => r,
+            None => {
+                if self.store.len() > LOOKUP_CACHE_BUDGET {
+                    self.words.clear();
+                    self.store.clear();
+                }
+                let start = self.store.len();
+                if let Err(e) = make(&mut self.store) {
+                    self.store.truncate(start);
+                    return Err(e);
+                }
+                let r = (start as u32, self.store.len() as u32);
+                self.words.insert(key.to_vec(), r);
+                r
+            }
+        };
+        out.extend(self.store[range.0 as usize..range.1 as usize].iter().map(|l| Lookup { tokens, ..*l }));
+        Ok(())
+    }
+}
+
+/// What a token's lookups depend on, as one byte string: tag, text, phonetic key, alternates and keys.
+fn token_key(t: &Token, key: &mut Vec<u8>) {
+    key.clear();
+    key.push(b't');
+    key.push(t.tag as u8);
+    for part in [&t.text, &t.phonetic].into_iter().chain(&t.alternates).chain([&String::new()]).chain(&t.keys) {
+        key.extend_from_slice(part.as_bytes());
+        key.push(0);
+    }
+}
+
+/// What a joined pair's lookups depend on: the two words in reading order, their tags, and whether
+/// they are adjacent in the query.
+fn pair_key(x: &Token, y: &Token, adjacent: bool, key: &mut Vec<u8>) {
+    key.clear();
+    key.extend_from_slice(&[b'j', x.tag as u8, y.tag as u8, u8::from(adjacent)]);
+    key.extend_from_slice(x.text.as_bytes());
+    key.push(0);
+    key.extend_from_slice(y.text.as_bytes());
 }
 
 /// Finds every posting list the query's tokens hit, with its similarity per token, into `out`.
@@ -168,105 +243,30 @@ fn lookups(
     out: &mut Vec<Lookup>,
 ) -> Result<()> {
     out.clear();
-    let hit = |token: usize, offset: u64, quality: f32, strong: bool| Lookup {
-        tokens: 1 << token,
-        offset,
-        quality,
-        strong,
-        len: 0,
-        generator: false,
-    };
-    let LookupBuffers { variants, ordinals, key, joined } = buf;
-    // Where each token's typo hits are in `out` (a token repeated in the query reuses them).
-    let mut typo_hits = [(0usize, 0usize); MAX_QUERY_TOKENS];
+    let LookupBuffers { variants, ordinals, key, joined, cache } = buf;
+    let owner = Some((index.instance, opts.typo, opts.phonetic, opts.initials));
+    if cache.owner != owner {
+        *cache = LookupCache { owner, ..LookupCache::default() };
+    }
     for (i, t) in tokens.iter().enumerate() {
         if t.text.is_empty() {
             continue;
         }
-        let strong = heavy(t);
-        if let Some(off) = index.terms.get(t.text.as_bytes()) {
-            out.push(hit(i, off, 1.0, strong));
-        }
-        // Numbers match only when equal; initials are single letters.
-        let d = max_distance(t.text.chars().count());
-        let start = out.len();
-        let same = tokens[..i].iter().zip(&typo_hits).find(|(u, _)| u.tag != TokenTag::Number && u.text == t.text);
-        if let (Some((_, &(from, to))), true) = (same, t.tag != TokenTag::Number) {
-            for k in from..to {
-                let l = out[k];
-                out.push(Lookup { tokens: 1 << i, strong, ..l });
-            }
-        } else if d > 0 && t.tag != TokenTag::Number {
-            let mut typo_hit = |term: &[u8], off: u64| {
-                if term != t.text.as_bytes() {
-                    let s = std::str::from_utf8(term).map(|term| fuzzy(&t.text, term)).unwrap_or(0.0);
-                    if s > 0.0 {
-                        out.push(hit(i, off, s, strong));
-                    }
-                }
-            };
-            match opts.typo {
-                Typo::Off => {}
-                Typo::Deletions => {
-                    variants.make(t.text.as_bytes());
-                    ordinals.clear();
-                    index.typo_terms_of(variants, |o| ordinals.push(o))?;
-                    ordinals.sort_unstable();
-                    ordinals.dedup();
-                    for &o in ordinals.iter() {
-                        let (off, term) = index.term(o)?;
-                        typo_hit(term, off);
-                    }
-                }
-                Typo::Automaton => {
-                    let dfa = typo::automata()[usize::from(d) - 1].build_dfa(&t.text);
-                    let mut stream = index.terms.search_with_state(&dfa).into_stream();
-                    while let Some((term, off, state)) = stream.next() {
-                        if let Distance::Exact(_) = dfa.distance(state) {
-                            typo_hit(term, off);
-                        }
-                    }
-                }
-            }
-        }
-        typo_hits[i] = (start, out.len());
-        for a in t.alternates.iter().chain(&t.keys) {
-            if let Some(off) = index.terms.get(a.as_bytes()) {
-                out.push(hit(i, off, VARIANT, strong));
-            }
-        }
-        // A list name may give this token as an initial (`M.` for `Mohammad`).
-        if opts.initials && t.text.len() > 1 {
-            if let Some(off) = t.text.get(..1).and_then(|c| index.terms.get(c.as_bytes())) {
-                out.push(hit(i, off, INITIAL, false));
-            }
-        }
-        if opts.phonetic && t.tag == TokenTag::Name && t.phonetic.len() >= 2 {
-            key.clear();
-            key.push(PHONETIC_PREFIX);
-            key.extend_from_slice(t.phonetic.as_bytes());
-            if let Some(off) = index.keys.get(&key) {
-                out.push(hit(i, off, PHONETIC, strong));
-            }
-        }
+        token_key(t, key);
+        cache.get_or(key, 1 << i, out, |found| token_lookups(index, t, opts, variants, ordinals, found))?;
     }
     if opts.joined {
-        // Joined tokens, exactly (a typo inside a joined pair is left to the per-token lookups): adjacent
-        // ones, and as the scorer joins leftovers, name words in the other order and the last with the
-        // first.
+        // Joined tokens: adjacent ones, and as the scorer joins leftovers, name words in the other order
+        // and the last with the first.
         for (a, b) in joined_pairs(tokens.len()) {
             let (x, y) = (&tokens[a], &tokens[b]);
             if b != a + 1 && !(freely_joinable(x) && freely_joinable(y)) {
                 continue;
             }
-            joined.clear();
-            joined.push_str(&x.text);
-            joined.push_str(&y.text);
-            if let Some(off) = index.terms.get(joined.as_bytes()) {
-                let strong = heavy(x) || heavy(y);
-                let tokens = 1 << a | 1 << b;
-                out.push(Lookup { tokens, offset: off, quality: VARIANT, strong, len: 0, generator: false });
-            }
+            pair_key(x, y, b == a + 1, key);
+            cache.get_or(key, 1 << a | 1 << b, out, |found| {
+                pair_lookups(index, x, y, b == a + 1, opts, joined, ordinals, found)
+            })?;
         }
     }
     // One entry per (tokens, posting list), its best similarity first.
@@ -274,14 +274,136 @@ fn lookups(
         a.tokens.cmp(&b.tokens).then(a.offset.cmp(&b.offset)).then(b.quality.total_cmp(&a.quality))
     });
     out.dedup_by(|b, a| a.tokens == b.tokens && a.offset == b.offset);
-    for l in out.iter_mut() {
-        l.len = index.posting_len(l.offset)?;
-    }
     // Best similarity first, as the scorer pairs tokens: a list token goes to the query token that
     // matches it best. (No two entries are equal any more: an unstable sort gives the one order.)
     out.sort_unstable_by(|a, b| {
         b.quality.total_cmp(&a.quality).then(a.tokens.cmp(&b.tokens)).then(a.offset.cmp(&b.offset))
     });
+    Ok(())
+}
+
+/// A lookup of query token(s) `tokens` (placeholder bits) with its posting list's length.
+fn found(index: &Index, tokens: u32, offset: u64, quality: f32, strong: bool) -> Result<Lookup> {
+    Ok(Lookup { tokens, offset, quality, strong, len: index.posting_len(offset)?, generator: false })
+}
+
+/// The lookups of one query token (token bits 1): exact, typo-tolerant, alternates and keys, initial,
+/// phonetic.
+fn token_lookups(
+    index: &Index,
+    t: &Token,
+    opts: &ScreenOptions,
+    variants: &mut typo::Variants,
+    ordinals: &mut Vec<u32>,
+    out: &mut Vec<Lookup>,
+) -> Result<()> {
+    let strong = heavy(t);
+    if let Some(off) = index.terms.get(t.text.as_bytes()) {
+        out.push(found(index, 1, off, 1.0, strong)?);
+    }
+    // Numbers match only when equal; initials are single letters.
+    let d = max_distance(t.text.chars().count());
+    if d > 0 && t.tag != TokenTag::Number {
+        let mut typo_hit = |term: &[u8], off: u64| -> Result<()> {
+            if term != t.text.as_bytes() {
+                let s = std::str::from_utf8(term).map(|term| fuzzy(&t.text, term)).unwrap_or(0.0);
+                if s > 0.0 {
+                    out.push(found(index, 1, off, s, strong)?);
+                }
+            }
+            Ok(())
+        };
+        match opts.typo {
+            Typo::Off => {}
+            Typo::Deletions => {
+                // Deletion variants and the consonant skeleton (unless it is too common).
+                variants.make(t.text.as_bytes());
+                ordinals.clear();
+                index.typo_terms_of(variants, |o| ordinals.push(o))?;
+                skeleton_terms(index, t.text.as_bytes(), ordinals)?;
+                ordinals.sort_unstable();
+                ordinals.dedup();
+                for &o in ordinals.iter() {
+                    let (off, term) = index.term(o)?;
+                    typo_hit(term, off)?;
+                }
+            }
+            Typo::Automaton => {
+                let dfa = typo::automata()[usize::from(d) - 1].build_dfa(&t.text);
+                let mut stream = index.terms.search_with_state(&dfa).into_stream();
+                while let Some((term, off, state)) = stream.next() {
+                    if let Distance::Exact(_) = dfa.distance(state) {
+                        typo_hit(term, off)?;
+                    }
+                }
+            }
+        }
+    }
+    for a in t.alternates.iter().chain(&t.keys) {
+        if let Some(off) = index.terms.get(a.as_bytes()) {
+            out.push(found(index, 1, off, VARIANT, strong)?);
+        }
+    }
+    // A list name may give this token as an initial (`M.` for `Mohammad`).
+    if opts.initials && t.text.len() > 1 {
+        if let Some(off) = t.text.get(..1).and_then(|c| index.terms.get(c.as_bytes())) {
+            out.push(found(index, 1, off, INITIAL, false)?);
+        }
+    }
+    if opts.phonetic && t.tag == TokenTag::Name && t.phonetic.len() >= 2 {
+        let mut key = Vec::with_capacity(t.phonetic.len() + 1);
+        key.push(PHONETIC_PREFIX);
+        key.extend_from_slice(t.phonetic.as_bytes());
+        if let Some(off) = index.keys.get(&key) {
+            out.push(found(index, 1, off, PHONETIC, strong)?);
+        }
+    }
+    Ok(())
+}
+
+/// Adds to `ordinals` the terms sharing `word`'s consonant skeleton, unless they are more than
+/// [`MAX_SKELETON_TERMS`].
+fn skeleton_terms(index: &Index, word: &[u8], ordinals: &mut Vec<u32>) -> Result<()> {
+    let mut read = Ok(());
+    typo::skeleton_key(word, |k| read = index.typo_terms_within(k, MAX_SKELETON_TERMS, |o| ordinals.push(o)));
+    read
+}
+
+/// The lookups of two query tokens joined, `x` then `y` (token bits 0b11): the joined word exactly
+/// (a typo inside a joined pair is left to the per-token lookups), and with the typo-tolerant lookup
+/// the terms sharing its consonant skeleton that the scorer would pair with it.
+#[allow(clippy::too_many_arguments)]
+fn pair_lookups(
+    index: &Index,
+    x: &Token,
+    y: &Token,
+    adjacent: bool,
+    opts: &ScreenOptions,
+    joined: &mut String,
+    ordinals: &mut Vec<u32>,
+    out: &mut Vec<Lookup>,
+) -> Result<()> {
+    joined.clear();
+    joined.push_str(&x.text);
+    joined.push_str(&y.text);
+    let strong = heavy(x) || heavy(y);
+    if let Some(off) = index.terms.get(joined.as_bytes()) {
+        out.push(found(index, 0b11, off, VARIANT, strong)?);
+    }
+    if opts.typo == Typo::Deletions && adjacent {
+        ordinals.clear();
+        skeleton_terms(index, joined.as_bytes(), ordinals)?;
+        for &o in ordinals.iter() {
+            let (off, term) = index.term(o)?;
+            if term == joined.as_bytes() {
+                continue;
+            }
+            let s = std::str::from_utf8(term).map(|term| fuzzy(joined, term)).unwrap_or(0.0);
+            if s >= ADJACENT_JOIN_FLOOR {
+                out.push(found(index, 0b11, off, s * VARIANT, strong)?);
+            }
+        }
+    }
     Ok(())
 }
 
@@ -680,11 +802,16 @@ mod tests {
                         })
                         .unwrap();
                 }
-                for o in ordinals {
-                    let (off, term) = index.term(o).unwrap();
-                    let term = std::str::from_utf8(term).unwrap();
-                    if term != t.text && fuzzy(&t.text, term) > 0.0 {
-                        out.push(lookup(1 << i, off, fuzzy(&t.text, term), strong));
+                let mut offsets: BTreeSet<(u64, String)> = ordinals
+                    .into_iter()
+                    .map(|o| index.term(o).unwrap())
+                    .map(|(off, term)| (off, String::from_utf8(term.to_vec()).unwrap()))
+                    .collect();
+                // The terms of the same consonant skeleton, found by reading every term.
+                offsets.extend(same_skeleton(index, &t.text));
+                for (off, term) in offsets {
+                    if term != t.text && fuzzy(&t.text, &term) > 0.0 {
+                        out.push(lookup(1 << i, off, fuzzy(&t.text, &term), strong));
                     }
                 }
             }
@@ -714,8 +841,18 @@ mod tests {
                 if b != a + 1 && !(freely_joinable(&tokens[a]) && freely_joinable(&tokens[b])) {
                     continue;
                 }
-                if let Some(off) = index.terms.get(format!("{}{}", tokens[a].text, tokens[b].text)) {
-                    out.push(lookup(1 << a | 1 << b, off, VARIANT, heavy(&tokens[a]) || heavy(&tokens[b])));
+                let joined = format!("{}{}", tokens[a].text, tokens[b].text);
+                let strong = heavy(&tokens[a]) || heavy(&tokens[b]);
+                if let Some(off) = index.terms.get(&joined) {
+                    out.push(lookup(1 << a | 1 << b, off, VARIANT, strong));
+                }
+                if b == a + 1 && opts.typo == Typo::Deletions {
+                    for (off, term) in same_skeleton(index, &joined) {
+                        let s = fuzzy(&joined, &term);
+                        if term != joined && s >= ADJACENT_JOIN_FLOOR {
+                            out.push(lookup(1 << a | 1 << b, off, s * VARIANT, strong));
+                        }
+                    }
                 }
             }
         }
@@ -723,6 +860,28 @@ mod tests {
         out.sort_by(|a, b| a.tokens.cmp(&b.tokens).then(a.offset.cmp(&b.offset)).then(b.quality.total_cmp(&a.quality)));
         out.dedup_by(|b, a| a.tokens == b.tokens && a.offset == b.offset);
         out.sort_by(|a, b| b.quality.total_cmp(&a.quality).then(a.tokens.cmp(&b.tokens)).then(a.offset.cmp(&b.offset)));
+        out
+    }
+
+    /// The typo-eligible terms whose consonant skeleton is `word`'s, by reading every term (none when
+    /// they are too many).
+    fn same_skeleton(index: &Index, word: &str) -> Vec<(u64, String)> {
+        let skeleton = |w: &[u8]| {
+            let mut k = None;
+            typo::skeleton_key(w, |v| k = Some(v.to_vec()));
+            k
+        };
+        let Some(key) = skeleton(word.as_bytes()) else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut stream = index.terms.stream();
+        while let Some((term, off)) = stream.next() {
+            if typo::eligible(term) && skeleton(term).as_ref() == Some(&key) {
+                out.push((off, String::from_utf8(term.to_vec()).unwrap()));
+            }
+        }
+        if out.len() as u64 > MAX_SKELETON_TERMS {
+            out.clear();
+        }
         out
     }
 
@@ -845,6 +1004,8 @@ mod tests {
             "Asia Bridge 1",
             "Gholamreza Nasrallah Rahimi",
             "Ahmad Abdul Karim bin Abdullah Al Hashimi Al Qurashi Al Baghdadi Abu Bakr",
+            "HUSAYN, Zuhair",
+            "BENHAMMEDI, Mohammed",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -931,6 +1092,57 @@ mod tests {
             .map(String::from),
         );
         out
+    }
+
+    #[test]
+    fn the_consonant_skeleton_finds_romanisations_too_far_apart_for_deletions() {
+        // Three edits apart (one is allowed at six letters), and yet paired by the scorer.
+        assert!(strsim::levenshtein("hassan", "husayn") > usize::from(max_distance(6)));
+        assert!(fuzzy("hassan", "husayn") > 0.0);
+        assert!(fuzzy("binhamid", "benhammedi") >= ADJACENT_JOIN_FLOOR);
+        let dir = tempfile::tempdir().unwrap();
+        let index = build(dir.path());
+        let finds = |query: &str, term: &str, typo: Typo| {
+            let offset = index.terms.get(term).unwrap();
+            let opts = ScreenOptions { typo, phonetic: false, ..ScreenOptions::default() };
+            let mut out = Vec::new();
+            let name = analyze(query, NameKind::Unknown);
+            lookups(&index, &name.tokens, &opts, &mut LookupBuffers::default(), &mut out).unwrap();
+            out.iter().find(|l| l.offset == offset).map(|l| (l.tokens, l.quality))
+        };
+        assert_eq!(finds("Zuhair Hassan", "husayn", Typo::Deletions), Some((0b10, fuzzy("hassan", "husayn"))));
+        assert_eq!(finds("Zuhair Hassan", "husayn", Typo::Automaton), None);
+        // A joined pair too: `bin hamid` written as one word.
+        let joined = fuzzy("binhamid", "benhammedi") * VARIANT;
+        assert_eq!(finds("Mohd Bin Hamid", "benhammedi", Typo::Deletions), Some((0b110, joined)));
+        assert_eq!(finds("Mohd Bin Hamid", "benhammedi", Typo::Off), None);
+    }
+
+    #[test]
+    fn kept_lookups_follow_the_index_and_the_options() {
+        // Two indexes with different names, screened in turn on one thread with a warm lookup cache.
+        let dir = tempfile::tempdir().unwrap();
+        let index = build(dir.path());
+        let other_dir = tempfile::tempdir().unwrap();
+        let path = other_dir.path().join("o.sidx");
+        let mut b = IndexBuilder::new(&path).unwrap();
+        for (i, n) in ["Ali Hasan", "Kim Kyong Ok", "Husain Ali Mohamed"].iter().enumerate() {
+            let names = vec![EntityName::new(n.to_string(), NameType::Primary, NameQuality::Strong)];
+            b.add(&Entity { id: format!("O-{i}"), names, ..Default::default() }).unwrap();
+        }
+        b.finish().unwrap();
+        let other = Index::open(&path).unwrap();
+        let d = ScreenOptions::default();
+        let no_typo = ScreenOptions { typo: Typo::Off, ..d.clone() };
+        for round in 0..3 {
+            for q in ["Ali Hassan", "Kim Kyong", "Husayn Ali", "Mohamed Ali Hassan"] {
+                let name = analyze(q, NameKind::Unknown);
+                for (ix, opts) in [(&index, &d), (&other, &d), (&index, &no_typo), (&other, &no_typo)] {
+                    let got = candidates(ix, &name, opts, 0.0).unwrap();
+                    assert_eq!(got, reference(ix, &name, opts, 0.0), "round {round}, {q:?}, {opts:?}");
+                }
+            }
+        }
     }
 
     #[test]

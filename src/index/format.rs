@@ -41,7 +41,7 @@ use crate::text::{Name, NameKind, Script, Token, TokenTag};
 pub const MAGIC: &[u8; 8] = b"SARINGIX";
 /// The format version this build writes and reads. Bump it on any layout change, and when what is
 /// indexed changes (older files would lack the new keys).
-pub const FORMAT_VERSION: u32 = 6;
+pub const FORMAT_VERSION: u32 = 7;
 /// Length of the fixed header.
 pub const HEADER_LEN: usize = 64;
 /// Length of one section table entry.

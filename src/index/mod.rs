@@ -338,6 +338,20 @@ impl Index {
         typo::lookup_sorted(self.typos.as_fst(), variants, |v| self.typo_value_terms(v, &mut f))
     }
 
+    /// Calls `f` with the ordinal of every term under `key` in TYPOS (a consonant skeleton), unless
+    /// they are more than `cap`.
+    pub(crate) fn typo_terms_within(&self, key: &[u8], cap: u64, f: impl FnMut(u32)) -> Result<()> {
+        let Some(v) = self.typos.get(key) else { return Ok(()) };
+        if v & 1 == 0 {
+            let lists = self.data().get(self.typo_lists.clone()).ok_or_else(|| self.corrupt("typo lists"))?;
+            let start = usize::try_from(v >> 1).map_err(|_| self.corrupt("typo list offset"))?;
+            if Reader::at(lists, start).varint().ok_or_else(|| self.corrupt("typo list count"))? > cap {
+                return Ok(());
+            }
+        }
+        self.typo_value_terms(v, f)
+    }
+
     /// The term ordinals a TYPOS value stands for: one ordinal (odd values) or a list's offset.
     fn typo_value_terms(&self, v: u64, mut f: impl FnMut(u32)) -> Result<()> {
         if v & 1 == 1 {

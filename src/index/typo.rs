@@ -95,6 +95,64 @@ pub fn deletion_variants(term: &[u8], mut emit: impl FnMut(&[u8])) {
     }
 }
 
+/// First byte of a consonant-skeleton key in the TYPOS FST (deletion variants are alphanumeric).
+pub(crate) const SKELETON_MARK: u8 = b'#';
+
+/// Letter classes of a consonant skeleton: vowels (`y` included) and `h` are dropped (the scorer's edit
+/// similarity inserts and deletes them cheaply), the consonant pairs it substitutes cheaply share a
+/// class, the rest stand for themselves.
+fn skeleton_class(b: u8) -> Option<u8> {
+    match b {
+        b'a' | b'e' | b'i' | b'o' | b'u' | b'y' | b'h' => None,
+        b'c' | b'g' | b'k' | b'q' => Some(b'k'),
+        b's' | b'z' => Some(b's'),
+        b'd' | b't' => Some(b't'),
+        b'f' | b'v' | b'w' => Some(b'f'),
+        b'b' | b'p' => Some(b'b'),
+        other => Some(other),
+    }
+}
+
+/// Calls `emit` with the consonant-skeleton key of `term` (a typo-eligible word of letters), if it has
+/// one: [`SKELETON_MARK`], then its consonants by class with repeats collapsed, at most [`PREFIX`]` - 1`
+/// of them. Romanisations that differ in vowels, doubled letters and close consonants share it
+/// (`hassan`, `husayn` → `#sn`; `mohamed`, `muhammad` → `#mt`) where they are too many edits apart
+/// for the deletion variants. Skeletons of fewer than two consonants are not keys: too many words
+/// share them.
+///
+/// ```
+/// let key = |t: &str| {
+///     let mut k = None;
+///     saring::index::typo::skeleton_key(t.as_bytes(), |v| k = Some(String::from_utf8(v.to_vec()).unwrap()));
+///     k
+/// };
+/// assert_eq!(key("hassan"), key("husayn"));
+/// assert_eq!(key("muhammad").as_deref(), Some("#mt"));
+/// assert_eq!(key("aiya"), None);
+/// assert_eq!(key("a1b2c3"), None);
+/// ```
+pub fn skeleton_key(term: &[u8], emit: impl FnOnce(&[u8])) {
+    if !term.iter().all(u8::is_ascii_lowercase) {
+        return;
+    }
+    let mut key = [0u8; PREFIX];
+    key[0] = SKELETON_MARK;
+    let mut n = 1;
+    for class in term.iter().filter_map(|&b| skeleton_class(b)) {
+        if key[n - 1] == class && n > 1 {
+            continue;
+        }
+        if n == PREFIX {
+            break;
+        }
+        key[n] = class;
+        n += 1;
+    }
+    if n >= 3 {
+        emit(&key[..n]);
+    }
+}
+
 /// The distinct deletion variants of a query token, sorted, each packed into one integer: its bytes
 /// from the top, big-endian and zero-padded, then its length in the low byte. Integer order is then the
 /// variants' byte order (a proper prefix first), so they sort and deduplicate cheaply, and consecutive

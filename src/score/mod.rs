@@ -14,7 +14,7 @@ mod token;
 pub use decision::{Decision, Thresholds};
 // What the index's candidate ranking needs to estimate scores the same way.
 pub(crate) use memo::EditMemo;
-pub(crate) use name::{freely_joinable, miss_cost, miss_costs};
+pub(crate) use name::{freely_joinable, miss_cost, miss_costs, ADJACENT_JOIN_FLOOR};
 pub(crate) use token::{fuzzy, INITIAL, PHONETIC, VARIANT};
 
 use crate::text::{analyze, Name, NameKind};

@@ -30,8 +30,10 @@ const MISS_WEIGHT_FLOOR: f32 = 0.6;
 const CONFLICT_WEIGHT_FLOOR: f32 = 1.0;
 /// Score cap when only light tokens matched.
 const LIGHT_ONLY_CAP: f32 = 35.0;
+/// Least similarity of adjacent leftover tokens joined in name order to a word of the other side.
+pub(crate) const ADJACENT_JOIN_FLOOR: f32 = 0.8;
 /// Least similarity of two leftover name words joined in another order than the name's, or not adjacent,
-/// to a word of the other side (adjacent ones, in order, need 0.8).
+/// to a word of the other side.
 const FREE_JOIN_FLOOR: f32 = 0.9;
 /// Shortest word joined in another order than the name's, or not adjacent.
 const FREE_JOIN_MIN_LEN: usize = 3;
@@ -442,7 +444,7 @@ fn join_leftovers(
             let run = Run::new(i, len);
             let best = members(fits)
                 .map(|j| (similarity_to(joined, run, j), j))
-                .filter(|(s, _)| *s >= 0.8)
+                .filter(|(s, _)| *s >= ADJACENT_JOIN_FLOOR)
                 .max_by(|x, y| x.0.total_cmp(&y.0).then(y.1.cmp(&x.1)));
             if let Some((s, j)) = best {
                 *used_side |= span(i, len);
