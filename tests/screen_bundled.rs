@@ -225,3 +225,37 @@ fn screening_with_a_name_cache_gives_the_results_of_screening_without() {
         assert_eq!(json(&un.screen_cached(q, &mut caches[0]).unwrap()), want, "{q:?}");
     }
 }
+
+#[test]
+fn results_do_not_depend_on_what_the_thread_screened_before() {
+    // Each thread keeps its query words' lookups; a thread that has screened other queries, against
+    // another index too, gives what a fresh thread gives.
+    let index = bundled();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("un.sidx");
+    build_from_lists(&[Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lists/un_consolidated_2026-02-27.xml")], &path)
+        .unwrap();
+    let un = Index::open(&path).unwrap();
+    let names = [
+        "Kim Kyong Ok",
+        "Mohd bin Hassan",
+        "Hassan Khalil",
+        "Mohammed Ali",
+        "Abdul Rahman Yusuf",
+        "Siti Aminah",
+        "Kaledbelkasam",
+        "Ri Chol Man",
+    ];
+    let json = |r: saring::screen::ScreenResult| serde_json::to_string(&r.results).unwrap();
+    let fresh = |ix: &Index, q: &str| {
+        std::thread::scope(|s| s.spawn(|| json(ix.screen(&Query::name(q)).unwrap())).join().unwrap())
+    };
+    let want: Vec<(String, String)> = names.iter().map(|q| (fresh(index, q), fresh(&un, q))).collect();
+    assert!(want.iter().filter(|(b, u)| b.len() > 20 && u.len() > 20).count() >= 4, "{want:?}");
+    for round in 0..2 {
+        for (q, (b, u)) in names.iter().zip(&want) {
+            assert_eq!(&json(index.screen(&Query::name(*q)).unwrap()), b, "round {round}: {q}");
+            assert_eq!(&json(un.screen(&Query::name(*q)).unwrap()), u, "round {round}: {q}");
+        }
+    }
+}
