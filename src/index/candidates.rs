@@ -1,14 +1,17 @@
 //! Candidate generation and ranking: which list names are worth scoring fully, and in what order.
 //!
 //! Every query token is looked up in the token FST by its canonical text (exact), within an edit
-//! distance that grows with its length ([`typo`](super::typo)), by its alternates and equivalence keys
+//! distance that grows with its length and by its consonant skeleton ([`typo`](super::typo)), by its
+//! alternates and equivalence keys
 //! (name-variant classes, cross-script dictionary equivalents), by its first letter (a list-side initial,
 //! `M.` in `Noordin M. Top`) and by its phonetic key; each pair of adjacent query tokens is also looked up
 //! joined, in either order, and so are the last and first tokens (`Abdul Rahman` → `abdulrahman`; list
 //! names are indexed under their joined adjacent pairs and their last token joined to their first, the
-//! `KALED, Belkasam` written `Kaledbelkasam`). Each hit
+//! `KALED, Belkasam` written `Kaledbelkasam`; adjacent pairs also by the joined word's skeleton). Each hit
 //! carries the similarity the scorer would give that token pair: 1 exact, the scorer's edit similarity
-//! for a typo, 0.97 for a variant or joined pair, 0.9 phonetic, 0.8 initial.
+//! for a typo or a shared skeleton, 0.97 for a variant or joined pair, 0.9 phonetic, 0.8 initial. A
+//! word's lookups depend on the word, the index and the options only: each thread keeps them from query
+//! to query (`LookupCache`).
 //!
 //! The posting lists are accumulated, best similarity first, into per-thread dense arrays (one slot a
 //! name): which query tokens each name matched, the sum of their weight × similarity, and which of the

@@ -10,6 +10,10 @@
 //!   terms that have it; a query token's variants are looked up exactly, a few dozen FST lookups. Each
 //!   term found is then checked with the scorer's own edit similarity, which is what the candidate
 //!   ranking uses as the term's quality.
+//!
+//!   The same FST also maps every term's consonant skeleton ([`skeleton_key`]) to the terms: spellings
+//!   that differ in vowels, `h`, doubled letters and close consonants, often more edits apart than the
+//!   distance allows, which the scorer's edit similarity still pairs.
 //! - **Levenshtein automata** (`levenshtein_automata`, builders made once per process) intersected with
 //!   the TERMS FST. Exact by construction, but the intersection visits a large part of the FST near its
 //!   root: about 65 µs per token at distance 1 and 600–750 µs at distance 2 on the bundled index
