@@ -326,40 +326,36 @@ impl Index {
 
     /// Calls `f` with the ordinal of every term that has the deletion variant `variant`.
     pub(crate) fn typo_terms(&self, variant: &[u8], f: impl FnMut(u32)) -> Result<()> {
-        match self.typos.get(variant) {
-            Some(v) => self.typo_value_terms(v, f),
-            None => Ok(()),
-        }
+        self.typo_terms_within(variant, u64::MAX, f)
     }
 
     /// Calls `f` with the ordinal of every term that has one of the deletion variants `variants` (each
     /// variant's terms in turn, as [`typo_terms`](Index::typo_terms) for each would).
     pub(crate) fn typo_terms_of(&self, variants: &typo::Variants, mut f: impl FnMut(u32)) -> Result<()> {
-        typo::lookup_sorted(self.typos.as_fst(), variants, |v| self.typo_value_terms(v, &mut f))
+        typo::lookup_sorted(self.typos.as_fst(), variants, |v| self.typo_value_terms(v, u64::MAX, &mut f))
     }
 
-    /// Calls `f` with the ordinal of every term under `key` in TYPOS (a consonant skeleton), unless
-    /// they are more than `cap`.
+    /// Calls `f` with the ordinal of every term under `key` in TYPOS (a deletion variant or a consonant
+    /// skeleton), unless they are more than `cap`.
     pub(crate) fn typo_terms_within(&self, key: &[u8], cap: u64, f: impl FnMut(u32)) -> Result<()> {
-        let Some(v) = self.typos.get(key) else { return Ok(()) };
-        if v & 1 == 0 {
-            let lists = self.data().get(self.typo_lists.clone()).ok_or_else(|| self.corrupt("typo lists"))?;
-            let start = usize::try_from(v >> 1).map_err(|_| self.corrupt("typo list offset"))?;
-            if Reader::at(lists, start).varint().ok_or_else(|| self.corrupt("typo list count"))? > cap {
-                return Ok(());
-            }
+        match self.typos.get(key) {
+            Some(v) => self.typo_value_terms(v, cap, f),
+            None => Ok(()),
         }
-        self.typo_value_terms(v, f)
     }
 
-    /// The term ordinals a TYPOS value stands for: one ordinal (odd values) or a list's offset.
-    fn typo_value_terms(&self, v: u64, mut f: impl FnMut(u32)) -> Result<()> {
+    /// The term ordinals a TYPOS value stands for: one ordinal (odd values) or a list's offset; none
+    /// when the list has more than `cap`.
+    fn typo_value_terms(&self, v: u64, cap: u64, mut f: impl FnMut(u32)) -> Result<()> {
         if v & 1 == 1 {
             f(u32::try_from(v >> 1).map_err(|_| self.corrupt("typo term ordinal"))?);
             return Ok(());
         }
         let lists = self.data().get(self.typo_lists.clone()).ok_or_else(|| self.corrupt("typo lists"))?;
         let start = usize::try_from(v >> 1).map_err(|_| self.corrupt("typo list offset"))?;
+        if cap < u64::MAX && Reader::at(lists, start).varint().ok_or_else(|| self.corrupt("typo list count"))? > cap {
+            return Ok(());
+        }
         format::read_postings(lists, start, f).ok_or_else(|| self.corrupt("typo list truncated"))
     }
 
