@@ -709,12 +709,9 @@ fn merge_sorted(paths: &[PathBuf], mut f: impl FnMut(&[u8], &mut Vec<u32>) -> Re
 /// its tokens unmatched would cost as a candidate (no conflict).
 pub(crate) fn name_info(entity: u32, name: &Name) -> NameInfo {
     let costs = crate::score::miss_costs(false);
-    NameInfo {
-        entity,
-        weight: name.tokens.iter().map(|t| t.weight).sum(),
-        miss: name.tokens.iter().map(|t| crate::score::miss_cost(t, costs.candidate, costs.floor)).sum(),
-        tokens: name.tokens.len() as u32,
-    }
+    let tokens: Vec<(f32, f32)> =
+        name.tokens.iter().map(|t| (t.weight, crate::score::miss_cost(t, costs.candidate, costs.floor))).collect();
+    NameInfo::new(entity, &tokens)
 }
 
 impl Drop for IndexBuilder {

@@ -17,8 +17,9 @@
 //! name): which query tokens each name matched, the sum of their weight × similarity, and which of the
 //! name's token positions they matched (posting entries carry the position), so that one list token
 //! serves one query token, as in the scorer's alignment. From these and the name's `NAME_INFO` (token
-//! count, total weight, what its tokens would cost unmatched) each name gets an *estimated score*, the
-//! scorer's formula with the matched tokens paired and everything else unmatched. Names are then scored
+//! count, total weight, what its tokens would cost unmatched, and its first eight tokens' own weights
+//! and miss costs) each name gets an *estimated score*, the scorer's formula with the matched tokens
+//! paired (each list token at its own weight) and everything else unmatched. Names are then scored
 //! fully in order of estimate, and screening stops once the estimate, plus [`ScreenOptions::margin`],
 //! cannot reach the results any more (see [`screen`](crate::screen)). Posting lists longer than
 //! [`ScreenOptions::common_postings`] (very common words at Dow Jones scale) only add to names already
@@ -513,7 +514,7 @@ impl QuerySide {
 
     /// The estimated score of a name from its accumulators and its `NAME_INFO`: the scorer's formula
     /// with the matched query tokens paired one-to-one with the list tokens they hit (at the average
-    /// similarity, the list side weighing its average token weight), the other tokens of both sides
+    /// similarity, each list token at its own weight), the other tokens of both sides
     /// unmatched, and the conflict costs when both sides keep unmatched words. Without `NAME_INFO`, a
     /// generous bound: the list side matched as heavy as one and a half times the query side, nothing
     /// left over.
@@ -535,17 +536,13 @@ impl QuerySide {
 }
 
 /// The list side of the estimate, for a name whose list-token positions `used` were matched by query
-/// tokens weighing `hit_w`: the weight matched (the name's average token weight each), what its other
-/// tokens cost unmatched, and whether any are left. Without `NAME_INFO`, the generous bound: matched as
-/// heavy as one and a half times the query side, nothing left over.
+/// tokens weighing `hit_w`: the weight matched (each list token its own), what its other tokens cost
+/// unmatched, and whether any are left ([`NameInfo::list_side`]). Without `NAME_INFO`, the generous
+/// bound: matched as heavy as one and a half times the query side, nothing left over.
 #[inline]
 fn list_side(hit_w: f32, used: u32, info: Option<&NameInfo>) -> (f32, f32, bool) {
     match info {
-        Some(info) => {
-            let n = info.tokens.max(1) as f32;
-            let u = (used.count_ones() as f32).min(n);
-            (info.weight * u / n, info.miss * (n - u) / n, u < n)
-        }
+        Some(info) => info.list_side(used),
         None => (1.5 * hit_w, 0.0, false),
     }
 }
@@ -1213,9 +1210,10 @@ mod tests {
         // Best reach first, ties by name number, all at or above the floor.
         assert!(got.windows(2).all(|w| w[0].reach > w[1].reach || (w[0].reach == w[1].reach && w[0].name < w[1].name)));
         assert!(got.iter().all(|c| c.reach >= 40.0));
-        // The other Kim Kyong and the trading company follow.
+        // The trading company (it scores 67.2) and the other Kim Kyong (61.2) follow the longer form of
+        // the name, in that order.
         let originals: Vec<String> =
-            got.iter().take(3).map(|c| index.name_record(c.name).unwrap().name.original).collect();
-        assert!(originals.contains(&"Kim Kyong Il".to_string()), "{originals:?}");
+            got.iter().take(4).map(|c| index.name_record(c.name).unwrap().name.original).collect();
+        assert_eq!(originals[2..], ["Kyong Ok Trading LLC", "Kim Kyong Il"], "{originals:?}");
     }
 }

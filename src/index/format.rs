@@ -8,7 +8,7 @@
 //! ├──────────────── section table: count × (id u32, 0 u32, offset u64, len u64) ┤
 //! │ META (JSON) │ TERMS fst │ KEYS fst │ POSTINGS │ NAME offsets + records     │
 //! │ ENTITY offsets + records │ FACTS offsets + records │ IDS fst               │
-//! │ NAME_INFO (16 bytes a name) │ TERM offsets + records │ TYPOS fst + lists  │
+//! │ NAME_INFO (32 bytes a name) │ TERM offsets + records │ TYPOS fst + lists  │
 //! └─────────────────────────────────────────────────────────────────────────────┘
 //! ```
 //!
@@ -23,7 +23,9 @@
 //! term comes from ([`posting_entry`]), so candidate ranking can pair each list token with one query
 //! token. `NAME_INFO` is a fixed-width table the candidate ranking reads for every
 //! name it touches: entity number (`u32`), total token weight (`f32`), the cost of leaving every
-//! token unmatched (`f32`) and the number of tokens (`u32`). An entity record is three length-prefixed
+//! token unmatched (`f32`), the number of tokens (`u32`), and the first eight tokens' own weights and
+//! miss costs (a byte each, [`NameInfo`]), so an estimate counts each matched list token at its own
+//! weight. An entity record is three length-prefixed
 //! parts ([`encode_entity`]): what a hit shows (the names' full texts and the dates of birth, in binary),
 //! the entity's JSON with `raw` set to `null`, and the raw record's JSON; a hit reads the first and copies
 //! the last without parsing the middle one. Term records (one per TERMS key, in key order, so a term's
@@ -41,7 +43,7 @@ use crate::text::{Name, NameKind, Script, Token, TokenTag};
 pub const MAGIC: &[u8; 8] = b"SARINGIX";
 /// The format version this build writes and reads. Bump it on any layout change, and when what is
 /// indexed changes (older files would lack the new keys).
-pub const FORMAT_VERSION: u32 = 7;
+pub const FORMAT_VERSION: u32 = 8;
 /// Length of the fixed header.
 pub const HEADER_LEN: usize = 64;
 /// Length of one section table entry.
@@ -711,7 +713,16 @@ fn decode_name_parts(record: &[u8], out: &mut NameRecord, originals: bool, scrat
 }
 
 /// Length of one `NAME_INFO` entry.
-pub const NAME_INFO_LEN: usize = 16;
+pub const NAME_INFO_LEN: usize = 32;
+
+/// Tokens whose own weight and miss cost a `NAME_INFO` entry keeps (later ones count as the name's
+/// average token).
+pub const NAME_INFO_TOKENS: usize = 8;
+
+/// Scale of a token weight kept in a byte of `NAME_INFO` (rounded up: estimates err high).
+const WEIGHT_SCALE: f32 = 128.0;
+/// Scale of a token miss cost kept in a byte of `NAME_INFO` (rounded down: estimates err high).
+const MISS_SCALE: f32 = 256.0;
 
 /// What candidate ranking needs of a name without decoding it.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -724,9 +735,64 @@ pub struct NameInfo {
     pub miss: f32,
     /// Number of tokens.
     pub tokens: u32,
+    /// The first [`NAME_INFO_TOKENS`] tokens' weights, in 128ths rounded up.
+    pub token_weights: [u8; NAME_INFO_TOKENS],
+    /// The first [`NAME_INFO_TOKENS`] tokens' miss costs, in 256ths rounded down.
+    pub token_misses: [u8; NAME_INFO_TOKENS],
 }
 
 impl NameInfo {
+    /// The entry of a name whose tokens have these (weight, miss cost) pairs.
+    ///
+    /// ```
+    /// use saring::index::format::NameInfo;
+    /// let info = NameInfo::new(7, &[(1.0, 0.32), (0.2, 0.064)]);
+    /// assert_eq!((info.entity, info.tokens, info.weight), (7, 2, 1.2));
+    /// // Token 0 matched: its weight, and the other token's miss cost left.
+    /// let (w, miss, rest) = info.list_side(0b01);
+    /// assert!((w - 1.0).abs() < 0.01 && (miss - 0.064).abs() < 0.01 && rest);
+    /// ```
+    pub fn new(entity: u32, tokens: &[(f32, f32)]) -> NameInfo {
+        let mut info = NameInfo {
+            entity,
+            weight: tokens.iter().map(|t| t.0).sum(),
+            miss: tokens.iter().map(|t| t.1).sum(),
+            tokens: tokens.len() as u32,
+            ..NameInfo::default()
+        };
+        for (k, &(w, m)) in tokens.iter().take(NAME_INFO_TOKENS).enumerate() {
+            info.token_weights[k] = (w * WEIGHT_SCALE).ceil().clamp(0.0, 255.0) as u8;
+            info.token_misses[k] = (m * MISS_SCALE).floor().clamp(0.0, 255.0) as u8;
+        }
+        info
+    }
+
+    /// The list side of a name whose token positions `used` were matched (a bit past the last token
+    /// stands for the first: the last token joined to the first sets it): the weight matched, what the
+    /// other tokens cost unmatched, and whether any are left.
+    #[inline]
+    pub fn list_side(&self, used: u32) -> (f32, f32, bool) {
+        let n = self.tokens.min(32);
+        let all = if n >= 32 { u32::MAX } else { (1u32 << n) - 1 };
+        let mut real = used & all;
+        if used & !all != 0 {
+            real |= 1;
+        }
+        // Each token: its weight if matched, else its miss cost (later tokens count as the average one).
+        let (mut w, mut m) = (0.0f32, 0.0f32);
+        let count = n.max(1) as f32;
+        for p in 0..n as usize {
+            let matched = real & (1 << p) != 0;
+            match (self.token_weights.get(p), self.token_misses.get(p), matched) {
+                (Some(&tw), _, true) => w += f32::from(tw) / WEIGHT_SCALE,
+                (_, Some(&tm), false) => m += f32::from(tm) / MISS_SCALE,
+                (None, _, true) => w += self.weight / count,
+                (_, None, false) => m += self.miss / count,
+            }
+        }
+        (w, m, real.count_ones() < n)
+    }
+
     /// Encodes the entry.
     pub fn encode(&self) -> [u8; NAME_INFO_LEN] {
         let mut b = [0u8; NAME_INFO_LEN];
@@ -734,6 +800,8 @@ impl NameInfo {
         b[4..8].copy_from_slice(&self.weight.to_bits().to_le_bytes());
         b[8..12].copy_from_slice(&self.miss.to_bits().to_le_bytes());
         b[12..16].copy_from_slice(&self.tokens.to_le_bytes());
+        b[16..24].copy_from_slice(&self.token_weights);
+        b[24..32].copy_from_slice(&self.token_misses);
         b
     }
 
@@ -743,11 +811,14 @@ impl NameInfo {
         let at = i.checked_mul(NAME_INFO_LEN)?;
         let b: &[u8; NAME_INFO_LEN] = table.get(at..at.checked_add(NAME_INFO_LEN)?)?.try_into().ok()?;
         let word = |k: usize| u32::from_le_bytes([b[k], b[k + 1], b[k + 2], b[k + 3]]);
+        let bytes = |k: usize| -> [u8; NAME_INFO_TOKENS] { std::array::from_fn(|j| b[k + j]) };
         Some(NameInfo {
             entity: word(0),
             weight: f32::from_bits(word(4)),
             miss: f32::from_bits(word(8)),
             tokens: word(12),
+            token_weights: bytes(16),
+            token_misses: bytes(24),
         })
     }
 }
@@ -1416,8 +1487,32 @@ mod tests {
     }
 
     #[test]
+    fn the_list_side_counts_each_token_matched_at_its_own_weight() {
+        let close = |a: f32, b: f32| (a - b).abs() < 0.01;
+        // Three tokens: a name word, a particle, a name word.
+        let info = NameInfo::new(1, &[(1.0, 0.32), (0.2, 0.064), (0.5, 0.192)]);
+        let (w, miss, rest) = info.list_side(0b101);
+        assert!(close(w, 1.5) && close(miss, 0.064) && rest);
+        // Everything matched: nothing left to miss.
+        assert_eq!(info.list_side(0b111), (info.list_side(0b111).0, 0.0, false));
+        // The last token joined to the first sets the bit past the last token: it stands for the first.
+        let (w, miss, _) = info.list_side(0b1100);
+        assert!(close(w, 1.5) && close(miss, 0.064));
+        // Rounding errs towards a higher estimate: weights up, misses down.
+        let (w, miss, _) = info.list_side(0b001);
+        assert!(w >= 1.0 && miss <= 0.064 + 0.192);
+        // Tokens past the eighth count as the name's average token.
+        let ten: Vec<(f32, f32)> = (0..10).map(|k| (if k < 8 { 1.0 } else { 0.3 }, 0.1)).collect();
+        let info = NameInfo::new(2, &ten);
+        let (w, _, _) = info.list_side(1 << 9);
+        assert!(close(w, info.weight / 10.0), "{w}");
+        let (w, _, _) = info.list_side(1 << 7);
+        assert!(close(w, 1.0), "{w}");
+    }
+
+    #[test]
     fn name_info_and_term_records_round_trip() {
-        let info = NameInfo { entity: 42, weight: 2.5, miss: 0.75, tokens: 3 };
+        let info = NameInfo::new(42, &[(1.0, 0.32), (0.2, 0.064), (1.3, 0.416)]);
         let mut table = vec![0u8; NAME_INFO_LEN];
         table.extend_from_slice(&info.encode());
         assert_eq!(NameInfo::decode(&table, 1), Some(info));
