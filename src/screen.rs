@@ -606,8 +606,16 @@ fn screen_work(
             }
         };
         // The qualifiers' points are not used to skip names: estimates run low often enough that the
-        // slack of the largest bonus keeps hits (measured on qualified customer queries).
+        // slack of the largest bonus keeps hits (measured on qualified customer queries). Except for a
+        // name found only through initials or particles: its reach is the scorer's cap for such names,
+        // and only its own entity's qualifiers can lift it into the results.
         let Some(points) = points else { continue };
+        if c.light {
+            let own = f64::from(c.reach) + points.max(0.0);
+            if own < q.score_threshold || own < kth {
+                continue;
+            }
+        }
         let name = match name_scores.get(scored).copied().flatten() {
             Some(known) => known,
             None => {

@@ -142,6 +142,8 @@ pub(crate) struct Candidate {
     /// The best score the name can plausibly have: the estimate plus the margin, or the scorer's cap
     /// when no name word or number matched.
     pub reach: f32,
+    /// No name word or number matched (only initials or particles): the reach is the scorer's cap.
+    pub light: bool,
 }
 
 impl Candidate {
@@ -747,9 +749,10 @@ fn gather(
         }
         let info = index.name_info(id)?;
         let est = side.estimate(acc, mask, used, Some(&info));
-        let reach = if mask >> 16 == 0 { LIGHT_ONLY_CAP.min(est + opts.margin) } else { est + opts.margin };
+        let light = mask >> 16 == 0;
+        let reach = if light { LIGHT_ONLY_CAP.min(est + opts.margin) } else { est + opts.margin };
         if reach >= floor {
-            out.push(Candidate { name: id, entity: info.entity, reach });
+            out.push(Candidate { name: id, entity: info.entity, reach, light });
         }
     }
     // Screening looks at the first `max_scored` at most: only those are sorted (a common word at Dow
@@ -970,9 +973,10 @@ mod tests {
             }
             let info = index.name_info(name).unwrap();
             let est = reference_estimate(query, acc, mask, used, Some(&info));
-            let reach = if mask >> 16 == 0 { LIGHT_ONLY_CAP.min(est + opts.margin) } else { est + opts.margin };
+            let light = mask >> 16 == 0;
+            let reach = if light { LIGHT_ONLY_CAP.min(est + opts.margin) } else { est + opts.margin };
             if reach >= floor {
-                out.push(Candidate { name, entity: info.entity, reach });
+                out.push(Candidate { name, entity: info.entity, reach, light });
             }
         }
         out.sort_by(|a, b| b.reach.total_cmp(&a.reach).then(a.name.cmp(&b.name)));
@@ -1185,7 +1189,7 @@ mod tests {
         let mut all: Vec<Candidate> = Vec::new();
         for (k, &reach) in reaches.iter().chain(&[f32::NAN, -f32::NAN]).enumerate() {
             for name in [0, 7, u32::MAX] {
-                all.push(Candidate { name: name ^ k as u32, entity: 0, reach });
+                all.push(Candidate { name: name ^ k as u32, entity: 0, reach, light: false });
             }
         }
         let mut by_key = all.clone();
