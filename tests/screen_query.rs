@@ -362,3 +362,32 @@ fn the_stopping_rule_returns_what_scoring_every_candidate_returns() {
         }
     }
 }
+
+#[test]
+fn a_name_found_only_through_an_initial_needs_its_own_qualifiers() {
+    // `Aditya Purnomo` reaches `PERDOMO, Gustavo A` only through the initial `A` (`purnomo` and
+    // `perdomo` are two edits apart and share no key); the scorer still pairs them (74.1).
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("p.sidx");
+    let mut b = IndexBuilder::new(&path).unwrap();
+    let mut perdomo = entity("OFAC-SDN-5", Publisher::Ofac, EntityKind::Individual, &[("PERDOMO, Gustavo A", S)]);
+    perdomo.dates_of_birth = vec![DateValue::exact(PartialDate { y: 1980, m: 5, d: 5 })];
+    for e in [perdomo, entity("UK-9", Publisher::Uk, EntityKind::Individual, &[("Sergei Shoigu", S)])] {
+        b.add(&e).unwrap();
+    }
+    b.finish().unwrap();
+    let index = Index::open(&path).unwrap();
+    let found = |dob: Option<&str>| {
+        let q = Query { date_of_birth: dob.map(String::from), ..Query::name("Aditya Purnomo") };
+        index.screen(&q).unwrap().results.into_iter().map(|h| (h.id, h.score)).collect::<Vec<_>>()
+    };
+    // Its entity's date of birth agrees: the name is scored and the date adds its 5 points.
+    assert_eq!(found(Some("1980-05-05")), [("OFAC-SDN-5".to_string(), 79.1)]);
+    // Without a date, or with one that disagrees, its capped reach (35) stays below the threshold.
+    assert_eq!(found(None), []);
+    assert_eq!(found(Some("1950")), []);
+    // Scoring every candidate found changes nothing: the cap does not depend on the margin.
+    let everything = ScreenOptions { margin: 100.0, ..Default::default() };
+    let q = Query { date_of_birth: Some("1950".into()), ..Query::name("Aditya Purnomo") };
+    assert!(index.screen_with(&q, &everything).unwrap().results.is_empty());
+}
