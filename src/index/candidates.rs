@@ -516,8 +516,8 @@ impl QuerySide {
 
     /// The estimated score of a name from its accumulators and its `NAME_INFO`: the scorer's formula
     /// with the matched query tokens paired one-to-one with the list tokens they hit (at the average
-    /// similarity, each list token at its own weight), the other tokens of both sides
-    /// unmatched, and the conflict costs when both sides keep unmatched words. Without `NAME_INFO`, a
+    /// similarity, each list token at its own weight), the other tokens of both sides unmatched, and
+    /// the conflict costs when both sides keep unmatched name words or numbers. Without `NAME_INFO`, a
     /// generous bound: the list side matched as heavy as one and a half times the query side, nothing
     /// left over.
     #[inline]
@@ -527,8 +527,8 @@ impl QuerySide {
         if hit_w <= 0.0 {
             return 0.0;
         }
-        let (cand_w, cand_miss, cand_unmatched) = list_side(hit_w, used, info);
-        let conflict = self.heavy & !mask != 0 && cand_unmatched;
+        let (cand_w, cand_miss, cand_words_left) = list_side(hit_w, used, info);
+        let conflict = self.heavy & !mask != 0 && cand_words_left;
         let (misses, factor) = if conflict { (&self.miss_conflict, 1.6) } else { (&self.miss, 1.0) };
         let miss = misses.get(!mask as usize & self.all as usize).copied().unwrap_or(0.0);
         let num = acc + acc / hit_w * cand_w;
@@ -539,8 +539,9 @@ impl QuerySide {
 
 /// The list side of the estimate, for a name whose list-token positions `used` were matched by query
 /// tokens weighing `hit_w`: the weight matched (each list token its own), what its other tokens cost
-/// unmatched, and whether any are left ([`NameInfo::list_side`]). Without `NAME_INFO`, the generous
-/// bound: matched as heavy as one and a half times the query side, nothing left over.
+/// unmatched, and whether name words or numbers are left ([`NameInfo::list_side`]). Without
+/// `NAME_INFO`, the generous bound: matched as heavy as one and a half times the query side, nothing
+/// left over.
 #[inline]
 fn list_side(hit_w: f32, used: u32, info: Option<&NameInfo>) -> (f32, f32, bool) {
     match info {
@@ -901,9 +902,9 @@ mod tests {
         if hit_w <= 0.0 {
             return 0.0;
         }
-        let (cand_w, cand_miss, cand_unmatched) = list_side(hit_w, used, info);
+        let (cand_w, cand_miss, cand_words_left) = list_side(hit_w, used, info);
         let heavy_bits = query.tokens[..n].iter().enumerate().filter(|(_, t)| heavy(t)).fold(0, |m, (i, _)| m | 1 << i);
-        let conflict = heavy_bits & !mask != 0 && cand_unmatched;
+        let conflict = heavy_bits & !mask != 0 && cand_words_left;
         let (c, factor) = if conflict { (conflict_costs, 1.6) } else { (costs, 1.0) };
         let mut miss: f32 = query.tokens[n..].iter().map(|t| miss_cost(t, costs.query, costs.floor)).sum();
         for (i, t) in query.tokens[..n].iter().enumerate() {

@@ -23,9 +23,9 @@
 //! term comes from ([`posting_entry`]), so candidate ranking can pair each list token with one query
 //! token. `NAME_INFO` is a fixed-width table the candidate ranking reads for every
 //! name it touches: entity number (`u32`), total token weight (`f32`), the cost of leaving every
-//! token unmatched (`f32`), the number of tokens (`u32`), and the first eight tokens' own weights and
-//! miss costs (a byte each, [`NameInfo`]), so an estimate counts each matched list token at its own
-//! weight. An entity record is three length-prefixed
+//! token unmatched (`f32`), the number of tokens (`u16`), which tokens are name words or numbers (`u16`,
+//! a bit each), and the first eight tokens' own weights and miss costs (a byte each, [`NameInfo`]), so an
+//! estimate counts each matched list token at its own weight and knows whether name words are left. An entity record is three length-prefixed
 //! parts ([`encode_entity`]): what a hit shows (the names' full texts and the dates of birth, in binary),
 //! the entity's JSON with `raw` set to `null`, and the raw record's JSON; a hit reads the first and copies
 //! the last without parsing the middle one. Term records (one per TERMS key, in key order, so a term's
@@ -734,7 +734,9 @@ pub struct NameInfo {
     /// What leaving every token unmatched would add to the score's denominator (as a candidate).
     pub miss: f32,
     /// Number of tokens.
-    pub tokens: u32,
+    pub tokens: u16,
+    /// Which of the first 16 tokens are name words or numbers, one bit each (what a conflict needs).
+    pub heavy: u16,
     /// The first [`NAME_INFO_TOKENS`] tokens' weights, in 128ths rounded up.
     pub token_weights: [u8; NAME_INFO_TOKENS],
     /// The first [`NAME_INFO_TOKENS`] tokens' miss costs, in 256ths rounded down.
@@ -742,37 +744,42 @@ pub struct NameInfo {
 }
 
 impl NameInfo {
-    /// The entry of a name whose tokens have these (weight, miss cost) pairs.
+    /// The entry of a name whose tokens have these (weight, miss cost, name word or number) facts.
     ///
     /// ```
     /// use saring::index::format::NameInfo;
-    /// let info = NameInfo::new(7, &[(1.0, 0.32), (0.2, 0.064)]);
+    /// let info = NameInfo::new(7, &[(1.0, 0.32, true), (0.2, 0.064, false)]);
     /// assert_eq!((info.entity, info.tokens, info.weight), (7, 2, 1.2));
-    /// // Token 0 matched: its weight, and the other token's miss cost left.
-    /// let (w, miss, rest) = info.list_side(0b01);
-    /// assert!((w - 1.0).abs() < 0.01 && (miss - 0.064).abs() < 0.01 && rest);
+    /// // Token 0 matched: its weight, and the other token's miss cost left (a particle: no name word).
+    /// let (w, miss, words_left) = info.list_side(0b01);
+    /// assert!((w - 1.0).abs() < 0.01 && (miss - 0.064).abs() < 0.01 && !words_left);
+    /// assert!(info.list_side(0b10).2);
     /// ```
-    pub fn new(entity: u32, tokens: &[(f32, f32)]) -> NameInfo {
+    pub fn new(entity: u32, tokens: &[(f32, f32, bool)]) -> NameInfo {
         let mut info = NameInfo {
             entity,
             weight: tokens.iter().map(|t| t.0).sum(),
             miss: tokens.iter().map(|t| t.1).sum(),
-            tokens: tokens.len() as u32,
+            tokens: tokens.len().min(usize::from(u16::MAX)) as u16,
             ..NameInfo::default()
         };
-        for (k, &(w, m)) in tokens.iter().take(NAME_INFO_TOKENS).enumerate() {
+        for (k, &(w, m, _)) in tokens.iter().take(NAME_INFO_TOKENS).enumerate() {
             info.token_weights[k] = (w * WEIGHT_SCALE).ceil().clamp(0.0, 255.0) as u8;
             info.token_misses[k] = (m * MISS_SCALE).floor().clamp(0.0, 255.0) as u8;
+        }
+        for (k, _) in tokens.iter().take(16).enumerate().filter(|(_, t)| t.2) {
+            info.heavy |= 1 << k;
         }
         info
     }
 
     /// The list side of a name whose token positions `used` were matched (a bit past the last token
     /// stands for the first: the last token joined to the first sets it): the weight matched, what the
-    /// other tokens cost unmatched, and whether any are left.
+    /// other tokens cost unmatched, and whether a name word or number is left unmatched among the first
+    /// 16 tokens (past them none is assumed: estimates err high).
     #[inline]
     pub fn list_side(&self, used: u32) -> (f32, f32, bool) {
-        let n = self.tokens.min(32);
+        let n = u32::from(self.tokens).min(32);
         let all = if n >= 32 { u32::MAX } else { (1u32 << n) - 1 };
         let mut real = used & all;
         if used & !all != 0 {
@@ -790,7 +797,7 @@ impl NameInfo {
                 (_, None, false) => m += self.miss / count,
             }
         }
-        (w, m, real.count_ones() < n)
+        (w, m, u32::from(self.heavy) & !real != 0)
     }
 
     /// Encodes the entry.
@@ -799,7 +806,8 @@ impl NameInfo {
         b[0..4].copy_from_slice(&self.entity.to_le_bytes());
         b[4..8].copy_from_slice(&self.weight.to_bits().to_le_bytes());
         b[8..12].copy_from_slice(&self.miss.to_bits().to_le_bytes());
-        b[12..16].copy_from_slice(&self.tokens.to_le_bytes());
+        b[12..14].copy_from_slice(&self.tokens.to_le_bytes());
+        b[14..16].copy_from_slice(&self.heavy.to_le_bytes());
         b[16..24].copy_from_slice(&self.token_weights);
         b[24..32].copy_from_slice(&self.token_misses);
         b
@@ -816,7 +824,8 @@ impl NameInfo {
             entity: word(0),
             weight: f32::from_bits(word(4)),
             miss: f32::from_bits(word(8)),
-            tokens: word(12),
+            tokens: u16::from_le_bytes([b[12], b[13]]),
+            heavy: u16::from_le_bytes([b[14], b[15]]),
             token_weights: bytes(16),
             token_misses: bytes(24),
         })
@@ -1490,9 +1499,11 @@ mod tests {
     fn the_list_side_counts_each_token_matched_at_its_own_weight() {
         let close = |a: f32, b: f32| (a - b).abs() < 0.01;
         // Three tokens: a name word, a particle, a name word.
-        let info = NameInfo::new(1, &[(1.0, 0.32), (0.2, 0.064), (0.5, 0.192)]);
-        let (w, miss, rest) = info.list_side(0b101);
-        assert!(close(w, 1.5) && close(miss, 0.064) && rest);
+        let info = NameInfo::new(1, &[(1.0, 0.32, true), (0.2, 0.064, false), (0.5, 0.192, true)]);
+        let (w, miss, words_left) = info.list_side(0b101);
+        assert!(close(w, 1.5) && close(miss, 0.064) && !words_left);
+        // A name word left unmatched is a conflict in the making.
+        assert!(info.list_side(0b011).2);
         // Everything matched: nothing left to miss.
         assert_eq!(info.list_side(0b111), (info.list_side(0b111).0, 0.0, false));
         // The last token joined to the first sets the bit past the last token: it stands for the first.
@@ -1502,7 +1513,7 @@ mod tests {
         let (w, miss, _) = info.list_side(0b001);
         assert!(w >= 1.0 && miss <= 0.064 + 0.192);
         // Tokens past the eighth count as the name's average token.
-        let ten: Vec<(f32, f32)> = (0..10).map(|k| (if k < 8 { 1.0 } else { 0.3 }, 0.1)).collect();
+        let ten: Vec<(f32, f32, bool)> = (0..10).map(|k| (if k < 8 { 1.0 } else { 0.3 }, 0.1, true)).collect();
         let info = NameInfo::new(2, &ten);
         let (w, _, _) = info.list_side(1 << 9);
         assert!(close(w, info.weight / 10.0), "{w}");
@@ -1512,7 +1523,7 @@ mod tests {
 
     #[test]
     fn name_info_and_term_records_round_trip() {
-        let info = NameInfo::new(42, &[(1.0, 0.32), (0.2, 0.064), (1.3, 0.416)]);
+        let info = NameInfo::new(42, &[(1.0, 0.32, true), (0.2, 0.064, false), (1.3, 0.416, true)]);
         let mut table = vec![0u8; NAME_INFO_LEN];
         table.extend_from_slice(&info.encode());
         assert_eq!(NameInfo::decode(&table, 1), Some(info));
