@@ -819,15 +819,14 @@ impl NameInfo {
         let at = i.checked_mul(NAME_INFO_LEN)?;
         let b: &[u8; NAME_INFO_LEN] = table.get(at..at.checked_add(NAME_INFO_LEN)?)?.try_into().ok()?;
         let word = |k: usize| u32::from_le_bytes([b[k], b[k + 1], b[k + 2], b[k + 3]]);
-        let bytes = |k: usize| -> [u8; NAME_INFO_TOKENS] { std::array::from_fn(|j| b[k + j]) };
         Some(NameInfo {
             entity: word(0),
             weight: f32::from_bits(word(4)),
             miss: f32::from_bits(word(8)),
             tokens: u16::from_le_bytes([b[12], b[13]]),
             heavy: u16::from_le_bytes([b[14], b[15]]),
-            token_weights: bytes(16),
-            token_misses: bytes(24),
+            token_weights: b[16..24].try_into().ok()?,
+            token_misses: b[24..32].try_into().ok()?,
         })
     }
 }
