@@ -381,7 +381,7 @@ fn max_bonus(q: &ValidQuery) -> f64 {
 /// those of screening without the cache.
 ///
 /// A cache follows one index and one set of options: used with another, it starts over. It holds at
-/// most [`NameCache::DEFAULT_BUDGET`] candidate names (16 bytes each, with their scores) and is emptied
+/// most [`NameCache::DEFAULT_BUDGET`] candidate names (20 bytes each, with their scores) and is emptied
 /// when full.
 #[derive(Debug)]
 pub struct NameCache {
@@ -428,7 +428,7 @@ impl Default for NameCache {
 }
 
 impl NameCache {
-    /// Candidate names held by default: about 32 MB (16 bytes each).
+    /// Candidate names held by default: about 40 MB (20 bytes each).
     pub const DEFAULT_BUDGET: usize = 2_000_000;
 
     /// A cache holding at most `budget` candidate names.
@@ -722,5 +722,11 @@ mod tests {
             let cached = NameScore::new(s, false, NameKind::Person);
             assert_eq!(cached.score().to_bits(), s.to_bits(), "{x} → {s}");
         }
+    }
+
+    #[test]
+    fn a_cached_candidate_name_takes_the_bytes_the_docs_say() {
+        // `NameCache`, `--name-cache` and the README give 20 bytes a candidate name.
+        assert_eq!(std::mem::size_of::<Candidate>() + std::mem::size_of::<Option<NameScore>>(), 20);
     }
 }
