@@ -25,10 +25,10 @@
 //! name it touches: entity number (`u32`), total token weight (`f32`), the cost of leaving every
 //! token unmatched (`f32`), the number of tokens (`u16`), which tokens are name words or numbers (`u16`,
 //! a bit each), and the first eight tokens' own weights and miss costs (a byte each, [`NameInfo`]), so an
-//! estimate counts each matched list token at its own weight and knows whether name words are left. An entity record is three length-prefixed
-//! parts ([`encode_entity`]): what a hit shows (the names' full texts and the dates of birth, in binary),
-//! the entity's JSON with `raw` set to `null`, and the raw record's JSON; a hit reads the first and copies
-//! the last without parsing the middle one. Term records (one per TERMS key, in key order, so a term's
+//! estimate counts each matched list token at its own weight and knows whether name words are left. An
+//! entity record is three length-prefixed parts ([`encode_entity`]): what a hit shows (the names' full
+//! texts and the dates of birth, in binary), the entity's JSON with `raw` set to `null`, and the raw
+//! record's JSON; a hit reads the first and copies the last without parsing the middle one. Term records (one per TERMS key, in key order, so a term's
 //! ordinal is its rank) are a varint postings offset followed by the term's bytes. The TYPOS FST maps deletion
 //! variants of terms (see [`typo`](super::typo)) to `ordinal << 1 | 1` when one term has the variant,
 //! else to `offset << 1`, the offset of a varint count and delta-coded ordinals in `TYPO_LISTS`.

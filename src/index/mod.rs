@@ -551,10 +551,8 @@ impl Index {
             if rec.entity >= entities {
                 return Err(self.corrupt(format!("name {n} points to entity {} of {entities}", rec.entity)));
             }
-        }
-        for n in 0..names {
-            let info = self.name_info(n)?;
-            if info.entity != self.name_record(n)?.entity {
+            // Entity, weights, miss costs and name-word bits, as the builder derives them from the name.
+            if self.name_info(n)?.encode() != build::name_info(rec.entity, &rec.name).encode() {
                 return Err(self.corrupt(format!("name {n}: name info disagrees with the name record")));
             }
         }
@@ -649,6 +647,38 @@ mod tests {
     use super::*;
     use crate::model::{EntityName, NameQuality, NameType};
     use crate::EntityKind;
+
+    #[test]
+    fn verify_rederives_the_name_info_from_the_names() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("info.sidx");
+        let mut b = IndexBuilder::new(&path).unwrap();
+        for (id, name) in [("UN-1", "Abu Kassem"), ("UN-2", "Hafiz bin Kassim")] {
+            let names = vec![EntityName::new(name, NameType::Primary, NameQuality::Strong)];
+            b.add(&Entity { id: id.into(), kind: EntityKind::Individual, names, ..Default::default() }).unwrap();
+        }
+        b.finish().unwrap();
+        Index::open(&path).unwrap().verify().unwrap();
+        // One token weight changed, and the checksum and header CRC made to match it again: only the
+        // comparison with the name records can tell.
+        let (info_at, tables) = {
+            let index = Index::open(&path).unwrap();
+            (index.name_info.start, HEADER_LEN + index.sections.len() * format::SECTION_ENTRY_LEN)
+        };
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[info_at + 16] ^= 0x40;
+        let mut sections = xxhash_rust::xxh3::Xxh3::new();
+        sections.update(&bytes[tables..]);
+        let mut full = xxhash_rust::xxh3::Xxh3::new();
+        full.update(&bytes[HEADER_LEN..tables]);
+        full.update(&sections.digest().to_le_bytes());
+        bytes[24..32].copy_from_slice(&full.digest().to_le_bytes());
+        let crc = format::header_crc(&bytes[..HEADER_LEN], &bytes[HEADER_LEN..tables]);
+        bytes[60..64].copy_from_slice(&crc.to_le_bytes());
+        std::fs::write(&path, &bytes).unwrap();
+        let err = Index::open(&path).unwrap().verify().unwrap_err().to_string();
+        assert!(err.contains("name 0: name info disagrees"), "{err}");
+    }
 
     #[test]
     fn scoring_records_and_facts_decode_as_whole_records_do() {
