@@ -215,34 +215,66 @@ impl Job {
         let mut session_rows = 0u64;
         let ctx = Context { job: self, screener, caches: NameCaches::for_current_pool(self.name_cache) };
 
-        let mut chunk = read_chunk(&mut reader, chunk_size, self.threshold)?;
-        while !chunk.is_empty() {
-            // Screen this chunk while the next one is read.
-            let (next, results) = rayon::join(
-                || read_chunk(&mut reader, chunk_size, self.threshold),
-                || {
-                    use rayon::prelude::*;
-                    chunk.par_iter().map(|row| ctx.process(row)).collect::<Vec<Result<RowOutcome>>>()
-                },
-            );
-            let mut out_buf = Vec::new();
-            let mut rej_buf = Vec::new();
-            for r in results {
-                let r = r?;
-                counters.add(&r);
-                out_buf.extend_from_slice(&r.out);
-                rej_buf.extend_from_slice(&r.reject);
-            }
-            session_rows += chunk.len() as u64;
-            sink.commit(&out_buf, &rej_buf, &counters)?;
-            progress(&Progress {
-                rows_read: counters.rows_read,
-                bytes_read: reader.bytes_read().min(bytes_total),
-                bytes_total,
-                hits: counters.hits,
+        // A writer thread commits chunk k (append, sync, checkpoint) while chunk k + 1 is screened, so the
+        // pool does not wait for the disk; chunks are committed in order, one at a time.
+        let mut sink = std::thread::scope(|scope| -> Result<Sink> {
+            let (to_writer, chunks) = std::sync::mpsc::sync_channel::<(Vec<u8>, Vec<u8>, Counters)>(1);
+            let (ack, acks) = std::sync::mpsc::channel::<Result<()>>();
+            let writer = scope.spawn(move || {
+                for (out, rejects, committed) in chunks {
+                    let result = sink.commit(&out, &rejects, &committed);
+                    let failed = result.is_err();
+                    if ack.send(result).is_err() || failed {
+                        break;
+                    }
+                }
+                sink
             });
-            chunk = next?;
-        }
+            let wait_for_writer =
+                || -> Result<()> { acks.recv().map_err(|_| Error::Internal("the rescreen writer stopped".into()))? };
+            // The progress of the chunk the writer holds, reported once it is committed.
+            let mut in_flight: Option<Progress> = None;
+            let mut chunk = read_chunk(&mut reader, chunk_size, self.threshold)?;
+            while !chunk.is_empty() {
+                // Screen this chunk while the next one is read.
+                let (next, results) = rayon::join(
+                    || read_chunk(&mut reader, chunk_size, self.threshold),
+                    || {
+                        use rayon::prelude::*;
+                        chunk.par_iter().map(|row| ctx.process(row)).collect::<Vec<Result<RowOutcome>>>()
+                    },
+                );
+                let mut out_buf = Vec::new();
+                let mut rej_buf = Vec::new();
+                for r in results {
+                    let r = r?;
+                    counters.add(&r);
+                    out_buf.extend_from_slice(&r.out);
+                    rej_buf.extend_from_slice(&r.reject);
+                }
+                session_rows += chunk.len() as u64;
+                if let Some(p) = in_flight.take() {
+                    wait_for_writer()?;
+                    progress(&p);
+                }
+                to_writer
+                    .send((out_buf, rej_buf, counters.clone()))
+                    .map_err(|_| Error::Internal("the rescreen writer stopped".into()))?;
+                in_flight = Some(Progress {
+                    rows_read: counters.rows_read,
+                    bytes_read: reader.bytes_read().min(bytes_total),
+                    bytes_total,
+                    hits: counters.hits,
+                });
+                chunk = next?;
+            }
+            if let Some(p) = in_flight.take() {
+                wait_for_writer()?;
+                progress(&p);
+            }
+            drop(to_writer);
+            writer.join().map_err(|_| Error::Internal("the rescreen writer panicked".into()))
+        })?;
 
         if let Some(delta) = &self.delta {
             if let Some(previous) = &delta.previous {
