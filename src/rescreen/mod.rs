@@ -218,19 +218,10 @@ impl Job {
         // A writer thread commits chunk k (append, sync, checkpoint) while chunk k + 1 is screened, so the
         // pool does not wait for the disk; chunks are committed in order, one at a time.
         let mut sink = std::thread::scope(|scope| -> Result<Sink> {
-            let (to_writer, chunks) = std::sync::mpsc::sync_channel::<(Vec<RowOutcome>, Counters)>(1);
+            let (to_writer, chunks) = std::sync::mpsc::sync_channel::<(Vec<u8>, Vec<u8>, Counters)>(1);
             let (ack, acks) = std::sync::mpsc::channel::<Result<()>>();
             let writer = scope.spawn(move || {
-                let (mut out, mut rejects) = (Vec::new(), Vec::new());
-                for (rows, committed) in chunks {
-                    // The rows' lines joined here, off the pool's path.
-                    out.clear();
-                    rejects.clear();
-                    for r in &rows {
-                        out.extend_from_slice(&r.out);
-                        rejects.extend_from_slice(&r.reject);
-                    }
-                    drop(rows);
+                for (out, rejects, committed) in chunks {
                     let result = sink.commit(&out, &rejects, &committed);
                     let failed = result.is_err();
                     if ack.send(result).is_err() || failed {
@@ -253,9 +244,13 @@ impl Job {
                         chunk.par_iter().map(|row| ctx.process(row)).collect::<Vec<Result<RowOutcome>>>()
                     },
                 );
-                let rows = results.into_iter().collect::<Result<Vec<RowOutcome>>>()?;
-                for r in &rows {
-                    counters.add(r);
+                let mut out_buf = Vec::new();
+                let mut rej_buf = Vec::new();
+                for r in results {
+                    let r = r?;
+                    counters.add(&r);
+                    out_buf.extend_from_slice(&r.out);
+                    rej_buf.extend_from_slice(&r.reject);
                 }
                 session_rows += chunk.len() as u64;
                 if let Some(p) = in_flight.take() {
@@ -263,7 +258,7 @@ impl Job {
                     progress(&p);
                 }
                 to_writer
-                    .send((rows, counters.clone()))
+                    .send((out_buf, rej_buf, counters.clone()))
                     .map_err(|_| Error::Internal("the rescreen writer stopped".into()))?;
                 in_flight = Some(Progress {
                     rows_read: counters.rows_read,
