@@ -709,11 +709,10 @@ fn merge_sorted(paths: &[PathBuf], mut f: impl FnMut(&[u8], &mut Vec<u32>) -> Re
 /// its tokens unmatched would cost as a candidate (no conflict).
 pub(crate) fn name_info(entity: u32, name: &Name) -> NameInfo {
     let costs = crate::score::miss_costs(false);
-    let heavy = |t: &crate::text::Token| matches!(t.tag, crate::text::TokenTag::Name | crate::text::TokenTag::Number);
     let tokens: Vec<(f32, f32, bool)> = name
         .tokens
         .iter()
-        .map(|t| (t.weight, crate::score::miss_cost(t, costs.candidate, costs.floor), heavy(t)))
+        .map(|t| (t.weight, crate::score::miss_cost(t, costs.candidate, costs.floor), t.tag.is_name_word_or_number()))
         .collect();
     NameInfo::new(entity, &tokens)
 }

@@ -157,7 +157,7 @@ impl Candidate {
 }
 
 fn heavy(t: &Token) -> bool {
-    matches!(t.tag, TokenTag::Name | TokenTag::Number)
+    t.tag.is_name_word_or_number()
 }
 
 /// Reusable buffers of [`lookups`].

@@ -257,7 +257,7 @@ pub(crate) fn align(a: &Name, b: &Name, mut memo: Option<&mut EditMemo>) -> Alig
     denominator += members(unmatched_q).map(|i| miss_cost(&q[i], costs.query, costs.floor)).sum::<f32>();
     denominator += members(unmatched_c).map(|j| miss_cost(&c[j], costs.candidate, costs.floor)).sum::<f32>();
     let mut score = if denominator > 0.0 { 100.0 * numerator / denominator } else { 0.0 };
-    let heavy = |t: &Token| matches!(t.tag, TokenTag::Name | TokenTag::Number);
+    let heavy = |t: &Token| t.tag.is_name_word_or_number();
     // Evidence needs a pair with a name word or number on both sides: initials alone (`C.I.` against
     // `Chongsng Ionhap`) or particles alone do not identify anyone.
     let any_heavy = al.pairs().iter().any(|p| p.q.iter().any(|i| heavy(&q[i])) && p.c.iter().any(|j| heavy(&c[j])));
@@ -329,7 +329,7 @@ fn candidates(
 /// Whether both sides have unmatched name words: a conflict (different given names), not just a
 /// shorter alias.
 fn is_conflict(q: &[Token], c: &[Token], uq: Set, uc: Set) -> bool {
-    let named = |t: &Token| matches!(t.tag, TokenTag::Name | TokenTag::Number);
+    let named = |t: &Token| t.tag.is_name_word_or_number();
     members(uq).any(|i| named(&q[i])) && members(uc).any(|j| named(&c[j]))
 }
 

@@ -76,6 +76,13 @@ pub enum TokenTag {
     Initial,
 }
 
+impl TokenTag {
+    /// A name word or a number: what identifies someone (particles, legal forms and initials do not).
+    pub(crate) fn is_name_word_or_number(self) -> bool {
+        matches!(self, TokenTag::Name | TokenTag::Number)
+    }
+}
+
 /// One analysed token.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Token {
