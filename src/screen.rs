@@ -116,38 +116,61 @@ pub struct Hit {
 /// A JSON record kept as its text: hits pass the publisher's record through without building a tree
 /// of it (most callers only write it out again). [`value`](RawRecord::value) parses it on demand.
 ///
+/// A hit's record is the text the index builder wrote (`serde_json` output, which
+/// [`Index::verify`](crate::index::Index::verify) checks is JSON). It is checked to be one JSON value when
+/// it is serialised, not when the hit is made: screening does not pay for the check of a record nobody
+/// writes out, and a damaged index still never produces invalid JSON (serialising fails instead).
+///
 /// ```
 /// use saring::screen::RawRecord;
 /// let r = RawRecord::from(serde_json::json!({"uid": "7024"}));
 /// assert_eq!(r.value()["uid"], "7024");
 /// assert_eq!(serde_json::to_string(&r).unwrap(), r#"{"uid":"7024"}"#);
 /// assert_eq!(RawRecord::default().get(), "null");
+/// let back: RawRecord = serde_json::from_str(r#" {"uid": "7024"} "#).unwrap();
+/// assert_eq!(back.get(), r#"{"uid": "7024"}"#);
 /// ```
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(transparent)]
-pub struct RawRecord(Box<serde_json::value::RawValue>);
+#[derive(Debug, Clone, PartialEq)]
+pub struct RawRecord(Box<str>);
 
 impl RawRecord {
-    /// The record parsed.
+    /// A record from the text of one JSON value, not checked until it is serialised.
+    pub(crate) fn unchecked(text: Box<str>) -> RawRecord {
+        RawRecord(text)
+    }
+
+    /// The record parsed (`null` if the text is not JSON).
     pub fn value(&self) -> serde_json::Value {
-        serde_json::from_str(self.0.get()).unwrap_or(serde_json::Value::Null)
+        serde_json::from_str(&self.0).unwrap_or(serde_json::Value::Null)
     }
 
     /// The record's JSON text.
     pub fn get(&self) -> &str {
-        self.0.get()
+        &self.0
     }
 }
 
 impl Default for RawRecord {
     fn default() -> Self {
-        RawRecord(serde_json::value::RawValue::NULL.to_owned())
+        RawRecord("null".into())
     }
 }
 
-impl PartialEq for RawRecord {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.get() == other.0.get()
+impl Serialize for RawRecord {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        // Borrowed: the check reads the text without copying it.
+        let raw: &serde_json::value::RawValue = serde_json::from_str(&self.0).map_err(|e| {
+            serde::ser::Error::custom(format!(
+                "a hit's raw record is not JSON ({e}); the index may be damaged: run `saring index verify`"
+            ))
+        })?;
+        raw.serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawRecord {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        Box::<serde_json::value::RawValue>::deserialize(deserializer).map(|raw| RawRecord(raw.into()))
     }
 }
 
@@ -159,13 +182,13 @@ impl From<serde_json::Value> for RawRecord {
 
 impl From<&serde_json::Value> for RawRecord {
     fn from(v: &serde_json::Value) -> Self {
-        serde_json::value::to_raw_value(v).map(RawRecord).unwrap_or_default()
+        RawRecord(v.to_string().into())
     }
 }
 
 impl std::fmt::Display for RawRecord {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.0.get())
+        f.write_str(&self.0)
     }
 }
 
@@ -693,7 +716,7 @@ fn screen_work(
                 name: similarity.explanation,
                 qualifiers: s.qualifiers,
             },
-            record_data: RawRecord(e.raw),
+            record_data: RawRecord::unchecked(e.raw),
             id: f.id,
             list: f.list,
             nationalities: f.nationalities,
@@ -722,6 +745,18 @@ mod tests {
             let cached = NameScore::new(s, false, NameKind::Person);
             assert_eq!(cached.score().to_bits(), s.to_bits(), "{x} → {s}");
         }
+    }
+
+    #[test]
+    fn a_raw_record_that_is_not_json_fails_to_serialise_instead_of_writing_bad_json() {
+        for bad in ["{\"uid\": ", "{} {}", "", "nul"] {
+            let r = RawRecord::unchecked(bad.into());
+            let err = serde_json::to_string(&r).expect_err(bad).to_string();
+            assert!(err.contains("saring index verify"), "{bad:?}: {err}");
+            assert_eq!(r.value(), serde_json::Value::Null);
+        }
+        let good = RawRecord::unchecked(r#"{"uid":"7024","n":[1,2.5e3]}"#.into());
+        assert_eq!(serde_json::to_string(&good).unwrap(), r#"{"uid":"7024","n":[1,2.5e3]}"#);
     }
 
     #[test]

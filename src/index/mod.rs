@@ -123,8 +123,8 @@ pub(crate) struct HitRecord {
     pub names: Vec<String>,
     /// Dates of birth (or registration).
     pub dates_of_birth: Vec<crate::model::PartialDate>,
-    /// The raw source record.
-    pub raw: Box<serde_json::value::RawValue>,
+    /// The raw source record's JSON text (checked when a hit is serialised: see [`crate::screen::RawRecord`]).
+    pub raw: Box<str>,
 }
 
 /// An opened index file.
@@ -391,16 +391,15 @@ impl Index {
         Ok(e)
     }
 
-    /// What a hit shows of an entity: the binary hit fields, and the raw record copied (and checked to be
-    /// one JSON value, which `RawValue` requires), without parsing the entity's JSON.
+    /// What a hit shows of an entity: the binary hit fields, and the raw record's text copied, without
+    /// parsing the entity's JSON.
     pub(crate) fn hit_record(&self, entity: u32) -> Result<HitRecord> {
         let parts = self.entity_parts(entity)?;
         let (names, dates_of_birth) =
             format::decode_hit_fields(parts.hit).ok_or_else(|| self.corrupt(format!("entity {entity}: hit fields")))?;
         let raw = std::str::from_utf8(parts.raw)
-            .ok()
-            .and_then(|s| serde_json::value::RawValue::from_string(s.to_owned()).ok())
-            .ok_or_else(|| self.corrupt(format!("entity {entity}: raw record is not JSON")))?;
+            .map(Box::from)
+            .map_err(|_| self.corrupt(format!("entity {entity}: raw record is not UTF-8")))?;
         Ok(HitRecord { names, dates_of_birth, raw })
     }
 
