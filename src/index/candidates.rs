@@ -445,6 +445,9 @@ struct Scratch {
     slot_of: Vec<u32>,
     /// A short posting list's entries.
     entries: Vec<u32>,
+    /// The slots within the generous bound, and their names' info.
+    within: Vec<Slot>,
+    infos: Vec<NameInfo>,
     buffers: LookupBuffers,
     lookups: Vec<Lookup>,
     side: QuerySide,
@@ -705,9 +708,18 @@ fn gather(
                     let c = &body[4 * k..4 * k + 4];
                     u32::from_le_bytes([c[0], c[1], c[2], c[3]])
                 };
+                // The names ascend, so each search starts where the previous one ended: a gallop
+                // forward, then bisection within the last step (reads stay near each other).
+                let mut start = 0usize;
                 for &name in names {
                     let first = u64::from(name) << 6;
-                    let (mut lo, mut hi) = (0usize, entries);
+                    let (mut lo, mut hi, mut step) = (start, start, 1usize);
+                    while hi < entries && u64::from(at(hi)) < first {
+                        lo = hi + 1;
+                        hi = hi.saturating_add(step);
+                        step = step.saturating_mul(2);
+                    }
+                    hi = hi.min(entries);
                     while lo < hi {
                         let mid = (lo + hi) / 2;
                         if u64::from(at(mid)) < first {
@@ -716,6 +728,7 @@ fn gather(
                             hi = mid;
                         }
                     }
+                    start = lo;
                     while lo < entries && at(lo) >> 6 == name {
                         visit.entry(at(lo));
                         lo += 1;
@@ -740,16 +753,19 @@ fn gather(
             }
         }
     }
+    // A generous bound first: it spares most names reached only through a common word the read of
+    // their name info. The others' name info is read in a loop of its own: the reads do not depend on
+    // each other, so the processor overlaps their cache misses (the table is 160 MB at Dow Jones scale).
+    s.within.clear();
+    s.within.extend(s.slots.iter().filter(|slot| !side.out_of_reach(slot.acc, slot.mask)).copied());
+    s.infos.clear();
+    for slot in &s.within {
+        s.infos.push(index.name_info(slot.name)?);
+    }
     let out = &mut s.out;
     out.clear();
-    for &Slot { name: id, acc, mask, used } in &s.slots {
-        // A generous bound first: it spares most names reached only through a common word the
-        // read of their name info.
-        if side.out_of_reach(acc, mask) {
-            continue;
-        }
-        let info = index.name_info(id)?;
-        let est = side.estimate(acc, mask, used, Some(&info));
+    for (&Slot { name: id, acc, mask, used }, info) in s.within.iter().zip(&s.infos) {
+        let est = side.estimate(acc, mask, used, Some(info));
         let light = mask >> 16 == 0;
         let reach = if light { LIGHT_ONLY_CAP.min(est + opts.margin) } else { est + opts.margin };
         if reach >= floor {
