@@ -641,6 +641,28 @@ impl Visit<'_> {
     }
 }
 
+/// The first position in `start..end` where `below` turns false (`end` if it never does), for a
+/// `below` that is true up to some position and false after it: a gallop forward from `start`, then
+/// bisection within the last step, so a search near the previous one reads only near it.
+fn gallop(start: usize, end: usize, below: impl Fn(usize) -> bool) -> usize {
+    let (mut lo, mut hi, mut step) = (start, start, 1usize);
+    while hi < end && below(hi) {
+        lo = hi + 1;
+        hi = hi.saturating_add(step);
+        step = step.saturating_mul(2);
+    }
+    hi = hi.min(end);
+    while lo < hi {
+        let mid = lo + (hi - lo) / 2;
+        if below(mid) {
+            lo = mid + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    lo
+}
+
 /// Accumulates the posting lists of `lookups` into the scratch slots and ranks the names touched.
 fn gather(
     index: &Index,
@@ -708,26 +730,10 @@ fn gather(
                     let c = &body[4 * k..4 * k + 4];
                     u32::from_le_bytes([c[0], c[1], c[2], c[3]])
                 };
-                // The names ascend, so each search starts where the previous one ended: a gallop
-                // forward, then bisection within the last step (reads stay near each other).
+                // The names ascend, so each search starts where the previous one ended.
                 let mut start = 0usize;
                 for &name in names {
-                    let first = u64::from(name) << 6;
-                    let (mut lo, mut hi, mut step) = (start, start, 1usize);
-                    while hi < entries && u64::from(at(hi)) < first {
-                        lo = hi + 1;
-                        hi = hi.saturating_add(step);
-                        step = step.saturating_mul(2);
-                    }
-                    hi = hi.min(entries);
-                    while lo < hi {
-                        let mid = (lo + hi) / 2;
-                        if u64::from(at(mid)) < first {
-                            lo = mid + 1;
-                        } else {
-                            hi = mid;
-                        }
-                    }
+                    let mut lo = gallop(start, entries, |k| u64::from(at(k)) < u64::from(name) << 6);
                     start = lo;
                     while lo < entries && at(lo) >> 6 == name {
                         visit.entry(at(lo));
@@ -1161,6 +1167,23 @@ mod tests {
                 for (ix, opts) in [(&index, &d), (&other, &d), (&index, &no_typo), (&other, &no_typo)] {
                     let got = candidates(ix, &name, opts, 0.0).unwrap();
                     assert_eq!(got, reference(ix, &name, opts, 0.0), "round {round}, {q:?}, {opts:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_gallop_finds_what_bisection_of_the_whole_range_finds() {
+        for len in 0..40usize {
+            let v: Vec<u32> = (0..len as u32).map(|i| i * 3 / 2).collect();
+            for start in 0..=len {
+                for key in 0..(len as u32 * 2 + 2) {
+                    // From `start`, as the probe uses it: everything before `start` is below the key.
+                    if v[..start].iter().any(|&x| x >= key) {
+                        continue;
+                    }
+                    let want = v.partition_point(|&x| x < key);
+                    assert_eq!(gallop(start, len, |k| v[k] < key), want, "len {len} start {start} key {key}");
                 }
             }
         }
