@@ -134,6 +134,13 @@ struct Lookup {
     generator: bool,
 }
 
+impl Lookup {
+    /// The bits its list sets in a slot's mask: the query tokens, and again 16 bits up if strong.
+    fn bits(&self) -> u32 {
+        self.tokens | if self.strong { self.tokens << 16 } else { 0 }
+    }
+}
+
 /// A candidate name and how high its score can plausibly be.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Candidate {
@@ -595,13 +602,12 @@ impl Scratch {
     }
 }
 
-/// One posting list being accumulated into the scratch slots.
+/// One generator's posting list being accumulated into the scratch slots.
 struct Visit<'a> {
     slots: &'a mut Vec<Slot>,
     seen: &'a mut [u64],
     slot_of: &'a mut [u32],
-    /// Names not seen yet are taken (a generator list), while there are fewer than `cap` names.
-    generator: bool,
+    /// Names not seen yet are taken while there are fewer than `cap` names.
     cap: usize,
     /// The list's query tokens, and the bits it sets in a slot's mask.
     tokens: u32,
@@ -619,9 +625,8 @@ impl Visit<'_> {
         let Some(word) = self.seen.get_mut(i / 64) else { return };
         let bit = 1u64 << (i % 64);
         if *word & bit == 0 {
-            // A name not seen yet is only taken by a generator list, and within the cap.
             let Some(at) = self.slot_of.get_mut(i) else { return };
-            if !self.generator || self.slots.len() >= self.cap {
+            if self.slots.len() >= self.cap {
                 return;
             }
             *word |= bit;
@@ -629,15 +634,37 @@ impl Visit<'_> {
             self.slots.push(Slot { name: id, acc: 0.0 + self.add, mask: self.bits, used: span });
             return;
         }
-        let Some(slot) = self.slot_of.get(i).and_then(|&k| self.slots.get_mut(k as usize)) else { return };
-        let (m, u) = (slot.mask, slot.used);
+        if let Some(slot) = self.slot_of.get(i).and_then(|&k| self.slots.get_mut(k as usize)) {
+            slot.add(self.tokens, self.bits, span, self.add);
+        }
+    }
+}
+
+impl Slot {
+    /// Adds a posting entry of list token positions `span` from a list of query tokens `tokens`.
+    #[inline(always)]
+    fn add(&mut self, tokens: u32, bits: u32, span: u32, add: f32) {
         // One list token for one query token, one query token for one list token.
-        if m & self.tokens != 0 || u & span != 0 {
+        if self.mask & tokens != 0 || self.used & span != 0 {
             return;
         }
-        slot.mask = m | self.bits;
-        slot.used = u | span;
-        slot.acc += self.add;
+        self.mask |= bits;
+        self.used |= span;
+        self.acc += add;
+    }
+}
+
+/// Adds the ascending posting `entries` of one list to the `slots` (sorted by name) of the names in it.
+fn merge(slots: &mut [Slot], entries: impl Iterator<Item = u32>, tokens: u32, bits: u32, add: f32) {
+    let mut k = 0;
+    for e in entries {
+        let (id, span) = posting_parts(e);
+        k = gallop(k, slots.len(), |j| slots[j].name < id);
+        match slots.get_mut(k) {
+            Some(slot) if slot.name == id => slot.add(tokens, bits, span, add),
+            Some(_) => {}
+            None => return,
+        }
     }
 }
 
@@ -695,36 +722,39 @@ fn gather(
         }
     }
 
-    // Names found in phase 1, sorted, for probing long common lists (made on first need).
-    let mut found: Option<Vec<u32>> = None;
-    for phase in [true, false] {
-        for l in lookups.iter().filter(|l| l.generator == phase) {
-            let bits = l.tokens | if l.strong { l.tokens << 16 } else { 0 };
-            let add = side.weight(l.tokens) * l.quality;
-            // A long common list and few names to check: bisect for each name instead of
-            // reading the whole list.
-            let long = index.long_postings(l.offset)?;
-            let mut probe = None;
-            if let Some(body) = long.filter(|body| !phase && s.slots.len().saturating_mul(PROBE_RATIO) < body.len() / 4)
-            {
-                if found.is_none() {
-                    let mut v: Vec<u32> = s.slots.iter().map(|s| s.name).collect();
-                    v.sort_unstable();
-                    found = Some(v);
-                }
-                probe = Some(body);
+    // Phase 1: the generators' lists, each name met taken (within the cap).
+    for l in lookups.iter().filter(|l| l.generator) {
+        let mut visit = Visit {
+            slots: &mut s.slots,
+            seen: &mut s.seen,
+            slot_of: &mut s.slot_of,
+            cap,
+            tokens: l.tokens,
+            bits: l.bits(),
+            add: side.weight(l.tokens) * l.quality,
+        };
+        match index.long_postings(l.offset)? {
+            Some(body) => body.chunks_exact(4).for_each(|c| visit.entry(u32::from_le_bytes([c[0], c[1], c[2], c[3]]))),
+            None => {
+                // Decoded first, in a tight loop of its own.
+                s.entries.clear();
+                index.postings(l.offset, |e| s.entries.push(e))?;
+                s.entries.iter().for_each(|&e| visit.entry(e));
             }
-            let mut visit = Visit {
-                slots: &mut s.slots,
-                seen: &mut s.seen,
-                slot_of: &mut s.slot_of,
-                generator: phase,
-                cap,
-                tokens: l.tokens,
-                bits,
-                add,
-            };
-            if let (Some(body), Some(names)) = (probe, found.as_deref()) {
+        }
+    }
+    // Phase 2: the common lists only add to the names phase 1 found. Those are sorted by name (a stable
+    // sort merges the ascending runs each list left), so each list is merged with them in order rather
+    // than looked up name by name in tables as large as the index's name count.
+    if lookups.iter().any(|l| !l.generator) {
+        s.slots.sort_by_key(|slot| slot.name);
+    }
+    for l in lookups.iter().filter(|l| !l.generator) {
+        let (tokens, bits, add) = (l.tokens, l.bits(), side.weight(l.tokens) * l.quality);
+        let slots = &mut s.slots[..];
+        match index.long_postings(l.offset)? {
+            // A long list and few names: search the list for each name instead of reading all of it.
+            Some(body) if slots.len().saturating_mul(PROBE_RATIO) < body.len() / 4 => {
                 let entries = body.len() / 4;
                 let at = |k: usize| {
                     let c = &body[4 * k..4 * k + 4];
@@ -732,30 +762,27 @@ fn gather(
                 };
                 // The names ascend, so each search starts where the previous one ended.
                 let mut start = 0usize;
-                for &name in names {
-                    let mut lo = gallop(start, entries, |k| u64::from(at(k)) < u64::from(name) << 6);
-                    start = lo;
-                    while lo < entries && at(lo) >> 6 == name {
-                        visit.entry(at(lo));
-                        lo += 1;
+                for slot in slots.iter_mut() {
+                    let name = slot.name;
+                    let mut k = gallop(start, entries, |k| u64::from(at(k)) < u64::from(name) << 6);
+                    start = k;
+                    while k < entries && at(k) >> 6 == name {
+                        slot.add(tokens, bits, posting_parts(at(k)).1, add);
+                        k += 1;
                     }
                 }
-                continue;
             }
-            match long {
-                Some(body) => {
-                    for c in body.chunks_exact(4) {
-                        visit.entry(u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
-                    }
-                }
-                None => {
-                    // Decoded first, in a tight loop of its own.
-                    s.entries.clear();
-                    index.postings(l.offset, |e| s.entries.push(e))?;
-                    for &e in &s.entries {
-                        visit.entry(e);
-                    }
-                }
+            Some(body) => merge(
+                slots,
+                body.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+                tokens,
+                bits,
+                add,
+            ),
+            None => {
+                s.entries.clear();
+                index.postings(l.offset, |e| s.entries.push(e))?;
+                merge(slots, s.entries.iter().copied(), tokens, bits, add);
             }
         }
     }
