@@ -19,8 +19,9 @@ use crate::score::{
 use crate::text::{analyze, Name, NameKind};
 use crate::{Error, Result};
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use std::collections::HashMap;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 /// A screening query; field names follow Iluma's CFT API.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -117,9 +118,11 @@ pub struct Hit {
 /// of it (most callers only write it out again). [`value`](RawRecord::value) parses it on demand.
 ///
 /// A hit's record is the text the index builder wrote (`serde_json` output, which
-/// [`Index::verify`](crate::index::Index::verify) checks is JSON). It is checked to be one JSON value when
-/// it is serialised, not when the hit is made: screening does not pay for the check of a record nobody
-/// writes out, and a damaged index still never produces invalid JSON (serialising fails instead).
+/// [`Index::verify`](crate::index::Index::verify) checks is JSON). A single query's hit checks it is one
+/// JSON value when it is serialised, not when the hit is made: screening does not pay for the check of a
+/// record nobody writes out, and a damaged index still never produces invalid JSON (serialising fails
+/// instead). Bulk screening ([`NameCaches`]) checks each entity's record once and shares it between
+/// the hits on that entity.
 ///
 /// ```
 /// use saring::screen::RawRecord;
@@ -130,47 +133,70 @@ pub struct Hit {
 /// let back: RawRecord = serde_json::from_str(r#" {"uid": "7024"} "#).unwrap();
 /// assert_eq!(back.get(), r#"{"uid": "7024"}"#);
 /// ```
-#[derive(Debug, Clone, PartialEq)]
-pub struct RawRecord(Box<str>);
+#[derive(Debug, Clone)]
+pub struct RawRecord(Raw);
+
+#[derive(Debug, Clone)]
+enum Raw {
+    /// Text not checked yet.
+    Text(Box<str>),
+    /// Checked to be one JSON value (shared between hits on one entity).
+    Json(Arc<RawValue>),
+}
 
 impl RawRecord {
     /// A record from the text of one JSON value, not checked until it is serialised.
     pub(crate) fn unchecked(text: Box<str>) -> RawRecord {
-        RawRecord(text)
+        RawRecord(Raw::Text(text))
     }
 
     /// The record parsed (`null` if the text is not JSON).
     pub fn value(&self) -> serde_json::Value {
-        serde_json::from_str(&self.0).unwrap_or(serde_json::Value::Null)
+        serde_json::from_str(self.get()).unwrap_or(serde_json::Value::Null)
     }
 
     /// The record's JSON text.
     pub fn get(&self) -> &str {
-        &self.0
+        match &self.0 {
+            Raw::Text(t) => t,
+            Raw::Json(j) => j.get(),
+        }
     }
 }
 
 impl Default for RawRecord {
     fn default() -> Self {
-        RawRecord("null".into())
+        RawRecord(Raw::Text("null".into()))
+    }
+}
+
+impl PartialEq for RawRecord {
+    fn eq(&self, other: &Self) -> bool {
+        self.get() == other.get()
     }
 }
 
 impl Serialize for RawRecord {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
-        // Borrowed: the check reads the text without copying it.
-        let raw: &serde_json::value::RawValue = serde_json::from_str(&self.0).map_err(|e| {
-            serde::ser::Error::custom(format!(
-                "a hit's raw record is not JSON ({e}); the index may be damaged: run `saring index verify`"
-            ))
-        })?;
-        raw.serialize(serializer)
+        match &self.0 {
+            Raw::Json(j) => j.serialize(serializer),
+            Raw::Text(t) => {
+                // Borrowed: the check reads the text without copying it.
+                let raw: &RawValue = serde_json::from_str(t).map_err(|e| serde::ser::Error::custom(not_json(&e)))?;
+                raw.serialize(serializer)
+            }
+        }
     }
+}
+
+/// The error of a hit's raw record that is not JSON.
+fn not_json(e: &serde_json::Error) -> String {
+    format!("a hit's raw record is not JSON ({e}); the index may be damaged: run `saring index verify`")
 }
 
 impl<'de> Deserialize<'de> for RawRecord {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
-        Box::<serde_json::value::RawValue>::deserialize(deserializer).map(|raw| RawRecord(raw.into()))
+        Box::<RawValue>::deserialize(deserializer).map(|raw| RawRecord(Raw::Json(raw.into())))
     }
 }
 
@@ -182,13 +208,13 @@ impl From<serde_json::Value> for RawRecord {
 
 impl From<&serde_json::Value> for RawRecord {
     fn from(v: &serde_json::Value) -> Self {
-        RawRecord(v.to_string().into())
+        RawRecord(Raw::Text(v.to_string().into()))
     }
 }
 
 impl std::fmt::Display for RawRecord {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.get())
     }
 }
 
@@ -412,13 +438,53 @@ pub struct NameCache {
     names: HashMap<(String, NameKind, u32), NameWork>,
     held: usize,
     budget: usize,
-    /// Decoded entity facts, one slot per entity number modulo [`FACT_SLOTS`] (queries that share a
-    /// name meet the same entities, whoever carries it).
-    facts: Vec<Option<(u32, Facts)>>,
+    /// Entities' decoded facts and checked raw records (queries that share a name meet the same
+    /// entities, whoever carries it).
+    entities: EntitySlots,
 }
 
 /// Entity facts a [`NameCache`] keeps decoded.
 const FACT_SLOTS: usize = 4096;
+
+/// Entity raw records a [`NameCache`] keeps checked (about 2.5 KB each on the bundled lists).
+const RECORD_SLOTS: usize = 1024;
+
+/// What screening keeps of the entities it met, one slot per entity number modulo the slots' count:
+/// decoded facts, and raw records checked to be JSON (none kept when the vectors are empty).
+#[derive(Debug, Default)]
+struct EntitySlots {
+    facts: Vec<Option<(u32, Facts)>>,
+    records: Vec<Option<(u32, Arc<RawValue>)>>,
+}
+
+impl EntitySlots {
+    /// Empty slots, `FACT_SLOTS` and `RECORD_SLOTS` of them.
+    fn reset(&mut self) {
+        self.facts.clear();
+        self.facts.resize_with(FACT_SLOTS, || None);
+        self.records.clear();
+        self.records.resize_with(RECORD_SLOTS, || None);
+    }
+
+    /// The raw record of a hit on `entity` whose text is `text`: unchecked without record slots, else
+    /// checked once and shared from the entity's slot.
+    fn record(&mut self, index: &Index, entity: u32, text: Box<str>) -> Result<RawRecord> {
+        let n = self.records.len();
+        let Some(slot) = self.records.get_mut(entity as usize % n.max(1)) else {
+            return Ok(RawRecord::unchecked(text));
+        };
+        if let Some((held, json)) = slot {
+            if *held == entity {
+                return Ok(RawRecord(Raw::Json(json.clone())));
+            }
+        }
+        let json: Arc<RawValue> = RawValue::from_string(text.into())
+            .map_err(|e| index.corrupt(format!("entity {entity}: {}", not_json(&e))))?
+            .into();
+        *slot = Some((entity, json.clone()));
+        Ok(RawRecord(Raw::Json(json)))
+    }
+}
 
 /// One [`NameCache`] per worker thread of the current rayon pool, for screening many queries in
 /// parallel (`saring rescreen`, batch `saring screen --queries`): each worker locks only its own.
@@ -456,7 +522,7 @@ impl NameCache {
 
     /// A cache holding at most `budget` candidate names.
     pub fn with_budget(budget: usize) -> NameCache {
-        NameCache { owner: None, names: HashMap::new(), held: 0, budget, facts: Vec::new() }
+        NameCache { owner: None, names: HashMap::new(), held: 0, budget, entities: EntitySlots::default() }
     }
 
     /// Number of query names held.
@@ -520,7 +586,7 @@ fn floor_of(q: &ValidQuery) -> f32 {
 /// the `limit`-th best entity score so far: no later candidate can then enter the results.
 pub fn screen_valid(index: &Index, q: &ValidQuery, options: &ScreenOptions) -> Result<ScreenResult> {
     let mut work = NameWork::new(index, q, options, floor_of(q))?;
-    screen_work(index, q, options, &mut work, &mut [])
+    screen_work(index, q, options, &mut work, &mut EntitySlots::default())
 }
 
 /// [`screen_valid`] with the name-level work taken from, or kept in, `cache`.
@@ -533,8 +599,7 @@ pub(crate) fn screen_valid_cached(
     if cache.owner.as_ref().is_none_or(|(i, o)| *i != index.instance || o != options) {
         cache.names.clear();
         cache.held = 0;
-        cache.facts.clear();
-        cache.facts.resize_with(FACT_SLOTS, || None);
+        cache.entities.reset();
         cache.owner = Some((index.instance, options.clone()));
     }
     let floor = floor_of(q);
@@ -552,7 +617,7 @@ pub(crate) fn screen_valid_cached(
             work
         }
     };
-    let result = screen_work(index, q, options, &mut work, &mut cache.facts);
+    let result = screen_work(index, q, options, &mut work, &mut cache.entities);
     cache.names.insert(key, work);
     result
 }
@@ -581,13 +646,13 @@ fn entity_facts<'a>(
 }
 
 /// Scores the candidates of `work` (those not scored yet) for one query, and makes its hits. Entity facts
-/// are decoded into `fact_slots` (one per entity number modulo its length) and kept there, if any.
+/// and raw records are kept in `kept`, if it has slots.
 fn screen_work(
     index: &Index,
     q: &ValidQuery,
     options: &ScreenOptions,
     work: &mut NameWork,
-    fact_slots: &mut [Option<(u32, Facts)>],
+    kept: &mut EntitySlots,
 ) -> Result<ScreenResult> {
     let bonus = max_bonus(q);
     let NameWork { candidates, scores: name_scores } = work;
@@ -623,7 +688,7 @@ fn screen_work(
         let points = match points_of.entry(c.entity) {
             std::collections::hash_map::Entry::Occupied(e) => *e.get(),
             std::collections::hash_map::Entry::Vacant(e) => {
-                let f = entity_facts(index, c.entity, fact_slots, &mut facts)?;
+                let f = entity_facts(index, c.entity, &mut kept.facts, &mut facts)?;
                 let keep = q.publishers.is_empty() || f.publisher.is_some_and(|p| q.publishers.contains(&p));
                 *e.insert(keep.then(|| qualifier_points(&q.facts, &entry_facts(f))))
             }
@@ -716,7 +781,7 @@ fn screen_work(
                 name: similarity.explanation,
                 qualifiers: s.qualifiers,
             },
-            record_data: RawRecord::unchecked(e.raw),
+            record_data: kept.record(index, entity, e.raw)?,
             id: f.id,
             list: f.list,
             nationalities: f.nationalities,
@@ -757,6 +822,35 @@ mod tests {
         }
         let good = RawRecord::unchecked(r#"{"uid":"7024","n":[1,2.5e3]}"#.into());
         assert_eq!(serde_json::to_string(&good).unwrap(), r#"{"uid":"7024","n":[1,2.5e3]}"#);
+    }
+
+    #[test]
+    fn bulk_screening_checks_an_entitys_raw_record_once_and_shares_it() {
+        use crate::model::{EntityName, NameType};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("r.sidx");
+        let mut b = crate::index::IndexBuilder::new(&path).unwrap();
+        let name = EntityName::new("Kim Kyong Ok".to_string(), NameType::Primary, NameQuality::Strong);
+        let e = crate::Entity { id: "R-1".into(), names: vec![name], ..Default::default() };
+        b.add(&e).unwrap();
+        b.finish().unwrap();
+        let index = Index::open(&path).unwrap();
+        // Without slots (a single query): the text, unchecked.
+        let mut kept = EntitySlots::default();
+        assert!(matches!(kept.record(&index, 0, "{bad".into()).unwrap().0, Raw::Text(_)));
+        // With slots: checked once, then shared.
+        kept.reset();
+        let first = kept.record(&index, 0, r#"{"uid":1}"#.into()).unwrap();
+        let again = kept.record(&index, 0, "not looked at: entity 0 is held".into()).unwrap();
+        match (&first.0, &again.0) {
+            (Raw::Json(x), Raw::Json(y)) => assert!(Arc::ptr_eq(x, y)),
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(serde_json::to_string(&again).unwrap(), r#"{"uid":1}"#);
+        // Another entity in the same slot is checked in turn; a damaged record is the index's error.
+        let err = kept.record(&index, RECORD_SLOTS as u32, "{bad".into()).unwrap_err();
+        assert!(matches!(err, Error::IndexCorrupt { .. }), "{err}");
+        assert!(err.to_string().contains("saring index verify"), "{err}");
     }
 
     #[test]
