@@ -655,6 +655,7 @@ fn screen_work(
     kept: &mut EntitySlots,
 ) -> Result<ScreenResult> {
     let bonus = max_bonus(q);
+    let plain = q.facts.states_nothing() && q.publishers.is_empty();
     let NameWork { candidates, scores: name_scores } = work;
     let mut memo = EditMemo::default();
     // Entities met, at most one per name scored.
@@ -687,6 +688,8 @@ fn screen_work(
         }
         let points = match points_of.entry(c.entity) {
             std::collections::hash_map::Entry::Occupied(e) => *e.get(),
+            // Nothing to weigh and every publisher kept: no need to decode the entity's facts.
+            std::collections::hash_map::Entry::Vacant(e) if plain => *e.insert(Some(0.0)),
             std::collections::hash_map::Entry::Vacant(e) => {
                 let f = entity_facts(index, c.entity, &mut kept.facts, &mut facts)?;
                 let keep = q.publishers.is_empty() || f.publisher.is_some_and(|p| q.publishers.contains(&p));

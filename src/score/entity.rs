@@ -59,6 +59,27 @@ pub struct QueryFacts {
     pub gender: Option<Gender>,
 }
 
+impl QueryFacts {
+    /// Whether the query states nothing a qualifier could weigh: [`qualifier_points`] is then 0 against
+    /// every entry.
+    ///
+    /// ```
+    /// use saring::score::entity::{qualifier_points, EntryFacts, QueryFacts};
+    /// use saring::{EntityKind, NameKind};
+    /// let plain = QueryFacts::default();
+    /// assert!(plain.states_nothing());
+    /// let entry = EntryFacts { kind: EntityKind::Entity, ..Default::default() };
+    /// assert_eq!(qualifier_points(&plain, &entry), 0.0);
+    /// assert!(!QueryFacts { kind: NameKind::Person, ..Default::default() }.states_nothing());
+    /// ```
+    pub fn states_nothing(&self) -> bool {
+        self.kind == NameKind::Unknown
+            && self.date.is_none_or(|d| d.y == 0)
+            && self.country.is_none()
+            && self.gender.is_none()
+    }
+}
+
 /// What the list entry says beyond its names.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct EntryFacts<'a> {
