@@ -51,7 +51,7 @@ fn perturbed_queries_recall_against_brute_force() {
     }
     assert!(f.top10_rate() >= 0.98, "source in top 10: {:.3}", f.top10_rate());
     assert!(f.top_recall() >= 0.90, "top-10 recall: {:.3}", f.top_recall());
-    assert!(f.recall() >= 0.80, "full recall: {:.3}", f.recall());
+    assert!(f.recall() >= 0.83, "full recall: {:.3}", f.recall());
 }
 
 #[test]

@@ -7,7 +7,8 @@
 //! - **Deletion neighbourhoods** (the default). Two words within `d` edits of each other share a string
 //!   obtained by deleting at most `d` characters from each. The index maps every such deletion variant of
 //!   every term (up to the term's own allowed distance, over its first [`PREFIX`] characters) to the
-//!   terms that have it; a query token's variants are looked up exactly, a few dozen FST lookups. Each
+//!   terms that have it; a query token's variants (up to two letters deleted from five letters on:
+//!   [`query_distance`]) are looked up exactly, a few dozen FST lookups. Each
 //!   term found is then checked with the scorer's own edit similarity, which is what the candidate
 //!   ranking uses as the term's quality.
 //!
@@ -43,6 +44,23 @@ pub fn max_distance(chars: usize) -> u8 {
     }
 }
 
+/// Letters a query token of `chars` characters may lose in its deletion variants: two from five
+/// characters on, where the terms' own variants lose one ([`max_distance`]), so that pairs three plain
+/// edits apart whose deletions meet are found too (`karaik` / `karim`: both give `kari`); the scorer's
+/// vowel-tolerant similarity pairs many of them. One for four characters, none below.
+///
+/// ```
+/// use saring::index::typo::query_distance;
+/// assert_eq!((query_distance(3), query_distance(4), query_distance(5), query_distance(9)), (0, 1, 2, 2));
+/// ```
+pub fn query_distance(chars: usize) -> u8 {
+    match chars {
+        0..=3 => 0,
+        4 => 1,
+        _ => 2,
+    }
+}
+
 /// Whether a term gets deletion variants: canonical ASCII, 4 to [`MAX_TERM_LEN`] characters.
 pub(crate) fn eligible(term: &[u8]) -> bool {
     (4..=MAX_TERM_LEN).contains(&term.len()) && term.iter().all(|b| b.is_ascii_alphanumeric())
@@ -58,9 +76,13 @@ pub(crate) fn eligible(term: &[u8]) -> bool {
 /// v.sort();
 /// assert_eq!(v, ["kong", "kyng", "kyog", "kyon", "kyong", "yong"]);
 /// ```
-pub fn deletion_variants(term: &[u8], mut emit: impl FnMut(&[u8])) {
+pub fn deletion_variants(term: &[u8], emit: impl FnMut(&[u8])) {
+    deletion_variants_within(term, max_distance(term.len()), emit);
+}
+
+/// [`deletion_variants`] with up to `d` (at most 2) bytes deleted.
+pub fn deletion_variants_within(term: &[u8], d: u8, mut emit: impl FnMut(&[u8])) {
     let base = &term[..term.len().min(PREFIX)];
-    let d = max_distance(term.len());
     emit(base);
     if d == 0 {
         return;
@@ -165,10 +187,11 @@ pub fn skeleton_key(term: &[u8], emit: impl FnOnce(&[u8])) {
 pub(crate) struct Variants(Vec<u128>);
 
 impl Variants {
-    /// Replaces the variants with those of `term` ([`deletion_variants`]).
-    pub(crate) fn make(&mut self, term: &[u8]) {
+    /// Replaces the variants with those of `term` with up to `d` bytes deleted
+    /// ([`deletion_variants_within`]).
+    pub(crate) fn make(&mut self, term: &[u8], d: u8) {
         self.0.clear();
-        deletion_variants(term, |v| self.0.push(pack(v)));
+        deletion_variants_within(term, d, |v| self.0.push(pack(v)));
         self.0.sort_unstable();
         self.0.dedup();
     }
@@ -302,7 +325,7 @@ mod tests {
     #[test]
     fn packed_variants_sort_in_byte_order_and_unpack() {
         let mut v = Variants::default();
-        v.make(b"kyong");
+        v.make(b"kyong", 1);
         let got: Vec<String> = v.iter().map(|(b, n)| String::from_utf8(b[..n].to_vec()).unwrap()).collect();
         assert_eq!(got, ["kong", "kyng", "kyog", "kyon", "kyong", "yong"]);
         // A proper prefix sorts first; the packing keeps the order of any bytes.
@@ -326,7 +349,7 @@ mod tests {
         let mut total = 0;
         for w in words {
             let mut v = Variants::default();
-            v.make(w.as_bytes());
+            v.make(w.as_bytes(), query_distance(w.len()));
             let mut one_by_one = Vec::new();
             for (b, n) in v.iter() {
                 one_by_one.extend(map.get(&b[..n]));
@@ -343,7 +366,7 @@ mod tests {
         assert!(total >= 9, "{total}");
         // The callback's error stops the walk.
         let mut v = Variants::default();
-        v.make(b"kyong");
+        v.make(b"kyong", 1);
         assert_eq!(lookup_sorted(map.as_fst(), &v, Err::<(), u64>), Err(map.get("kong").unwrap()));
     }
 
