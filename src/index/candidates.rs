@@ -28,7 +28,7 @@
 //! query such as `Ana Xyzq` against millions of names.
 
 use super::build::PHONETIC_PREFIX;
-use super::format::{posting_parts, NameInfo};
+use super::format::{long_entries, long_entry, posting_parts, NameInfo};
 use super::typo::{self, max_distance};
 use super::Index;
 use crate::score::{freely_joinable, fuzzy, miss_cost, miss_costs, ADJACENT_JOIN_FLOOR, INITIAL, PHONETIC, VARIANT};
@@ -735,7 +735,7 @@ fn gather(
             add: side.weight(l.tokens) * l.quality,
         };
         match index.long_postings(l.offset)? {
-            Some(body) => body.chunks_exact(4).for_each(|c| visit.entry(u32::from_le_bytes([c[0], c[1], c[2], c[3]]))),
+            Some(body) => long_entries(body).for_each(|e| visit.entry(e)),
             None => {
                 // Decoded first, in a tight loop of its own.
                 s.entries.clear();
@@ -757,10 +757,7 @@ fn gather(
             // A long list and few names: search the list for each name instead of reading all of it.
             Some(body) if slots.len().saturating_mul(PROBE_RATIO) < body.len() / 4 => {
                 let entries = body.len() / 4;
-                let at = |k: usize| {
-                    let c = &body[4 * k..4 * k + 4];
-                    u32::from_le_bytes([c[0], c[1], c[2], c[3]])
-                };
+                let at = |k: usize| long_entry(body, k);
                 // The names ascend, so each search starts where the previous one ended.
                 let mut start = 0usize;
                 for slot in slots.iter_mut() {
@@ -773,13 +770,7 @@ fn gather(
                     }
                 }
             }
-            Some(body) => merge(
-                slots,
-                body.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])),
-                tokens,
-                bits,
-                add,
-            ),
+            Some(body) => merge(slots, long_entries(body), tokens, bits, add),
             None => {
                 s.entries.clear();
                 index.postings(l.offset, |e| s.entries.push(e))?;

@@ -873,9 +873,7 @@ pub fn put_postings(out: &mut Vec<u8>, entries: &[u32]) {
 #[inline]
 pub fn read_postings(bytes: &[u8], start: usize, mut f: impl FnMut(u32)) -> Option<()> {
     if let Some(body) = long_postings(bytes, start)? {
-        for c in body.chunks_exact(4) {
-            f(u32::from_le_bytes([c[0], c[1], c[2], c[3]]));
-        }
+        long_entries(body).for_each(f);
         return Some(());
     }
     let mut r = Reader::at(bytes, start);
@@ -917,6 +915,19 @@ pub fn long_postings(bytes: &[u8], start: usize) -> Option<Option<&[u8]>> {
     }
     let from = r.pos();
     bytes.get(from..from.checked_add(n.checked_mul(4)?)?).map(Some)
+}
+
+/// The entries of a long posting list's body ([`long_postings`]), in order.
+#[inline]
+pub fn long_entries(body: &[u8]) -> impl Iterator<Item = u32> + '_ {
+    body.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+}
+
+/// Entry `k` of a long posting list's body (`k` below its `len() / 4`).
+#[inline]
+pub fn long_entry(body: &[u8], k: usize) -> u32 {
+    let c = &body[4 * k..4 * k + 4];
+    u32::from_le_bytes([c[0], c[1], c[2], c[3]])
 }
 
 /// Largest name number a posting entry can hold.
