@@ -230,10 +230,16 @@ impl Job {
                 }
                 sink
             });
-            let wait_for_writer =
-                || -> Result<()> { acks.recv().map_err(|_| Error::Internal("the rescreen writer stopped".into()))? };
+            let stopped = || Error::Internal("the rescreen writer stopped".into());
             // The progress of the chunk the writer holds, reported once it is committed.
             let mut in_flight: Option<Progress> = None;
+            let mut settle = |in_flight: &mut Option<Progress>| -> Result<()> {
+                if let Some(p) = in_flight.take() {
+                    acks.recv().map_err(|_| stopped())??;
+                    progress(&p);
+                }
+                Ok(())
+            };
             let mut chunk = read_chunk(&mut reader, chunk_size, self.threshold)?;
             while !chunk.is_empty() {
                 // Screen this chunk while the next one is read.
@@ -253,13 +259,8 @@ impl Job {
                     rej_buf.extend_from_slice(&r.reject);
                 }
                 session_rows += chunk.len() as u64;
-                if let Some(p) = in_flight.take() {
-                    wait_for_writer()?;
-                    progress(&p);
-                }
-                to_writer
-                    .send((out_buf, rej_buf, counters.clone()))
-                    .map_err(|_| Error::Internal("the rescreen writer stopped".into()))?;
+                settle(&mut in_flight)?;
+                to_writer.send((out_buf, rej_buf, counters.clone())).map_err(|_| stopped())?;
                 in_flight = Some(Progress {
                     rows_read: counters.rows_read,
                     bytes_read: reader.bytes_read().min(bytes_total),
@@ -268,10 +269,7 @@ impl Job {
                 });
                 chunk = next?;
             }
-            if let Some(p) = in_flight.take() {
-                wait_for_writer()?;
-                progress(&p);
-            }
+            settle(&mut in_flight)?;
             drop(to_writer);
             writer.join().map_err(|_| Error::Internal("the rescreen writer panicked".into()))
         })?;
