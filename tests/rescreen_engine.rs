@@ -209,6 +209,30 @@ fn order_is_input_order_whatever_the_chunking() {
     assert_eq!(ids.len() as u64, s1.counters.hits);
 }
 
+#[test]
+fn progress_is_reported_after_each_chunk_is_committed() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_file(dir.path(), "c.jsonl", &many_customers(3000));
+    let out = dir.path().join("out.jsonl");
+    let mut job = Job::new(&input);
+    job.out = Some(out.clone());
+    job.chunk_size = 100;
+    let mut reports = Vec::new();
+    let s = job
+        .run(&screener(), &mut |p| {
+            // By the time a chunk is reported, its hits are in the output file.
+            let written = std::fs::read_to_string(&out).unwrap().lines().count() as u64;
+            reports.push((p.rows_read, p.hits, written));
+        })
+        .unwrap();
+    assert_eq!(reports.len(), 30);
+    for (k, &(rows, hits, written)) in reports.iter().enumerate() {
+        assert_eq!(rows, 100 * (k as u64 + 1));
+        assert_eq!(hits, written, "chunk {k}");
+    }
+    assert_eq!(reports.last().map(|r| r.1), Some(s.counters.hits));
+}
+
 fn many_customers(n: usize) -> String {
     let names = ["Budi Santoso", "Siti Aminah", "Osama Laden", "Kim Kyong Ok", "Ahmad Wijaya"];
     let mut s = String::new();
