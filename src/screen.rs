@@ -466,19 +466,19 @@ impl EntitySlots {
         self.records.resize_with(RECORD_SLOTS, || None);
     }
 
-    /// The raw record of a hit on `entity` whose text is `text`: unchecked without record slots, else
-    /// checked once and shared from the entity's slot.
-    fn record(&mut self, index: &Index, entity: u32, text: Box<str>) -> Result<RawRecord> {
+    /// The raw record of a hit on `entity` whose text is `text`: copied unchecked without record slots,
+    /// else checked and copied once and shared from the entity's slot.
+    fn record(&mut self, index: &Index, entity: u32, text: &str) -> Result<RawRecord> {
         let n = self.records.len();
         let Some(slot) = self.records.get_mut(entity as usize % n.max(1)) else {
-            return Ok(RawRecord::unchecked(text));
+            return Ok(RawRecord::unchecked(text.into()));
         };
         if let Some((held, json)) = slot {
             if *held == entity {
                 return Ok(RawRecord(Raw::Json(json.clone())));
             }
         }
-        let json: Arc<RawValue> = RawValue::from_string(text.into())
+        let json: Arc<RawValue> = RawValue::from_string(text.to_owned())
             .map_err(|e| index.corrupt(format!("entity {entity}: {}", not_json(&e))))?
             .into();
         *slot = Some((entity, json.clone()));
@@ -840,18 +840,18 @@ mod tests {
         let index = Index::open(&path).unwrap();
         // Without slots (a single query): the text, unchecked.
         let mut kept = EntitySlots::default();
-        assert!(matches!(kept.record(&index, 0, "{bad".into()).unwrap().0, Raw::Text(_)));
+        assert!(matches!(kept.record(&index, 0, "{bad").unwrap().0, Raw::Text(_)));
         // With slots: checked once, then shared.
         kept.reset();
-        let first = kept.record(&index, 0, r#"{"uid":1}"#.into()).unwrap();
-        let again = kept.record(&index, 0, "not looked at: entity 0 is held".into()).unwrap();
+        let first = kept.record(&index, 0, r#"{"uid":1}"#).unwrap();
+        let again = kept.record(&index, 0, "not looked at: entity 0 is held").unwrap();
         match (&first.0, &again.0) {
             (Raw::Json(x), Raw::Json(y)) => assert!(Arc::ptr_eq(x, y)),
             other => panic!("{other:?}"),
         }
         assert_eq!(serde_json::to_string(&again).unwrap(), r#"{"uid":1}"#);
         // Another entity in the same slot is checked in turn; a damaged record is the index's error.
-        let err = kept.record(&index, RECORD_SLOTS as u32, "{bad".into()).unwrap_err();
+        let err = kept.record(&index, RECORD_SLOTS as u32, "{bad").unwrap_err();
         assert!(matches!(err, Error::IndexCorrupt { .. }), "{err}");
         assert!(err.to_string().contains("saring index verify"), "{err}");
     }

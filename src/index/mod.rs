@@ -118,13 +118,14 @@ impl AsRef<[u8]> for Slice {
 }
 
 /// The fields of an entity record a hit shows.
-pub(crate) struct HitRecord {
+pub(crate) struct HitRecord<'a> {
     /// Full text of every name, primary first.
     pub names: Vec<String>,
     /// Dates of birth (or registration).
     pub dates_of_birth: Vec<crate::model::PartialDate>,
-    /// The raw source record's JSON text (checked when a hit is serialised: see [`crate::screen::RawRecord`]).
-    pub raw: Box<str>,
+    /// The raw source record's JSON text, in the mapped file (checked when a hit is serialised: see
+    /// [`crate::screen::RawRecord`]).
+    pub raw: &'a str,
 }
 
 /// An opened index file.
@@ -391,14 +392,13 @@ impl Index {
         Ok(e)
     }
 
-    /// What a hit shows of an entity: the binary hit fields, and the raw record's text copied, without
-    /// parsing the entity's JSON.
-    pub(crate) fn hit_record(&self, entity: u32) -> Result<HitRecord> {
+    /// What a hit shows of an entity: the binary hit fields, and the raw record's text, without parsing
+    /// the entity's JSON.
+    pub(crate) fn hit_record(&self, entity: u32) -> Result<HitRecord<'_>> {
         let parts = self.entity_parts(entity)?;
         let (names, dates_of_birth) =
             format::decode_hit_fields(parts.hit).ok_or_else(|| self.corrupt(format!("entity {entity}: hit fields")))?;
         let raw = std::str::from_utf8(parts.raw)
-            .map(Box::from)
             .map_err(|_| self.corrupt(format!("entity {entity}: raw record is not UTF-8")))?;
         Ok(HitRecord { names, dates_of_birth, raw })
     }
