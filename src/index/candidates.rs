@@ -836,7 +836,7 @@ mod tests {
             }
             if max_distance(t.text.chars().count()) > 0 && t.tag != TokenTag::Number && opts.typo == Typo::Deletions {
                 let mut variants = BTreeSet::new();
-                typo::deletion_variants_within(t.text.as_bytes(), typo::query_distance(t.text.len()), |v| {
+                typo::deletion_variants_within(t.text.as_bytes(), typo::query_distance(t.text.chars().count()), |v| {
                     variants.insert(v.to_vec());
                 });
                 let mut ordinals = BTreeSet::new();
