@@ -10,7 +10,10 @@
 //! top-10 = share of queries whose source entity is among the first 10 hits. `--ablation` repeats the
 //! run with the typo-tolerant lookup done by Levenshtein automata instead of deletion variants, and with
 //! the joined-token, typo-tolerant, phonetic and initial lookups switched off one at a time.
-//! `--margin POINTS` and `--max-scored N` change the stopping rule of screening.
+//! `--margin POINTS` and `--max-scored N` change the stopping rule of screening, `--common-postings N`
+//! the length from which a posting list only adds to names found through rarer keys, and
+//! `--typo deletions|reach|automaton|off` the typo-tolerant lookup; `--thorough` starts from
+//! `ScreenOptions::thorough()` instead of the default.
 
 use saring::index::{Index, ScreenOptions, Typo};
 use std::path::Path;
@@ -22,14 +25,27 @@ fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let ablation = args.iter().any(|a| a == "--ablation");
     let flag = |name: &str| args.iter().position(|a| a == name).and_then(|i| args.get(i + 1)).cloned();
-    let mut base = ScreenOptions::default();
+    let mut base =
+        if args.iter().any(|a| a == "--thorough") { ScreenOptions::thorough() } else { ScreenOptions::default() };
     if let Some(v) = flag("--max-scored") {
         base.max_scored = v.parse().expect("--max-scored N");
+    }
+    if let Some(v) = flag("--typo") {
+        base.typo = match v.as_str() {
+            "deletions" => Typo::Deletions,
+            "reach" => Typo::Reach,
+            "automaton" => Typo::Automaton,
+            "off" => Typo::Off,
+            _ => panic!("--typo deletions|reach|automaton|off"),
+        };
+    }
+    if let Some(v) = flag("--common-postings") {
+        base.common_postings = v.parse().expect("--common-postings N");
     }
     if let Some(v) = flag("--margin") {
         base.margin = v.parse().expect("--margin POINTS");
     }
-    let values: Vec<&String> = ["--max-scored", "--margin"]
+    let values: Vec<&String> = ["--max-scored", "--margin", "--typo", "--common-postings"]
         .iter()
         .filter_map(|f| args.iter().position(|a| a == f).and_then(|i| args.get(i + 1)))
         .collect();

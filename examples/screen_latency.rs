@@ -3,9 +3,10 @@
 //! ```text
 //! cargo run --release --example screen_latency                 # bundled lists, 5,000 queries
 //! cargo run --release --example screen_latency -- INDEX.sidx 5000
+//! cargo run --release --example screen_latency -- --thorough  # ScreenOptions::thorough()
 //! ```
 
-use saring::index::Index;
+use saring::index::{Index, ScreenOptions};
 use saring::screen::Query;
 use std::path::Path;
 use std::time::Instant;
@@ -18,9 +19,12 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let all: Vec<String> = std::env::args().skip(1).collect();
+    let options =
+        if all.iter().any(|a| a == "--thorough") { ScreenOptions::thorough() } else { ScreenOptions::default() };
+    let args: Vec<&String> = all.iter().filter(|a| *a != "--thorough").collect();
     let path = match args.first() {
-        Some(p) => p.into(),
+        Some(p) => p.as_str().into(),
         None => {
             Index::open_bundled().expect("bundled index");
             saring::index::cache::bundled_index_path().expect("cache path")
@@ -40,13 +44,13 @@ fn main() {
     let qs = gen::queries(&names, n, 42);
     // Warm the page cache and the automaton builders.
     for q in qs.iter().take(100) {
-        index.screen(&Query::name(q.text.clone())).expect("screen");
+        index.screen_with(&Query::name(q.text.clone()), &options).expect("screen");
     }
     let mut times = Vec::with_capacity(qs.len());
     for q in &qs {
         let query = Query::name(q.text.clone());
         let t = Instant::now();
-        let r = index.screen(&query).expect("screen");
+        let r = index.screen_with(&query, &options).expect("screen");
         times.push(t.elapsed().as_secs_f64() * 1e6);
         std::hint::black_box(r);
     }

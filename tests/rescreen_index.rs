@@ -381,3 +381,43 @@ fn the_name_cache_does_not_change_the_output() {
     assert_eq!(run("2000000"), off);
     assert_eq!(run("300"), off);
 }
+
+/// `--thorough` screens every customer as `ScreenOptions::thorough()` does (checked against the library,
+/// one customer at a time).
+#[test]
+fn a_thorough_rescreen_screens_each_customer_thoroughly() {
+    use saring::index::ScreenOptions;
+    use saring::screen::Query;
+    let dir = tempfile::tempdir().unwrap();
+    let index_path = un_index(dir.path());
+    let index = Index::open(&index_path).unwrap();
+    let names = ["Hasan Haqqani", "Abdul Baqi Basir", "Kim Kyong Ok", "Budi Santoso", "Jalaluddin Hakkani"];
+    let mut csv = String::from("customer_id,name\n");
+    for (i, n) in names.iter().enumerate() {
+        csv.push_str(&format!("T{i},{n}\n"));
+    }
+    let path = dir.path().join("c.csv");
+    std::fs::write(&path, csv).unwrap();
+    let out = dir.path().join("hits.jsonl");
+    run_ok(
+        saring()
+            .args(["rescreen", "--thorough", "--threads", "2", "--customers"])
+            .arg(&path)
+            .arg("--index")
+            .arg(&index_path)
+            .arg("--out")
+            .arg(&out),
+    );
+    let got: BTreeSet<(String, String, String)> = lines(&out)
+        .iter()
+        .map(|h| (h["customer_id"].as_str().unwrap().into(), h["id"].as_str().unwrap().into(), h["score"].to_string()))
+        .collect();
+    let mut want = BTreeSet::new();
+    for (i, n) in names.iter().enumerate() {
+        for h in index.screen_with(&Query::name(*n), &ScreenOptions::thorough()).unwrap().results {
+            want.insert((format!("T{i}"), h.id, serde_json::to_value(h.score).unwrap().to_string()));
+        }
+    }
+    assert_eq!(got, want);
+    assert!(got.iter().any(|(c, _, _)| c == "T0") && got.iter().any(|(c, _, _)| c == "T4"), "{got:?}");
+}

@@ -132,6 +132,13 @@ fn cli_uses_the_cached_bundled_index_and_builds_from_lists() {
     assert!(out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("UN-KPi.045"));
     assert_eq!(std::fs::metadata(cache.path().join(&files[0])).unwrap().modified().unwrap(), before);
+    // Thorough screening: `HASSAN, Hassan el-Hajj` pairs `Haqqani` with his second `Hassan` (doubled
+    // letters are cheap: 0.76), a hit default screening does not return.
+    let out = saring(cache.path()).args(["screen", "Hasan Haqqani", "--thorough", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let hit = v["results"].as_array().unwrap().iter().find(|h| h["id"] == "OFAC-SDN-18050").expect("the OFAC entry");
+    assert!(hit["score"].as_f64().unwrap() >= 70.0, "{hit}");
 
     // `saring index --out FILE LIST...` (the default subcommand) and `saring index build`.
     let out_file = cache.path().join("un.sidx");

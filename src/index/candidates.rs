@@ -31,7 +31,9 @@ use super::build::PHONETIC_PREFIX;
 use super::format::{long_entries, long_entry, posting_parts, NameInfo};
 use super::typo::{self, max_distance};
 use super::Index;
-use crate::score::{freely_joinable, fuzzy, miss_cost, miss_costs, ADJACENT_JOIN_FLOOR, INITIAL, PHONETIC, VARIANT};
+use crate::score::{
+    freely_joinable, fuzzy, miss_cost, miss_costs, FuzzyReach, ADJACENT_JOIN_FLOOR, INITIAL, PHONETIC, VARIANT,
+};
 use crate::text::{Name, Token, TokenTag};
 use crate::Result;
 use fst::{IntoStreamer, Streamer};
@@ -48,6 +50,10 @@ pub enum Typo {
     Deletions,
     /// Levenshtein automata intersected with the TERMS FST (exact, but slow at distance 2).
     Automaton,
+    /// The deletion lookups, and for each query token the scorer's own weighted distance as an
+    /// automaton walking the TERMS FST: every term of up to 32 bytes that the scorer's fuzzy similarity
+    /// pairs with the token (milliseconds a token; see [`ScreenOptions::thorough`]).
+    Reach,
     /// No typo tolerance in candidate generation (the scorer still credits typos it sees).
     Off,
 }
@@ -83,6 +89,30 @@ impl Default for ScreenOptions {
             joined: true,
             initials: true,
             margin: 10.0,
+        }
+    }
+}
+
+impl ScreenOptions {
+    /// Thorough screening, for investigations and onboarding checks where a few milliseconds a query
+    /// do not matter: every query word's fuzzy reach is walked in full ([`Typo::Reach`]), every name a
+    /// lookup finds is scored (a margin of 100 points, up to 5,000 names), and common posting lists
+    /// generate candidates like rare ones (up to 200,000 entries). About thirty times slower than the
+    /// default on the bundled lists; see the README for the recall each buys.
+    ///
+    /// ```
+    /// use saring::index::{ScreenOptions, Typo};
+    /// let o = ScreenOptions::thorough();
+    /// assert_eq!(o.typo, Typo::Reach);
+    /// assert!(o.margin >= 100.0 && o.max_scored > ScreenOptions::default().max_scored);
+    /// ```
+    pub fn thorough() -> Self {
+        ScreenOptions {
+            max_scored: 5_000,
+            common_postings: 200_000,
+            typo: Typo::Reach,
+            margin: 100.0,
+            ..ScreenOptions::default()
         }
     }
 }
@@ -328,7 +358,13 @@ fn token_lookups(
         };
         match opts.typo {
             Typo::Off => {}
-            Typo::Deletions => {
+            Typo::Reach if let Some(reach) = FuzzyReach::new(&t.text) => {
+                let mut stream = index.terms.search(&reach).into_stream();
+                while let Some((term, off)) = stream.next() {
+                    typo_hit(term, off)?;
+                }
+            }
+            Typo::Deletions | Typo::Reach => {
                 // Deletion variants (two letters deleted from five on: `query_distance`) and the
                 // consonant skeleton (unless it is too common).
                 variants.make(t.text.as_bytes(), typo::query_distance(t.text.chars().count()));
@@ -404,7 +440,7 @@ fn pair_lookups(
     if let Some(off) = index.terms.get(joined.as_bytes()) {
         out.push(found(index, 0b11, off, VARIANT, strong)?);
     }
-    if opts.typo == Typo::Deletions && adjacent {
+    if matches!(opts.typo, Typo::Deletions | Typo::Reach) && adjacent {
         ordinals.clear();
         skeleton_terms(index, joined.as_bytes(), ordinals)?;
         for &o in ordinals.iter() {

@@ -459,8 +459,19 @@ impl Index {
     /// # Ok::<(), saring::Error>(())
     /// ```
     pub fn screen_cached(&self, query: &Query, cache: &mut crate::screen::NameCache) -> Result<ScreenResult> {
+        self.screen_cached_with(query, &ScreenOptions::default(), cache)
+    }
+
+    /// [`screen_cached`](Index::screen_cached) with explicit candidate-generation options (the cache
+    /// keeps the work of one set of options: other options start it afresh).
+    pub fn screen_cached_with(
+        &self,
+        query: &Query,
+        options: &ScreenOptions,
+        cache: &mut crate::screen::NameCache,
+    ) -> Result<ScreenResult> {
         let q = query.validate()?;
-        self.guarded(|| crate::screen::screen_valid_cached(self, &q, &ScreenOptions::default(), cache))
+        self.guarded(|| crate::screen::screen_valid_cached(self, &q, options, cache))
     }
 
     /// All entities, in id order.

@@ -1,7 +1,7 @@
 //! Typo-tolerant term lookup: which indexed terms lie within a few edits of a query token.
 //!
 //! The edit distance allowed grows with the token's length ([`max_distance`]: 0 up to 3 characters, 1 up
-//! to 7, 2 beyond; a transposition of adjacent letters counts as one edit). Two ways to find those terms
+//! to 7, 2 beyond; a transposition of adjacent letters counts as one edit). Three ways to find those terms
 //! are built in, selected by [`Typo`](super::Typo):
 //!
 //! - **Deletion neighbourhoods** (the default). Two words within `d` edits of each other share a string
@@ -19,6 +19,11 @@
 //!   the TERMS FST. Exact by construction, but the intersection visits a large part of the FST near its
 //!   root: about 65 µs per token at distance 1 and 600–750 µs at distance 2 on the bundled index
 //!   (63,000 terms), against a few microseconds for the deletion lookups.
+//! - **The scorer's own reach** (`Typo::Reach`, thorough screening): the deletion lookups, plus an
+//!   automaton of the scorer's weighted, vowel-tolerant edit distance (`score::token::FuzzyReach`)
+//!   walking the TERMS FST, which finds every term the scorer's fuzzy similarity pairs with the token,
+//!   however many plain edits apart (`hassan` / `haqqani`). Complete, but the walk visits tens of
+//!   thousands of FST transitions: about 2 ms a token, so it is not the default.
 
 use fst::raw::{Fst, Node, Output};
 use levenshtein_automata::LevenshteinAutomatonBuilder;

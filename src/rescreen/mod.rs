@@ -39,7 +39,7 @@ pub mod output;
 pub use delta::{diff, Change, IndexDiff};
 pub use output::OutputFormat;
 
-use crate::index::Index;
+use crate::index::{Index, ScreenOptions};
 use crate::screen::{Hit, NameCache, NameCaches, Query};
 use crate::{Error, Result};
 use checkpoint::{Checkpoint, InputIdentity, CHECKPOINT_VERSION};
@@ -74,6 +74,35 @@ impl Screener for Index {
 
     fn screen_in_run(&self, query: &Query, cache: &mut NameCache) -> Result<Vec<Hit>> {
         Ok(Index::screen_cached(self, query, cache)?.results)
+    }
+}
+
+/// An [`Index`] screened with other candidate-generation options than the default, such as
+/// [`ScreenOptions::thorough`].
+///
+/// ```no_run
+/// use saring::index::{Index, ScreenOptions};
+/// use saring::rescreen::{IndexWith, Job};
+/// let index = Index::open_bundled()?;
+/// let thorough = IndexWith { index: &index, options: ScreenOptions::thorough() };
+/// let summary = Job::new("customers.csv").run(&thorough, &mut |_| {})?;
+/// println!("{} hits", summary.counters.hits);
+/// # Ok::<(), saring::Error>(())
+/// ```
+pub struct IndexWith<'a> {
+    /// The index screened.
+    pub index: &'a Index,
+    /// The options every customer is screened with.
+    pub options: ScreenOptions,
+}
+
+impl Screener for IndexWith<'_> {
+    fn screen(&self, query: &Query) -> Result<Vec<Hit>> {
+        Ok(self.index.screen_with(query, &self.options)?.results)
+    }
+
+    fn screen_in_run(&self, query: &Query, cache: &mut NameCache) -> Result<Vec<Hit>> {
+        Ok(self.index.screen_cached_with(query, &self.options, cache)?.results)
     }
 }
 

@@ -11,7 +11,7 @@
 //! [`similarity_at_least`], which abandons the table as soon as a lower bound shows the floor out of reach
 //! (most pairs of different names): the result is the same, only sooner.
 
-const MAX: usize = 32;
+pub(crate) const MAX: usize = 32;
 
 fn is_vowel(c: u8) -> bool {
     matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
@@ -47,29 +47,48 @@ fn is_close(a: u8, b: u8) -> bool {
     a.is_ascii_lowercase() && b.is_ascii_lowercase() && CLOSE_SETS[(a - b'a') as usize] >> (b - b'a') & 1 == 1
 }
 
+/// Every cost is a whole number of tenths: [`Reach`] adds them as integers, the distance table as `f32`.
+const TENTHS: [f32; 11] = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
+
+/// The cost of substituting `b` for `a`, in tenths.
+fn sub_tenths(a: u8, b: u8) -> u8 {
+    if a == b {
+        0
+    } else if is_vowel(a) && is_vowel(b) {
+        4
+    } else if is_close(a, b) {
+        6
+    } else {
+        10
+    }
+}
+
+/// The cheapest insertion or deletion (of a doubled letter), in tenths.
+pub(crate) const MIN_INDEL_TENTHS: u8 = 3;
+
+/// The cost of inserting or deleting `c`, in tenths, given whether a neighbour is the same letter.
+fn indel_tenths(c: u8, doubled: bool) -> u8 {
+    if doubled {
+        MIN_INDEL_TENTHS
+    } else if is_vowel(c) || c == b'h' {
+        5
+    } else {
+        10
+    }
+}
+
+/// The cost of transposing two adjacent letters, in tenths.
+pub(crate) const TRANSPOSE_TENTHS: u8 = 8;
+
 /// The cost of substituting `b` for `a`.
 fn sub_cost(a: u8, b: u8) -> f32 {
-    if a == b {
-        0.0
-    } else if is_vowel(a) && is_vowel(b) {
-        0.4
-    } else if is_close(a, b) {
-        0.6
-    } else {
-        1.0
-    }
+    TENTHS[sub_tenths(a, b) as usize]
 }
 
 fn indel_costs(s: &[u8]) -> [f32; MAX] {
     let mut out = [1f32; MAX];
     for (i, &c) in s.iter().enumerate() {
-        out[i] = if (i > 0 && s[i - 1] == c) || s.get(i + 1) == Some(&c) {
-            0.3
-        } else if is_vowel(c) || c == b'h' {
-            0.5
-        } else {
-            1.0
-        };
+        out[i] = TENTHS[indel_tenths(c, (i > 0 && s[i - 1] == c) || s.get(i + 1) == Some(&c)) as usize];
     }
     out
 }
@@ -90,7 +109,7 @@ fn min(x: f32, y: f32) -> f32 {
 }
 
 /// The cheapest insertion or deletion (of a doubled letter).
-const MIN_INDEL: f32 = 0.3;
+const MIN_INDEL: f32 = TENTHS[MIN_INDEL_TENTHS as usize];
 
 /// Allowance for rounding in [`row_bound`]: far above the rounding error of summing 64 costs in `f32`.
 const SLACK: f32 = 1e-3;
@@ -129,7 +148,7 @@ fn distance_unless(a: &str, b: &str, hopeless: impl Fn(f32) -> bool) -> Option<f
             let cb = b[j - 1];
             let mut v = min(min(prev[j] + del, left + ib[j - 1]), prev[j - 1] + sub_cost(ca, cb));
             if i > 1 && j > 1 && ca == b[j - 2] && a[i - 2] == cb && ca != cb {
-                v = min(v, prev2[j - 2] + 0.8);
+                v = min(v, prev2[j - 2] + TENTHS[TRANSPOSE_TENTHS as usize]);
             }
             cur[j] = v;
             left = v;
@@ -170,8 +189,74 @@ pub(crate) fn similarity_at_least(a: &str, b: &str, floor: f32) -> Option<f32> {
     (sim >= floor).then_some(sim)
 }
 
+/// A row of the distance table in tenths ([`Rows`]): cell `i` is the cost of aligning a prefix of the
+/// other word with the first `i` bytes of the word.
+pub(crate) type Row = [u8; MAX + 1];
+
+/// The word side of the distance table, for building it one byte of the other word at a time, in whole
+/// tenths (saturating), as an automaton walking an FST of terms does. The costs are those of
+/// [`similarity_at_least`]; the result is the same distance, exactly instead of in `f32`.
+pub(crate) struct Rows {
+    word: [u8; MAX],
+    indel: [u8; MAX],
+    n: usize,
+}
+
+impl Rows {
+    /// The rows of `word`, or `None` if it is longer than the table takes.
+    pub(crate) fn new(word: &[u8]) -> Option<Rows> {
+        let n = word.len();
+        if n > MAX {
+            return None;
+        }
+        let mut w = [0u8; MAX];
+        w[..n].copy_from_slice(word);
+        let mut indel = [0u8; MAX];
+        for (i, &c) in word.iter().enumerate() {
+            indel[i] = indel_tenths(c, (i > 0 && word[i - 1] == c) || word.get(i + 1) == Some(&c));
+        }
+        Some(Rows { word: w, indel, n })
+    }
+
+    /// The word's length in bytes: the cell of the last row that is the distance.
+    pub(crate) fn len(&self) -> usize {
+        self.n
+    }
+
+    /// The row before any byte of the other word: deleting the word's prefixes.
+    pub(crate) fn first(&self) -> Row {
+        let mut row = [u8::MAX; MAX + 1];
+        row[0] = 0;
+        for i in 1..=self.n {
+            row[i] = row[i - 1].saturating_add(self.indel[i - 1]);
+        }
+        row
+    }
+
+    /// The row after the other word's byte `c`, given the two rows before it (`before_last` is only
+    /// read for a transposition, when `before` is the byte preceding `c`) and the byte after `c`, if
+    /// known (a doubled letter is cheap to insert).
+    pub(crate) fn next(&self, before_last: &Row, last: &Row, before: Option<u8>, c: u8, after: Option<u8>) -> Row {
+        let ins = indel_tenths(c, before == Some(c) || after == Some(c));
+        let mut row = [u8::MAX; MAX + 1];
+        row[0] = last[0].saturating_add(ins);
+        for i in 1..=self.n {
+            let a = self.word[i - 1];
+            let mut v = last[i]
+                .saturating_add(ins)
+                .min(row[i - 1].saturating_add(self.indel[i - 1]))
+                .min(last[i - 1].saturating_add(sub_tenths(a, c)));
+            if i > 1 && before == Some(a) && self.word[i - 2] == c && a != c {
+                v = v.min(before_last[i - 2].saturating_add(TRANSPOSE_TENTHS));
+            }
+            row[i] = v;
+        }
+        row
+    }
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// The distance as first written: full table, `f32::min`, a precomputed substitution table.
@@ -246,11 +331,11 @@ mod tests {
         (1.0 - reference_distance(a, b) / long as f32).max(0.0)
     }
 
-    #[test]
-    fn early_stop_never_changes_a_result() {
-        // Words from a small alphabet of letters with special costs, so that many pairs are close.
+    /// Random word pairs from a small alphabet of letters with special costs, half of them a variant
+    /// of the other (one to three edits), so that many pairs are close; a few words are longer than the
+    /// table.
+    pub(crate) fn random_pairs(count: usize, mut seed: u64) -> Vec<(String, String)> {
         let alphabet = b"aeiouyhkqcszdtvwbpjgfmnrlx";
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut next = move |bound: usize| {
             seed ^= seed << 13;
             seed ^= seed >> 7;
@@ -262,27 +347,35 @@ mod tests {
             let letters = 3 + next(alphabet.len() - 3);
             (0..len).map(|_| alphabet[next(letters)] as char).collect()
         };
+        (0..count)
+            .map(|_| {
+                let a = word(&mut next);
+                let b = if next(2) == 0 {
+                    let mut b = a.clone().into_bytes();
+                    for _ in 0..1 + next(3) {
+                        if b.is_empty() {
+                            break;
+                        }
+                        let at = next(b.len());
+                        match next(3) {
+                            0 => b[at] = alphabet[next(alphabet.len())],
+                            1 => drop(b.remove(at)),
+                            _ => b.insert(at, alphabet[next(alphabet.len())]),
+                        }
+                    }
+                    String::from_utf8(b).unwrap()
+                } else {
+                    word(&mut next)
+                };
+                (a, b)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn early_stop_never_changes_a_result() {
         let mut stopped = 0;
-        for _ in 0..100_000 {
-            let a = word(&mut next);
-            // Often a variant of `a`, so that the pair is close.
-            let b = if next(2) == 0 {
-                let mut b = a.clone().into_bytes();
-                for _ in 0..1 + next(3) {
-                    if b.is_empty() {
-                        break;
-                    }
-                    let at = next(b.len());
-                    match next(3) {
-                        0 => b[at] = alphabet[next(alphabet.len())],
-                        1 => drop(b.remove(at)),
-                        _ => b.insert(at, alphabet[next(alphabet.len())]),
-                    }
-                }
-                String::from_utf8(b).unwrap()
-            } else {
-                word(&mut next)
-            };
+        for (a, b) in random_pairs(100_000, 0x2545_f491_4f6c_dd1d) {
             let want = reference_similarity(&a, &b);
             assert_eq!(similarity(&a, &b).to_bits(), want.to_bits(), "{a} / {b}");
             for floor in [0.75f32, 0.8] {
@@ -292,6 +385,31 @@ mod tests {
             }
         }
         assert!(stopped > 0);
+    }
+
+    #[test]
+    fn rows_built_byte_by_byte_give_the_distance_in_tenths() {
+        for (a, b) in random_pairs(50_000, 0x9e37_79b9_7f4a_7c15) {
+            let (Some(rows), true) = (Rows::new(a.as_bytes()), b.len() <= MAX) else { continue };
+            let bytes = b.as_bytes();
+            let (mut before_last, mut last) = ([u8::MAX; MAX + 1], rows.first());
+            for (k, &c) in bytes.iter().enumerate() {
+                let row =
+                    rows.next(&before_last, &last, k.checked_sub(1).map(|p| bytes[p]), c, bytes.get(k + 1).copied());
+                before_last = last;
+                last = row;
+            }
+            let want = reference_distance(&a, &b);
+            if want >= 25.0 {
+                // Past what a row holds (saturated).
+                continue;
+            }
+            assert!(
+                (f32::from(last[rows.len()]) / 10.0 - want).abs() < 1e-4,
+                "{a} / {b}: {} != {want}",
+                last[rows.len()]
+            );
+        }
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! than unmatched candidate tokens. [`Thresholds`] turn the score into a [`Decision`].
 
 mod decision;
-mod edit;
+pub(crate) mod edit;
 pub mod entity;
 mod memo;
 mod name;
@@ -15,7 +15,7 @@ pub use decision::{Decision, Thresholds};
 // What the index's candidate ranking needs to estimate scores the same way.
 pub(crate) use memo::EditMemo;
 pub(crate) use name::{freely_joinable, miss_cost, miss_costs, ADJACENT_JOIN_FLOOR};
-pub(crate) use token::{fuzzy, INITIAL, PHONETIC, VARIANT};
+pub(crate) use token::{fuzzy, FuzzyReach, INITIAL, PHONETIC, VARIANT};
 
 use crate::text::{analyze, Name, NameKind};
 use serde::{Deserialize, Serialize};

@@ -6,6 +6,7 @@
 //! a character-level edit similarity, credited only when close (one or two typos in a long word).
 //! Numbers match only when equal. Measures run on the canonical ASCII forms, character by character.
 
+use super::edit::{Row, Rows, MAX, MIN_INDEL_TENTHS, TRANSPOSE_TENTHS};
 use super::memo::EditMemo;
 use crate::text::{is_abjad, skeleton_chars, Token, TokenTag};
 
@@ -251,8 +252,11 @@ fn fuzzy_masked(a: &str, b: &str, mask_a: u32, mask_b: u32, memo: Option<(&mut E
 /// Whether words of these [`consonant_mask`]s can be typos of each other: they differ in at most three
 /// consonants. [`fuzzy`] is 0 when this is false.
 pub(crate) fn masks_may_fuzz(mask_a: u32, mask_b: u32) -> bool {
-    (mask_a ^ mask_b).count_ones() <= 3
+    (mask_a ^ mask_b).count_ones() <= MAX_FOREIGN
 }
+
+/// The most consonants two words may differ in ([`masks_may_fuzz`]).
+const MAX_FOREIGN: u32 = 3;
 
 /// Bit set of the consonants (a–z other than vowels) in a canonical token (of a joined word, the union
 /// of its parts' masks).
@@ -273,6 +277,158 @@ const CONSONANT_BIT: [u32; 256] = {
     t
 };
 
+/// The terms a word may be paired with by [`fuzzy`], as an automaton over the bytes of a term
+/// (`fst::Automaton`): a walk of an FST of terms with it visits only the prefixes that can still end
+/// within the similarity floor, and matches a superset of the terms [`fuzzy`] credits (lengths allowed
+/// by [`may_fuzz`], at most three consonants the word lacks, the weighted distance within the floor,
+/// counted exactly in tenths, plus one tenth for the rounding of `f32`). Callers check each match with
+/// [`fuzzy`]. `None` for words too short for typos or longer than [`MAX_REACH_LEN`]; terms longer than
+/// the distance table (32 bytes) are not reached.
+pub(crate) struct FuzzyReach {
+    rows: Rows,
+    /// The consonants of the word.
+    mask: u32,
+    /// For each term length, the largest distance (tenths) it may be at, or [`RULED_OUT`].
+    budget: [u8; MAX + 1],
+    /// `allowance[r][i]`: the largest cost cell `i` of row `r` may hold for some allowed term length
+    /// `m ≥ r`, whose distance is at least the cell's cost plus the cheapest insertions or deletions
+    /// that even out the `n - i` and `m - r` bytes left on either side (negative: none).
+    allowance: [[i16; MAX + 1]; MAX + 1],
+}
+
+/// Longer words (joined compounds) allow so many edits that the walk would visit much of the FST: they
+/// are left to the other lookups.
+const MAX_REACH_LEN: usize = 16;
+
+/// [`FuzzyReach::budget`] of a term length [`may_fuzz`] rules out.
+const RULED_OUT: u8 = u8::MAX;
+
+/// A term prefix read by [`FuzzyReach`]. The distance table's row for a byte is final only when the
+/// next byte (or the end) is known, since a doubled letter costs less to insert; until then the row is
+/// built as if the next byte doubled it, which bounds the final row from below.
+#[derive(Clone)]
+pub(crate) struct ReachState {
+    /// Bytes read.
+    depth: u8,
+    /// The last byte read and the one before it.
+    pending: u8,
+    before: u8,
+    /// The term ended: `last` is its final row.
+    done: bool,
+    /// Consonants read that the word lacks.
+    foreign: u32,
+    /// The final rows after the bytes before `pending`: the last one and the one before it.
+    last: Row,
+    before_last: Row,
+    /// The row after `pending`, as if the next byte were the same (a lower bound).
+    ahead: Row,
+}
+
+impl FuzzyReach {
+    pub(crate) fn new(word: &str) -> Option<FuzzyReach> {
+        let n = word.len();
+        if !(MIN_FUZZY_LEN..=MAX_REACH_LEN).contains(&n) {
+            return None;
+        }
+        let rows = Rows::new(word.as_bytes())?;
+        let mut budget = [RULED_OUT; MAX + 1];
+        for (m, b) in budget.iter_mut().enumerate() {
+            if may_fuzz(n, m) {
+                let long = n.max(m);
+                // (1 - floor) × long in tenths, rounded down, plus one tenth of slack.
+                let tenths = if long <= SHORT_LEN { 2 * long } else { 25 * long / 10 };
+                *b = (tenths + 1).min(usize::from(RULED_OUT - 1)) as u8;
+            }
+        }
+        let mut allowance = [[-1i16; MAX + 1]; MAX + 1];
+        for (r, row) in allowance.iter_mut().enumerate() {
+            for (i, cell) in row[..=n].iter_mut().enumerate() {
+                for (m, &b) in budget.iter().enumerate().skip(r.max(1)) {
+                    if b != RULED_OUT {
+                        let uneven = (n - i).abs_diff(m - r) as i16;
+                        *cell = (*cell).max(i16::from(b) - uneven * i16::from(MIN_INDEL_TENTHS));
+                    }
+                }
+            }
+        }
+        Some(FuzzyReach { rows, mask: consonant_mask(word), budget, allowance })
+    }
+
+    /// Whether some cell of `row` (row number `r`), plus `extra`, is within its allowance.
+    fn within(&self, row: &Row, r: usize, extra: u8) -> bool {
+        let allowed = &self.allowance[r.min(MAX)];
+        row[..=self.rows.len()].iter().zip(allowed).any(|(&c, &a)| i16::from(c) + i16::from(extra) <= a)
+    }
+
+    /// The row after `c`, which follows `s.pending` (when `s` has read a byte), given the byte after `c`.
+    fn row_after(&self, s: &ReachState, last: &Row, before_last: &Row, c: u8, after: Option<u8>) -> Row {
+        let before = (s.depth >= 1).then_some(s.pending);
+        self.rows.next(before_last, last, before, c, after)
+    }
+}
+
+impl fst::Automaton for FuzzyReach {
+    type State = ReachState;
+
+    fn start(&self) -> ReachState {
+        let first = self.rows.first();
+        ReachState {
+            depth: 0,
+            pending: 0,
+            before: 0,
+            done: false,
+            foreign: 0,
+            last: first,
+            before_last: [u8::MAX; MAX + 1],
+            ahead: first,
+        }
+    }
+
+    fn is_match(&self, s: &ReachState) -> bool {
+        let budget = self.budget.get(usize::from(s.depth)).copied().unwrap_or(RULED_OUT);
+        s.done && budget != RULED_OUT && s.last[self.rows.len()] <= budget
+    }
+
+    fn can_match(&self, s: &ReachState) -> bool {
+        // `ahead` bounds row `depth`; an alignment that passes over that row does so by a
+        // transposition from a cell of `last` (row `depth - 1`).
+        let d = usize::from(s.depth);
+        !s.done
+            && s.foreign.count_ones() <= MAX_FOREIGN
+            && (self.within(&s.ahead, d, 0) || (d >= 1 && self.within(&s.last, d - 1, TRANSPOSE_TENTHS)))
+    }
+
+    fn accept(&self, s: &ReachState, byte: u8) -> ReachState {
+        let foreign = s.foreign | CONSONANT_BIT[byte as usize] & !self.mask;
+        // The final row of `pending`, now that the byte after it is known.
+        let (last, before_last) = if s.depth == 0 {
+            (s.last, s.before_last)
+        } else {
+            let before = (s.depth >= 2).then_some(s.before);
+            (self.rows.next(&s.before_last, &s.last, before, s.pending, Some(byte)), s.last)
+        };
+        let ahead = self.row_after(s, &last, &before_last, byte, Some(byte));
+        ReachState {
+            depth: s.depth.saturating_add(1),
+            pending: byte,
+            before: s.pending,
+            done: false,
+            foreign,
+            last,
+            before_last,
+            ahead,
+        }
+    }
+
+    fn accept_eof(&self, s: &ReachState) -> Option<ReachState> {
+        (s.depth > 0 && !s.done).then(|| {
+            let before = (s.depth >= 2).then_some(s.before);
+            let last = self.rows.next(&s.before_last, &s.last, before, s.pending, None);
+            ReachState { done: true, last, ..s.clone() }
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -287,6 +443,41 @@ mod tests {
             }
         }
         assert!(may_fuzz(4, 5) && may_fuzz(12, 9) && !may_fuzz(12, 8) && !may_fuzz(3, 3));
+    }
+
+    #[test]
+    fn the_reach_automaton_matches_every_term_fuzzy_credits() {
+        use fst::{IntoStreamer, Streamer};
+        // Name pairs several plain edits apart (vowels, doubled letters, a transposition at the start),
+        // then random ones.
+        let named = [("hassan", "haqqani"), ("karaik", "karim"), ("hassan", "husayn"), ("ohmamed", "mohammed")];
+        let mut pairs: Vec<(String, String)> = named.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        pairs.extend(crate::score::edit::tests::random_pairs(20_000, 0x6a09_e667_f3bc_c908));
+        let mut terms: Vec<&str> = pairs.iter().map(|p| p.1.as_str()).filter(|t| !t.is_empty()).collect();
+        terms.sort_unstable();
+        terms.dedup();
+        let set = fst::Set::from_iter(&terms).unwrap();
+        let (mut credited, mut extra) = (0, 0);
+        for (word, _) in pairs.iter().take(600) {
+            let want: Vec<&str> = terms.iter().copied().filter(|t| *t != word && fuzzy(word, t) > 0.0).collect();
+            let Some(reach) = FuzzyReach::new(word) else {
+                assert!(want.is_empty() || word.len() > MAX_REACH_LEN, "{word}: {want:?}");
+                continue;
+            };
+            let mut got = Vec::new();
+            let mut stream = set.search(&reach).into_stream();
+            while let Some(t) = stream.next() {
+                got.push(String::from_utf8(t.to_vec()).unwrap());
+            }
+            for t in &want {
+                assert!(t.len() > MAX || got.iter().any(|g| g == t), "{word} / {t}: {}", fuzzy(word, t));
+            }
+            credited += want.len();
+            extra += got.iter().filter(|g| g.as_str() != word && fuzzy(word, g) == 0.0).count();
+        }
+        assert!(credited > 1_000, "{credited}");
+        // A superset, but not much wider: the mask and length rules are checked afterwards.
+        assert!(extra < 2 * credited, "{extra} / {credited}");
     }
 
     #[test]
