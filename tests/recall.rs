@@ -31,22 +31,7 @@ fn perturbed_queries_recall_against_brute_force() {
         assert!(n >= 50, "{kind}: only {n} queries");
     }
     let f = gen::measure(&index, &names, &qs, 40, &ScreenOptions::default());
-    println!(
-        "queries {}: source entity in top 10 {:.2}% ({}/{}); brute-forced {}: top-10 recall {:.2}% ({}/{}), \
-         full recall {:.2}% ({}/{}); mean {:.0} µs/query",
-        f.queries,
-        100.0 * f.top10_rate(),
-        f.top10,
-        f.queries,
-        f.brute_queries,
-        100.0 * f.top_recall(),
-        f.top_found,
-        f.top_hits,
-        100.0 * f.recall(),
-        f.found,
-        f.brute_hits,
-        f.mean_us
-    );
+    println!("{}", f.summary());
     for (q, e, s) in f.top_misses.iter().take(10) {
         println!("  top-10 miss: {q:?} → {e} ({s:.1})");
     }
@@ -57,18 +42,7 @@ fn perturbed_queries_recall_against_brute_force() {
     // Thorough screening finds more of the brute-force hits on the same queries (100 of them, the
     // first 40 brute-forced: it takes milliseconds a query).
     let t = gen::measure(&index, &names, &qs[..100], 40, &ScreenOptions::thorough());
-    println!(
-        "thorough: source entity in top 10 {:.2}%; top-10 recall {:.2}% ({}/{}), full recall {:.2}% ({}/{}); \
-         mean {:.0} µs/query",
-        100.0 * t.top10_rate(),
-        100.0 * t.top_recall(),
-        t.top_found,
-        t.top_hits,
-        100.0 * t.recall(),
-        t.found,
-        t.brute_hits,
-        t.mean_us
-    );
+    println!("thorough: {}", t.summary());
     assert_eq!((t.top_hits, t.brute_hits), (f.top_hits, f.brute_hits), "the same brute-force hits");
     assert!(
         t.top_found >= f.top_found && t.found > f.found,

@@ -313,6 +313,25 @@ impl Figures {
             self.top10 as f64 / self.queries as f64
         }
     }
+    /// The figures in one line, each share with its counts.
+    pub fn summary(&self) -> String {
+        format!(
+            "queries {}: source entity in top 10 {:.2}% ({}/{}); brute-forced {}: top-10 recall {:.2}% ({}/{}), \
+             full recall {:.2}% ({}/{}); mean {:.0} µs/query",
+            self.queries,
+            100.0 * self.top10_rate(),
+            self.top10,
+            self.queries,
+            self.brute_queries,
+            100.0 * self.top_recall(),
+            self.top_found,
+            self.top_hits,
+            100.0 * self.recall(),
+            self.found,
+            self.brute_hits,
+            self.mean_us
+        )
+    }
 }
 
 /// Screens every query through the index (top-10 check and timing) and the first `brute` of them by
