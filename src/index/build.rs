@@ -494,6 +494,7 @@ impl IndexBuilder {
             (section::TERM_DATA, Src::File(merged.term_data)),
             (section::TYPOS, Src::File(merged.typos)),
             (section::TYPO_LISTS, Src::File(merged.typo_lists)),
+            (section::REVERSED, Src::File(merged.reversed)),
         ];
 
         let tmp = self.work.join("index.tmp");
@@ -581,6 +582,9 @@ impl IndexBuilder {
         let mut term_offsets: Vec<u64> = Vec::new();
         let mut typo_pairs = PairBuffer::default();
         let mut typo_runs: Vec<PathBuf> = Vec::new();
+        let mut reversed_pairs = PairBuffer::default();
+        let mut reversed_runs: Vec<PathBuf> = Vec::new();
+        let mut backwards = Vec::new();
         let (mut nterms, mut nkeys) = (0u64, 0u64);
         let mut rec = Vec::new();
         merge_sorted(&self.runs, |key, ids| {
@@ -598,6 +602,16 @@ impl IndexBuilder {
                 rec.clear();
                 format::encode_term(&mut rec, offset, k);
                 term_data.write(&rec)?;
+                if typo::reversible(k) {
+                    backwards.clear();
+                    backwards.extend(k.iter().rev());
+                    reversed_pairs.push(TERM_MARK, &backwards, ordinal);
+                    if reversed_pairs.bytes() >= RUN_BUDGET {
+                        let path = work.join(format!("reversed-run-{}", reversed_runs.len()));
+                        reversed_pairs.spill(&path)?;
+                        reversed_runs.push(path);
+                    }
+                }
                 if typo::eligible(k) {
                     typo::deletion_variants(k, |v| typo_pairs.push(TYPO_MARK, v, ordinal));
                     typo::skeleton_key(k, |v| typo_pairs.push(TYPO_MARK, v, ordinal));
@@ -619,6 +633,12 @@ impl IndexBuilder {
             typo_runs.push(path);
         }
         drop(typo_pairs);
+        if !reversed_pairs.entries.is_empty() || reversed_runs.is_empty() {
+            let path = work.join(format!("reversed-run-{}", reversed_runs.len()));
+            reversed_pairs.spill(&path)?;
+            reversed_runs.push(path);
+        }
+        drop(reversed_pairs);
         postings.finish()?;
         let term_data_len = term_data.len;
         let term_data = term_data.finish()?;
@@ -642,6 +662,16 @@ impl IndexBuilder {
         })?;
         typos.finish().map_err(fst_err)?;
         let typo_lists = lists.finish()?;
+
+        // Terms are unique, and so are their backward spellings: one ordinal each.
+        let (reversed_path, w) = create("reversed.fst")?;
+        let mut reversed = fst::MapBuilder::new(w).map_err(fst_err)?;
+        merge_sorted(&reversed_runs, |key, ids| {
+            let ordinal =
+                ids.first().copied().ok_or_else(|| Error::Internal("reversed term without ordinal".into()))?;
+            reversed.insert(key.get(1..).unwrap_or_default(), u64::from(ordinal)).map_err(fst_err)
+        })?;
+        reversed.finish().map_err(fst_err)?;
         Ok(Merged {
             terms: (terms_path, nterms),
             keys: (keys_path, nkeys),
@@ -650,6 +680,7 @@ impl IndexBuilder {
             term_data_len,
             typos: typos_path,
             typo_lists,
+            reversed: reversed_path,
         })
     }
 }
@@ -665,6 +696,8 @@ struct Merged {
     term_data_len: u64,
     typos: PathBuf,
     typo_lists: PathBuf,
+    /// REVERSED FST file.
+    reversed: PathBuf,
 }
 
 /// K-way merges sorted runs, calling `f` once per distinct key with its ascending, deduplicated ids.

@@ -358,9 +358,16 @@ fn token_lookups(
         };
         match opts.typo {
             Typo::Off => {}
-            Typo::Reach if let Some(reach) = FuzzyReach::new(&t.text) => {
-                let mut stream = index.terms.search(&reach).into_stream();
+            Typo::Reach if let Some((forward, backward)) = FuzzyReach::halves(&t.text) => {
+                // A term both walks find is checked twice; the lookups are deduplicated below.
+                let mut stream = index.terms.search(&forward).into_stream();
                 while let Some((term, off)) = stream.next() {
+                    typo_hit(term, off)?;
+                }
+                let mut stream = index.reversed.search(&backward).into_stream();
+                while let Some((_, ordinal)) = stream.next() {
+                    let ordinal = u32::try_from(ordinal).map_err(|_| index.corrupt("reversed term ordinal"))?;
+                    let (off, term) = index.term(ordinal)?;
                     typo_hit(term, off)?;
                 }
             }

@@ -9,6 +9,7 @@
 //! │ META (JSON) │ TERMS fst │ KEYS fst │ POSTINGS │ NAME offsets + records     │
 //! │ ENTITY offsets + records │ FACTS offsets + records │ IDS fst               │
 //! │ NAME_INFO (32 bytes a name) │ TERM offsets + records │ TYPOS fst + lists  │
+//! │ REVERSED fst                                                                │
 //! └─────────────────────────────────────────────────────────────────────────────┘
 //! ```
 //!
@@ -31,7 +32,9 @@
 //! record's JSON; a hit reads the first and copies the last without parsing the middle one. Term records (one per TERMS key, in key order, so a term's
 //! ordinal is its rank) are a varint postings offset followed by the term's bytes. The TYPOS FST maps deletion
 //! variants of terms (see [`typo`](super::typo)) to `ordinal << 1 | 1` when one term has the variant,
-//! else to `offset << 1`, the offset of a varint count and delta-coded ordinals in `TYPO_LISTS`.
+//! else to `offset << 1`, the offset of a varint count and delta-coded ordinals in `TYPO_LISTS`. The
+//! REVERSED FST maps each term of 4 to [`typo::MAX_TERM_LEN`](super::typo::MAX_TERM_LEN) bytes, written
+//! backwards, to its ordinal (thorough screening walks it from a word's end).
 //!
 //! Every read of mapped bytes goes through [`Reader`] (bounds-checked slicing and `from_le_bytes`), so a
 //! corrupt file gives an error, never a panic or an out-of-bounds read.
@@ -43,7 +46,7 @@ use crate::text::{Name, NameKind, Script, Token, TokenTag};
 pub const MAGIC: &[u8; 8] = b"SARINGIX";
 /// The format version this build writes and reads. Bump it on any layout change, and when what is
 /// indexed changes (older files would lack the new keys).
-pub const FORMAT_VERSION: u32 = 8;
+pub const FORMAT_VERSION: u32 = 9;
 /// Length of the fixed header.
 pub const HEADER_LEN: usize = 64;
 /// Length of one section table entry.
@@ -83,8 +86,10 @@ pub mod section {
     pub const TYPOS: u32 = 15;
     /// Lists of term ordinals of the TYPOS FST.
     pub const TYPO_LISTS: u32 = 16;
+    /// FST of terms written backwards → term ordinal.
+    pub const REVERSED: u32 = 17;
     /// Every section this version writes, in file order.
-    pub const ALL: [u32; 16] = [
+    pub const ALL: [u32; 17] = [
         META,
         TERMS,
         KEYS,
@@ -101,6 +106,7 @@ pub mod section {
         TERM_DATA,
         TYPOS,
         TYPO_LISTS,
+        REVERSED,
     ];
 }
 

@@ -148,6 +148,8 @@ pub struct Index {
     term_offsets: Range<usize>,
     term_data: Range<usize>,
     pub(crate) typos: fst::Map<Slice>,
+    /// Terms written backwards → term ordinal (the REVERSED section).
+    pub(crate) reversed: fst::Map<Slice>,
     typo_lists: Range<usize>,
     /// A number no other `Index` opened by this process has (what a [`NameCache`](crate::screen::NameCache)
     /// was filled from).
@@ -240,6 +242,7 @@ impl Index {
             term_data: range(section::TERM_DATA)?,
             typos: fst_of(section::TYPOS)?,
             typo_lists: range(section::TYPO_LISTS)?,
+            reversed: fst_of(section::REVERSED)?,
             path: path.to_path_buf(),
             header,
             sections,
@@ -581,6 +584,17 @@ impl Index {
                     return Err(self.corrupt("typo list points past the term table"));
                 }
             }
+            let mut s = self.reversed.stream();
+            while let Some((backwards, ordinal)) = s.next() {
+                let term = u32::try_from(ordinal).ok().filter(|&o| u64::from(o) < u64::from(terms));
+                let same = match term {
+                    Some(o) => self.term(o)?.1.iter().rev().eq(backwards.iter()),
+                    None => false,
+                };
+                if !same {
+                    return Err(self.corrupt("reversed term table disagrees with the term table"));
+                }
+            }
         }
         for e in 0..entities {
             let f = self.facts(e)?;
@@ -688,6 +702,42 @@ mod tests {
         std::fs::write(&path, &bytes).unwrap();
         let err = Index::open(&path).unwrap().verify().unwrap_err().to_string();
         assert!(err.contains("name 0: name info disagrees"), "{err}");
+    }
+
+    #[test]
+    fn every_term_of_four_to_24_bytes_is_listed_backwards_with_its_ordinal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("reversed.sidx");
+        let mut b = IndexBuilder::new(&path).unwrap();
+        let names = ["Abdurrahman Haqqani", "Kim Jong", "Сергей Шойгу", "Mohammedabdulrahmanalqahtani Ali"];
+        for (i, name) in names.iter().enumerate() {
+            let names = vec![EntityName::new(*name, NameType::Primary, NameQuality::Strong)];
+            b.add(&Entity { id: format!("T-{i}"), kind: EntityKind::Individual, names, ..Default::default() }).unwrap();
+        }
+        b.finish().unwrap();
+        let index = Index::open(&path).unwrap();
+        index.verify().unwrap();
+        let (mut listed, mut long, mut short) = (0, 0, 0);
+        for o in 0..index.header.terms {
+            let term = index.term(o).unwrap().1.to_vec();
+            let backwards: Vec<u8> = term.iter().rev().copied().collect();
+            match term.len() {
+                0..=3 => short += 1,
+                4..=24 => {
+                    assert_eq!(
+                        index.reversed.get(&backwards),
+                        Some(u64::from(o)),
+                        "{:?}",
+                        String::from_utf8_lossy(&term)
+                    );
+                    listed += 1;
+                }
+                _ => long += 1,
+            }
+        }
+        assert_eq!(index.reversed.len(), listed);
+        // Short words (`kim`), long joined ones and Cyrillic ones (listed: the walk compares bytes).
+        assert!(listed > 5 && long > 0 && short > 0, "{listed} {long} {short}");
     }
 
     #[test]

@@ -22,8 +22,10 @@
 //! - **The scorer's own reach** (`Typo::Reach`, thorough screening): the deletion lookups, plus an
 //!   automaton of the scorer's weighted, vowel-tolerant edit distance (`score::token::FuzzyReach`)
 //!   walking the TERMS FST, which finds every term the scorer's fuzzy similarity pairs with the token,
-//!   however many plain edits apart (`hassan` / `haqqani`). Complete, but the walk visits tens of
-//!   thousands of FST transitions: about 2 ms a token, so it is not the default.
+//!   however many plain edits apart (`hassan` / `haqqani`). The walk is split in two, each half of the
+//!   budget: forwards over TERMS, and backwards over the REVERSED FST (every term of 4 to
+//!   [`MAX_TERM_LEN`] bytes written backwards → its ordinal). Complete, but the walks still visit many
+//!   thousands of FST transitions, about a millisecond a token, so this is not the default.
 
 use fst::raw::{Fst, Node, Output};
 use levenshtein_automata::LevenshteinAutomatonBuilder;
@@ -70,6 +72,15 @@ pub fn query_distance(chars: usize) -> u8 {
 pub(crate) fn eligible(term: &[u8]) -> bool {
     (4..=MAX_TERM_LEN).contains(&term.len()) && term.iter().all(|b| b.is_ascii_alphanumeric())
 }
+
+/// Whether a term gets a key in the REVERSED FST: 4 to [`MAX_TERM_LEN`] bytes, in any script (the
+/// reach automaton compares bytes).
+pub(crate) fn reversible(term: &[u8]) -> bool {
+    (4..=MAX_TERM_LEN).contains(&term.len())
+}
+
+// Every term a reach walk can match (at most a third longer than its word) has a backward key.
+const _: () = assert!(crate::score::MAX_REACH_LEN * 4 / 3 <= MAX_TERM_LEN);
 
 /// Calls `emit` with every deletion variant of `term` (its first [`PREFIX`] bytes with up to
 /// [`max_distance`]`(term.len())` bytes deleted, the undeleted prefix included). A variant may be emitted

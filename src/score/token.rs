@@ -294,11 +294,15 @@ pub(crate) struct FuzzyReach {
     /// `m ≥ r`, whose distance is at least the cell's cost plus the cheapest insertions or deletions
     /// that even out the `n - i` and `m - r` bytes left on either side (negative: none).
     allowance: [[i16; MAX + 1]; MAX + 1],
+    /// Until a cell at or past `split` holds at most `half`, some cell of every row must: see
+    /// [`FuzzyReach::halves`] (`half` is `i16::MAX` for a walk of the whole budget).
+    split: usize,
+    half: i16,
 }
 
 /// Longer words (joined compounds) allow so many edits that the walk would visit much of the FST: they
 /// are left to the other lookups.
-const MAX_REACH_LEN: usize = 16;
+pub(crate) const MAX_REACH_LEN: usize = 16;
 
 /// [`FuzzyReach::budget`] of a term length [`may_fuzz`] rules out.
 const RULED_OUT: u8 = u8::MAX;
@@ -322,15 +326,41 @@ pub(crate) struct ReachState {
     before_last: Row,
     /// The row after `pending`, as if the next byte were the same (a lower bound).
     ahead: Row,
+    /// A cell at or past the split has held at most half the budget.
+    passed: bool,
 }
 
 impl FuzzyReach {
+    /// The whole reach of `word` in one walk of the terms.
+    #[cfg(test)]
     pub(crate) fn new(word: &str) -> Option<FuzzyReach> {
+        Self::walk(word.as_bytes(), usize::MAX, i16::MAX)
+    }
+
+    /// The reach of `word` as two walks that each keep prefixes within about half the budget: one over
+    /// the terms, and one over the terms written backwards with the word written backwards (costs are
+    /// the same read either way). An alignment within a budget `B` spends at most `H` = `B / 2` up to
+    /// the first cell at or past the word's middle `h`, or else at most `B - H - 1` from there on;
+    /// the first walk finds the former, the second the latter (that cell is at `n - h` or, after a
+    /// transposition, `n - h - 1` bytes from the word's end). Together they match what one walk of the
+    /// whole budget matches; each abandons a prefix that has not passed its split within its half as soon as no cell
+    /// of its row holds at most that half.
+    pub(crate) fn halves(word: &str) -> Option<(FuzzyReach, FuzzyReach)> {
+        let bytes = word.as_bytes();
+        let n = bytes.len();
+        let whole = Self::walk(bytes, usize::MAX, i16::MAX)?;
+        let widest = whole.budget.iter().filter(|&&b| b != RULED_OUT).max().copied().map(i16::from)?;
+        let (half, rest) = (widest / 2, widest - widest / 2 - 1);
+        let reversed: Vec<u8> = bytes.iter().rev().copied().collect();
+        Some((Self::walk(bytes, n / 2, half)?, Self::walk(&reversed, (n - n / 2).saturating_sub(1), rest)?))
+    }
+
+    fn walk(word: &[u8], split: usize, half: i16) -> Option<FuzzyReach> {
         let n = word.len();
         if !(MIN_FUZZY_LEN..=MAX_REACH_LEN).contains(&n) {
             return None;
         }
-        let rows = Rows::new(word.as_bytes())?;
+        let rows = Rows::new(word)?;
         let mut budget = [RULED_OUT; MAX + 1];
         for (m, b) in budget.iter_mut().enumerate() {
             if may_fuzz(n, m) {
@@ -351,13 +381,24 @@ impl FuzzyReach {
                 }
             }
         }
-        Some(FuzzyReach { rows, mask: consonant_mask(word), budget, allowance })
+        let mask = word.iter().fold(0, |m, &b| m | CONSONANT_BIT[b as usize]);
+        Some(FuzzyReach { rows, mask, budget, allowance, split, half })
     }
 
     /// Whether some cell of `row` (row number `r`), plus `extra`, is within its allowance.
     fn within(&self, row: &Row, r: usize, extra: u8) -> bool {
         let allowed = &self.allowance[r.min(MAX)];
         row[..=self.rows.len()].iter().zip(allowed).any(|(&c, &a)| i16::from(c) + i16::from(extra) <= a)
+    }
+
+    /// Whether some cell of `row`, plus `extra`, holds at most `half`.
+    fn near(&self, row: &Row, extra: u8) -> bool {
+        row[..=self.rows.len()].iter().any(|&c| i16::from(c) + i16::from(extra) <= self.half)
+    }
+
+    /// Whether a cell of `row` at or past the split holds at most `half`.
+    fn passes(&self, row: &Row) -> bool {
+        row.get(self.split..=self.rows.len()).is_some_and(|cells| cells.iter().any(|&c| i16::from(c) <= self.half))
     }
 
     /// The row after `c`, which follows `s.pending` (when `s` has read a byte), given the byte after `c`.
@@ -381,6 +422,7 @@ impl fst::Automaton for FuzzyReach {
             last: first,
             before_last: [u8::MAX; MAX + 1],
             ahead: first,
+            passed: self.passes(&first),
         }
     }
 
@@ -396,6 +438,7 @@ impl fst::Automaton for FuzzyReach {
         !s.done
             && s.foreign.count_ones() <= MAX_FOREIGN
             && (self.within(&s.ahead, d, 0) || (d >= 1 && self.within(&s.last, d - 1, TRANSPOSE_TENTHS)))
+            && (s.passed || self.near(&s.ahead, 0) || (d >= 1 && self.near(&s.last, TRANSPOSE_TENTHS)))
     }
 
     fn accept(&self, s: &ReachState, byte: u8) -> ReachState {
@@ -408,7 +451,9 @@ impl fst::Automaton for FuzzyReach {
             (self.rows.next(&s.before_last, &s.last, before, s.pending, Some(byte)), s.last)
         };
         let ahead = self.row_after(s, &last, &before_last, byte, Some(byte));
+        let passed = s.passed || self.passes(&ahead);
         ReachState {
+            passed,
             depth: s.depth.saturating_add(1),
             pending: byte,
             before: s.pending,
@@ -457,27 +502,64 @@ mod tests {
         terms.sort_unstable();
         terms.dedup();
         let set = fst::Set::from_iter(&terms).unwrap();
-        let (mut credited, mut extra) = (0, 0);
+        let mut backwards: Vec<Vec<u8>> = terms.iter().map(|t| t.bytes().rev().collect()).collect();
+        backwards.sort_unstable();
+        let reversed = fst::Set::from_iter(&backwards).unwrap();
+        let matches = |set: &fst::Set<Vec<u8>>, reach: &FuzzyReach, backwards: bool| -> Vec<String> {
+            let mut out = Vec::new();
+            let mut stream = set.search(reach).into_stream();
+            while let Some(t) = stream.next() {
+                let mut t = t.to_vec();
+                if backwards {
+                    t.reverse();
+                }
+                out.push(String::from_utf8(t).unwrap());
+            }
+            out
+        };
+        let (mut credited, mut extra, mut whole_visits, mut halves_visits) = (0, 0, 0, 0);
         for (word, _) in pairs.iter().take(600) {
             let want: Vec<&str> = terms.iter().copied().filter(|t| *t != word && fuzzy(word, t) > 0.0).collect();
-            let Some(reach) = FuzzyReach::new(word) else {
+            let (Some(reach), Some((forward, backward))) = (FuzzyReach::new(word), FuzzyReach::halves(word)) else {
                 assert!(want.is_empty() || word.len() > MAX_REACH_LEN, "{word}: {want:?}");
                 continue;
             };
-            let mut got = Vec::new();
-            let mut stream = set.search(&reach).into_stream();
-            while let Some(t) = stream.next() {
-                got.push(String::from_utf8(t.to_vec()).unwrap());
-            }
+            let whole = matches(&set, &reach, false);
+            let mut halves = matches(&set, &forward, false);
+            halves.extend(matches(&reversed, &backward, true));
             for t in &want {
-                assert!(t.len() > MAX || got.iter().any(|g| g == t), "{word} / {t}: {}", fuzzy(word, t));
+                assert!(t.len() > MAX || whole.iter().any(|g| g == t), "whole: {word} / {t}: {}", fuzzy(word, t));
+                assert!(t.len() > MAX || halves.iter().any(|g| g == t), "halves: {word} / {t}: {}", fuzzy(word, t));
             }
             credited += want.len();
-            extra += got.iter().filter(|g| g.as_str() != word && fuzzy(word, g) == 0.0).count();
+            extra += whole.iter().filter(|g| g.as_str() != word && fuzzy(word, g) == 0.0).count();
+            whole_visits += visits(&set, &reach);
+            halves_visits += visits(&set, &forward) + visits(&reversed, &backward);
         }
         assert!(credited > 1_000, "{credited}");
         // A superset, but not much wider: the mask and length rules are checked afterwards.
         assert!(extra < 2 * credited, "{extra} / {credited}");
+        // The two half-budget walks visit fewer prefixes than the whole one.
+        assert!(halves_visits < whole_visits, "{halves_visits} / {whole_visits}");
+        eprintln!("VISITS {halves_visits} / {whole_visits}");
+    }
+
+    /// How many prefixes of `set` a walk with `reach` expands.
+    fn visits(set: &fst::Set<Vec<u8>>, reach: &FuzzyReach) -> usize {
+        use fst::Automaton;
+        let fst = set.as_fst();
+        let mut stack = vec![(fst.root(), reach.start())];
+        let mut n = 0;
+        while let Some((node, state)) = stack.pop() {
+            if !reach.can_match(&state) {
+                continue;
+            }
+            n += 1;
+            for t in node.transitions() {
+                stack.push((fst.node(t.addr), reach.accept(&state, t.inp)));
+            }
+        }
+        n
     }
 
     #[test]
