@@ -67,9 +67,9 @@ pub struct Args {
     /// Batch: a JSONL file of queries (Query field names); prints one JSON line per query, in order.
     #[arg(long, value_name = "FILE.jsonl")]
     queries: Option<PathBuf>,
-    /// Thorough screening: find every list word the scorer would pair with a query word and score
-    /// every name found. Fewer missed low-scoring hits, at milliseconds instead of a fraction of one
-    /// per query (see the README's recall figures).
+    /// Thorough screening: find every list word the scorer would pair with a query word (of up to 16
+    /// letters) and score every name found. Fewer missed low-scoring hits, at milliseconds instead of
+    /// a fraction of one per query (see the README's recall figures).
     #[arg(long)]
     thorough: bool,
 }
