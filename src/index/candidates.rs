@@ -356,9 +356,11 @@ fn token_lookups(
             }
             Ok(())
         };
-        match opts.typo {
-            Typo::Off => {}
-            Typo::Reach if let Some((forward, backward)) = FuzzyReach::halves(&t.text) => {
+        // The reach walks, for words they take (else the deletion lookups).
+        let reach = if opts.typo == Typo::Reach { FuzzyReach::halves(&t.text) } else { None };
+        match (opts.typo, reach) {
+            (Typo::Off, _) => {}
+            (Typo::Reach, Some((forward, backward))) => {
                 // A term both walks find is checked twice; the lookups are deduplicated below.
                 let mut stream = index.terms.search(&forward).into_stream();
                 while let Some((term, off)) = stream.next() {
@@ -371,7 +373,7 @@ fn token_lookups(
                     typo_hit(term, off)?;
                 }
             }
-            Typo::Deletions | Typo::Reach => {
+            (Typo::Deletions | Typo::Reach, _) => {
                 // Deletion variants (two letters deleted from five on: `query_distance`) and the
                 // consonant skeleton (unless it is too common).
                 variants.make(t.text.as_bytes(), typo::query_distance(t.text.chars().count()));
@@ -385,7 +387,7 @@ fn token_lookups(
                     typo_hit(term, off)?;
                 }
             }
-            Typo::Automaton => {
+            (Typo::Automaton, _) => {
                 let dfa = typo::automata()[usize::from(d) - 1].build_dfa(&t.text);
                 let mut stream = index.terms.search_with_state(&dfa).into_stream();
                 while let Some((term, off, state)) = stream.next() {
