@@ -179,6 +179,51 @@ impl PairBuffer {
     }
 }
 
+/// A stream of (key, id) pairs written as sorted run files in a work directory (`<prefix>-<n>`): the
+/// buffer is spilled whenever it passes [`RUN_BUDGET`], and [`finish`](Runs::finish) spills the rest,
+/// so that memory stays bounded and [`merge_sorted`] always has at least one file.
+struct Runs {
+    pairs: PairBuffer,
+    paths: Vec<PathBuf>,
+    dir: PathBuf,
+    prefix: &'static str,
+}
+
+impl Runs {
+    fn new(dir: &Path, prefix: &'static str) -> Runs {
+        Runs { pairs: PairBuffer::default(), paths: Vec::new(), dir: dir.to_path_buf(), prefix }
+    }
+
+    fn push(&mut self, mark: u8, key: &[u8], id: u32) {
+        self.pairs.push(mark, key, id);
+    }
+
+    /// Spills the buffer if it has reached [`RUN_BUDGET`].
+    fn spill_if_full(&mut self) -> Result<()> {
+        if self.pairs.bytes() >= RUN_BUDGET {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    fn spill(&mut self) -> Result<()> {
+        let path = self.dir.join(format!("{}-{}", self.prefix, self.paths.len()));
+        self.pairs.spill(&path)?;
+        self.paths.push(path);
+        Ok(())
+    }
+
+    /// Spills what the buffer holds (or an empty run if there is none yet) and frees the buffer:
+    /// `paths` then lists every run.
+    fn finish(&mut self) -> Result<()> {
+        if !self.pairs.entries.is_empty() || self.paths.is_empty() {
+            self.spill()?;
+        }
+        self.pairs = PairBuffer::default();
+        Ok(())
+    }
+}
+
 /// One spilled, sorted run being merged.
 struct Run {
     reader: BufReader<File>,
@@ -282,8 +327,8 @@ pub struct IndexBuilder {
     name_data: Spill,
     name_offsets: Vec<u64>,
     name_info: Spill,
-    pairs: PairBuffer,
-    runs: Vec<PathBuf>,
+    /// The inverted index's (term or key, posting entry) pairs.
+    runs: Runs,
     ids: Vec<(String, u32)>,
     seen_ids: HashSet<String>,
     sources: Vec<SourceInfo>,
@@ -301,6 +346,7 @@ impl IndexBuilder {
         let base = out.file_name().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "index".into());
         let work = dir.join(format!(".{base}.build-{}-{stamp}", std::process::id()));
         std::fs::create_dir_all(&work).map_err(|e| Error::io(&work, e))?;
+        let runs = Runs::new(&work, "run");
         Ok(IndexBuilder {
             entity_data: Spill::create(work.join("entities"))?,
             fact_data: Spill::create(work.join("facts"))?,
@@ -312,8 +358,7 @@ impl IndexBuilder {
             entity_offsets: Vec::new(),
             fact_offsets: Vec::new(),
             name_offsets: Vec::new(),
-            pairs: PairBuffer::default(),
-            runs: Vec::new(),
+            runs,
             ids: Vec::new(),
             seen_ids: HashSet::new(),
             sources: Vec::new(),
@@ -379,13 +424,11 @@ impl IndexBuilder {
                 self.name_offsets.push(self.name_data.len);
                 self.name_data.write(&rec)?;
                 self.name_info.write(&name_info(number, name).encode())?;
-                let pairs = &mut self.pairs;
+                let runs = &mut self.runs;
                 if id > format::MAX_NAME {
                     return Err(Error::InvalidInput(format!("more than {} names", format::MAX_NAME)));
                 }
-                name_terms(name, |mark, key, pos, joined| {
-                    pairs.push(mark, key, format::posting_entry(id, pos, joined))
-                });
+                name_terms(name, |mark, key, pos, joined| runs.push(mark, key, format::posting_entry(id, pos, joined)));
             }
             let facts = facts_of(e, first_name, names.len() as u32);
             rec.clear();
@@ -393,17 +436,8 @@ impl IndexBuilder {
             self.fact_offsets.push(self.fact_data.len);
             self.fact_data.write(&rec)?;
             self.ids.push((e.id.clone(), number));
-            if self.pairs.bytes() >= RUN_BUDGET {
-                self.spill_run()?;
-            }
+            self.runs.spill_if_full()?;
         }
-        Ok(())
-    }
-
-    fn spill_run(&mut self) -> Result<()> {
-        let path = self.work.join(format!("run-{}", self.runs.len()));
-        self.pairs.spill(&path)?;
-        self.runs.push(path);
         Ok(())
     }
 
@@ -417,9 +451,7 @@ impl IndexBuilder {
 
     fn finish_inner(&mut self) -> Result<IndexInfo> {
         self.flush()?;
-        if !self.pairs.entries.is_empty() || self.runs.is_empty() {
-            self.spill_run()?;
-        }
+        self.runs.finish()?;
         let entity_count = self.entity_offsets.len() as u32;
         let name_count = self.name_offsets.len() as u32;
         let finish = |s: &mut Spill, work: &Path, name: &str| -> Result<(PathBuf, u64)> {
@@ -580,14 +612,12 @@ impl IndexBuilder {
         let mut postings = Spill::create(work.join("postings"))?;
         let mut term_data = Spill::create(work.join("termdata"))?;
         let mut term_offsets: Vec<u64> = Vec::new();
-        let mut typo_pairs = PairBuffer::default();
-        let mut typo_runs: Vec<PathBuf> = Vec::new();
-        let mut reversed_pairs = PairBuffer::default();
-        let mut reversed_runs: Vec<PathBuf> = Vec::new();
+        let mut typo_runs = Runs::new(&work, "typo-run");
+        let mut reversed_runs = Runs::new(&work, "reversed-run");
         let mut backwards = Vec::new();
         let (mut nterms, mut nkeys) = (0u64, 0u64);
         let mut rec = Vec::new();
-        merge_sorted(&self.runs, |key, ids| {
+        merge_sorted(&self.runs.paths, |key, ids| {
             let offset = postings.len;
             rec.clear();
             put_postings(&mut rec, ids);
@@ -605,21 +635,13 @@ impl IndexBuilder {
                 if typo::reversible(k) {
                     backwards.clear();
                     backwards.extend(k.iter().rev());
-                    reversed_pairs.push(TERM_MARK, &backwards, ordinal);
-                    if reversed_pairs.bytes() >= RUN_BUDGET {
-                        let path = work.join(format!("reversed-run-{}", reversed_runs.len()));
-                        reversed_pairs.spill(&path)?;
-                        reversed_runs.push(path);
-                    }
+                    reversed_runs.push(TERM_MARK, &backwards, ordinal);
+                    reversed_runs.spill_if_full()?;
                 }
                 if typo::eligible(k) {
-                    typo::deletion_variants(k, |v| typo_pairs.push(TYPO_MARK, v, ordinal));
-                    typo::skeleton_key(k, |v| typo_pairs.push(TYPO_MARK, v, ordinal));
-                    if typo_pairs.bytes() >= RUN_BUDGET {
-                        let path = work.join(format!("typo-run-{}", typo_runs.len()));
-                        typo_pairs.spill(&path)?;
-                        typo_runs.push(path);
-                    }
+                    typo::deletion_variants(k, |v| typo_runs.push(TYPO_MARK, v, ordinal));
+                    typo::skeleton_key(k, |v| typo_runs.push(TYPO_MARK, v, ordinal));
+                    typo_runs.spill_if_full()?;
                 }
             } else {
                 keys.insert(k, offset).map_err(fst_err)?;
@@ -627,18 +649,8 @@ impl IndexBuilder {
             }
             Ok(())
         })?;
-        if !typo_pairs.entries.is_empty() || typo_runs.is_empty() {
-            let path = work.join(format!("typo-run-{}", typo_runs.len()));
-            typo_pairs.spill(&path)?;
-            typo_runs.push(path);
-        }
-        drop(typo_pairs);
-        if !reversed_pairs.entries.is_empty() || reversed_runs.is_empty() {
-            let path = work.join(format!("reversed-run-{}", reversed_runs.len()));
-            reversed_pairs.spill(&path)?;
-            reversed_runs.push(path);
-        }
-        drop(reversed_pairs);
+        typo_runs.finish()?;
+        reversed_runs.finish()?;
         postings.finish()?;
         let term_data_len = term_data.len;
         let term_data = term_data.finish()?;
@@ -648,7 +660,7 @@ impl IndexBuilder {
         let (typos_path, w) = create("typos.fst")?;
         let mut typos = fst::MapBuilder::new(w).map_err(fst_err)?;
         let mut lists = Spill::create(work.join("typolists"))?;
-        merge_sorted(&typo_runs, |key, ids| {
+        merge_sorted(&typo_runs.paths, |key, ids| {
             let value = if let [one] = ids.as_slice() {
                 u64::from(*one) << 1 | 1
             } else {
@@ -666,7 +678,7 @@ impl IndexBuilder {
         // Terms are unique, and so are their backward spellings: one ordinal each.
         let (reversed_path, w) = create("reversed.fst")?;
         let mut reversed = fst::MapBuilder::new(w).map_err(fst_err)?;
-        merge_sorted(&reversed_runs, |key, ids| {
+        merge_sorted(&reversed_runs.paths, |key, ids| {
             let ordinal =
                 ids.first().copied().ok_or_else(|| Error::Internal("reversed term without ordinal".into()))?;
             reversed.insert(key.get(1..).unwrap_or_default(), u64::from(ordinal)).map_err(fst_err)
