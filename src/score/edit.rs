@@ -47,7 +47,7 @@ fn is_close(a: u8, b: u8) -> bool {
     a.is_ascii_lowercase() && b.is_ascii_lowercase() && CLOSE_SETS[(a - b'a') as usize] >> (b - b'a') & 1 == 1
 }
 
-/// Every cost is a whole number of tenths: [`Reach`] adds them as integers, the distance table as `f32`.
+/// Every cost is a whole number of tenths: [`Rows`] adds them as integers, the distance table as `f32`.
 const TENTHS: [f32; 11] = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
 
 /// The cost of substituting `b` for `a`, in tenths.
@@ -85,11 +85,18 @@ fn sub_cost(a: u8, b: u8) -> f32 {
     TENTHS[sub_tenths(a, b) as usize]
 }
 
+/// Calls `f` with the position and the cost, in tenths, of inserting or deleting each byte of `s` (at
+/// most [`MAX`]): a letter next to the same letter is a doubled one.
+#[inline]
+fn each_indel_tenths(s: &[u8], mut f: impl FnMut(usize, u8)) {
+    for (i, &c) in s.iter().enumerate() {
+        f(i, indel_tenths(c, (i > 0 && s[i - 1] == c) || s.get(i + 1) == Some(&c)));
+    }
+}
+
 fn indel_costs(s: &[u8]) -> [f32; MAX] {
     let mut out = [1f32; MAX];
-    for (i, &c) in s.iter().enumerate() {
-        out[i] = TENTHS[indel_tenths(c, (i > 0 && s[i - 1] == c) || s.get(i + 1) == Some(&c)) as usize];
-    }
+    each_indel_tenths(s, |i, t| out[i] = TENTHS[t as usize]);
     out
 }
 
@@ -212,9 +219,7 @@ impl Rows {
         let mut w = [0u8; MAX];
         w[..n].copy_from_slice(word);
         let mut indel = [0u8; MAX];
-        for (i, &c) in word.iter().enumerate() {
-            indel[i] = indel_tenths(c, (i > 0 && word[i - 1] == c) || word.get(i + 1) == Some(&c));
-        }
+        each_indel_tenths(word, |i, t| indel[i] = t);
         Some(Rows { word: w, indel, n })
     }
 

@@ -334,7 +334,7 @@ impl FuzzyReach {
     /// The whole reach of `word` in one walk of the terms.
     #[cfg(test)]
     pub(crate) fn new(word: &str) -> Option<FuzzyReach> {
-        Self::walk(word.as_bytes(), usize::MAX, i16::MAX)
+        Self::walk(word.as_bytes(), consonant_mask(word), Self::budget(word.len())?, usize::MAX, i16::MAX)
     }
 
     /// The reach of `word` as two walks that each keep prefixes within about half the budget: one over
@@ -343,24 +343,26 @@ impl FuzzyReach {
     /// the first cell at or past the word's middle `h`, or else at most `B - H - 1` from there on;
     /// the first walk finds the former, the second the latter (that cell is at `n - h` or, after a
     /// transposition, `n - h - 1` bytes from the word's end). Together they match what one walk of the
-    /// whole budget matches; each abandons a prefix that has not passed its split within its half as soon as no cell
-    /// of its row holds at most that half.
+    /// whole budget matches; each abandons a prefix that has not passed its split within its half as
+    /// soon as no cell of its row holds at most that half.
     pub(crate) fn halves(word: &str) -> Option<(FuzzyReach, FuzzyReach)> {
-        let bytes = word.as_bytes();
-        let n = bytes.len();
-        let whole = Self::walk(bytes, usize::MAX, i16::MAX)?;
-        let widest = whole.budget.iter().filter(|&&b| b != RULED_OUT).max().copied().map(i16::from)?;
+        let (bytes, n, mask) = (word.as_bytes(), word.len(), consonant_mask(word));
+        let budget = Self::budget(n)?;
+        let widest = budget.iter().filter(|&&b| b != RULED_OUT).max().copied().map(i16::from)?;
         let (half, rest) = (widest / 2, widest - widest / 2 - 1);
         let reversed: Vec<u8> = bytes.iter().rev().copied().collect();
-        Some((Self::walk(bytes, n / 2, half)?, Self::walk(&reversed, (n - n / 2).saturating_sub(1), rest)?))
+        Some((
+            Self::walk(bytes, mask, budget, n / 2, half)?,
+            Self::walk(&reversed, mask, budget, (n - n / 2).saturating_sub(1), rest)?,
+        ))
     }
 
-    fn walk(word: &[u8], split: usize, half: i16) -> Option<FuzzyReach> {
-        let n = word.len();
+    /// For each term length, the largest distance (tenths) a word of `n` bytes may be at, or `None`
+    /// for words the walk does not take.
+    fn budget(n: usize) -> Option<[u8; MAX + 1]> {
         if !(MIN_FUZZY_LEN..=MAX_REACH_LEN).contains(&n) {
             return None;
         }
-        let rows = Rows::new(word)?;
         let mut budget = [RULED_OUT; MAX + 1];
         for (m, b) in budget.iter_mut().enumerate() {
             if may_fuzz(n, m) {
@@ -370,6 +372,13 @@ impl FuzzyReach {
                 *b = (tenths + 1).min(usize::from(RULED_OUT - 1)) as u8;
             }
         }
+        Some(budget)
+    }
+
+    /// A walk of `word` (its consonants `mask`), given its [`budget`](Self::budget).
+    fn walk(word: &[u8], mask: u32, budget: [u8; MAX + 1], split: usize, half: i16) -> Option<FuzzyReach> {
+        let n = word.len();
+        let rows = Rows::new(word)?;
         let mut allowance = [[-1i16; MAX + 1]; MAX + 1];
         for (r, row) in allowance.iter_mut().enumerate() {
             for (i, cell) in row[..=n].iter_mut().enumerate() {
@@ -381,7 +390,6 @@ impl FuzzyReach {
                 }
             }
         }
-        let mask = word.iter().fold(0, |m, &b| m | CONSONANT_BIT[b as usize]);
         Some(FuzzyReach { rows, mask, budget, allowance, split, half })
     }
 
@@ -401,10 +409,10 @@ impl FuzzyReach {
         row.get(self.split..=self.rows.len()).is_some_and(|cells| cells.iter().any(|&c| i16::from(c) <= self.half))
     }
 
-    /// The row after `c`, which follows `s.pending` (when `s` has read a byte), given the byte after `c`.
-    fn row_after(&self, s: &ReachState, last: &Row, before_last: &Row, c: u8, after: Option<u8>) -> Row {
-        let before = (s.depth >= 1).then_some(s.pending);
-        self.rows.next(before_last, last, before, c, after)
+    /// The final row of `s.pending`, given the byte after it (`None`: the term ends).
+    fn pending_row(&self, s: &ReachState, after: Option<u8>) -> Row {
+        let before = (s.depth >= 2).then_some(s.before);
+        self.rows.next(&s.before_last, &s.last, before, s.pending, after)
     }
 }
 
@@ -444,13 +452,11 @@ impl fst::Automaton for FuzzyReach {
     fn accept(&self, s: &ReachState, byte: u8) -> ReachState {
         let foreign = s.foreign | CONSONANT_BIT[byte as usize] & !self.mask;
         // The final row of `pending`, now that the byte after it is known.
-        let (last, before_last) = if s.depth == 0 {
-            (s.last, s.before_last)
-        } else {
-            let before = (s.depth >= 2).then_some(s.before);
-            (self.rows.next(&s.before_last, &s.last, before, s.pending, Some(byte)), s.last)
-        };
-        let ahead = self.row_after(s, &last, &before_last, byte, Some(byte));
+        let (last, before_last) =
+            if s.depth == 0 { (s.last, s.before_last) } else { (self.pending_row(s, Some(byte)), s.last) };
+        // The row of `byte` itself, as if the next byte doubled it.
+        let before = (s.depth >= 1).then_some(s.pending);
+        let ahead = self.rows.next(&before_last, &last, before, byte, Some(byte));
         let passed = s.passed || self.passes(&ahead);
         ReachState {
             passed,
@@ -466,11 +472,7 @@ impl fst::Automaton for FuzzyReach {
     }
 
     fn accept_eof(&self, s: &ReachState) -> Option<ReachState> {
-        (s.depth > 0 && !s.done).then(|| {
-            let before = (s.depth >= 2).then_some(s.before);
-            let last = self.rows.next(&s.before_last, &s.last, before, s.pending, None);
-            ReachState { done: true, last, ..s.clone() }
-        })
+        (s.depth > 0 && !s.done).then(|| ReachState { done: true, last: self.pending_row(s, None), ..s.clone() })
     }
 }
 
