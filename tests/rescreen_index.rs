@@ -223,6 +223,15 @@ fn sigkill_then_resume_gives_identical_output() {
     assert!(!child.wait().unwrap().success(), "the run ended before it was killed");
     assert!(committed > 0 && (committed as usize) < n, "{committed} of {n}");
 
+    // The killed run screened by default: resuming it thoroughly would mix two kinds of results.
+    let refused = base(&customers, &out).args(["--resume", "--thorough"]).output().unwrap();
+    assert!(!refused.status.success());
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("other options"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+
     let summary_path = dir.path().join("s.json");
     run_ok(base(&customers, &out).arg("--resume").arg("--summary").arg(&summary_path));
     let s = summary(&summary_path);
