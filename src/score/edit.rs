@@ -5,7 +5,9 @@
 //! Levenshtein charges all of these a full edit, so an optimal-string-alignment distance is computed here
 //! with cheaper costs for them: vowel ↔ vowel 0.4, a close consonant pair 0.6, inserting or deleting a
 //! vowel or `h` 0.5, a doubled letter 0.3, a transposition 0.8, anything else 1. `strsim` has no weighted
-//! variant, hence this small function, which works on stack buffers of 32 characters. Inputs are canonical
+//! variant, hence this small function, which works on stack buffers of 32 characters and adds the costs
+//! as whole tenths in integers, so that the distance is exact (a pair exactly at a floor is at the
+//! floor, not a rounding error below it). Inputs are canonical
 //! tokens (ASCII); a token longer than that (a long compound) is compared with `strsim`'s plain
 //! Damerau-Levenshtein similarity instead. Callers that credit only close pairs pass their floor to
 //! [`similarity_at_least`], which abandons the table as soon as a lower bound shows the floor out of reach
@@ -13,7 +15,7 @@
 
 pub(crate) const MAX: usize = 32;
 
-fn is_vowel(c: u8) -> bool {
+const fn is_vowel(c: u8) -> bool {
     matches!(c, b'a' | b'e' | b'i' | b'o' | b'u' | b'y')
 }
 
@@ -43,15 +45,12 @@ const CLOSE_SETS: [u32; 26] = {
     sets
 };
 
-fn is_close(a: u8, b: u8) -> bool {
+const fn is_close(a: u8, b: u8) -> bool {
     a.is_ascii_lowercase() && b.is_ascii_lowercase() && CLOSE_SETS[(a - b'a') as usize] >> (b - b'a') & 1 == 1
 }
 
-/// Every cost is a whole number of tenths: [`Rows`] adds them as integers, the distance table as `f32`.
-const TENTHS: [f32; 11] = [0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
-
 /// The cost of substituting `b` for `a`, in tenths.
-fn sub_tenths(a: u8, b: u8) -> u8 {
+const fn sub_tenths(a: u8, b: u8) -> u8 {
     if a == b {
         0
     } else if is_vowel(a) && is_vowel(b) {
@@ -80,11 +79,6 @@ fn indel_tenths(c: u8, doubled: bool) -> u8 {
 /// The cost of transposing two adjacent letters, in tenths.
 pub(crate) const TRANSPOSE_TENTHS: u8 = 8;
 
-/// The cost of substituting `b` for `a`.
-fn sub_cost(a: u8, b: u8) -> f32 {
-    TENTHS[sub_tenths(a, b) as usize]
-}
-
 /// Calls `f` with the position and the cost, in tenths, of inserting or deleting each byte of `s` (at
 /// most [`MAX`]): a letter next to the same letter is a doubled one.
 #[inline]
@@ -94,54 +88,64 @@ fn each_indel_tenths(s: &[u8], mut f: impl FnMut(usize, u8)) {
     }
 }
 
-fn indel_costs(s: &[u8]) -> [f32; MAX] {
-    let mut out = [1f32; MAX];
-    each_indel_tenths(s, |i, t| out[i] = TENTHS[t as usize]);
-    out
-}
-
-/// Weighted edit distance between two ASCII strings (see the module docs for the costs).
-#[cfg(test)]
-pub(crate) fn distance(a: &str, b: &str) -> f32 {
-    distance_unless(a, b, |_| false).unwrap_or(f32::INFINITY)
-}
-
-/// The lesser of two costs (costs are never NaN; a plain comparison is cheaper than `f32::min`).
-fn min(x: f32, y: f32) -> f32 {
-    if y < x {
-        y
-    } else {
-        x
+/// [`sub_tenths`] for every pair of ASCII bytes, read by the distance table's inner loop.
+static SUB_TENTHS: [[u8; 128]; 128] = {
+    let mut table = [[0u8; 128]; 128];
+    let mut a = 0;
+    while a < 128 {
+        let mut b = 0;
+        while b < 128 {
+            table[a][b] = sub_tenths(a as u8, b as u8);
+            b += 1;
+        }
+        a += 1;
     }
+    table
+};
+
+/// Weighted edit distance between two ASCII strings, in tenths (see the module docs for the costs).
+#[cfg(test)]
+pub(crate) fn distance_tenths(a: &str, b: &str) -> u16 {
+    let (a, b) = (&a.as_bytes()[..a.len().min(MAX)], &b.as_bytes()[..b.len().min(MAX)]);
+    distance_unless(a, b, u16::MAX).unwrap_or(u16::MAX)
 }
-
-/// The cheapest insertion or deletion (of a doubled letter).
-const MIN_INDEL: f32 = TENTHS[MIN_INDEL_TENTHS as usize];
-
-/// Allowance for rounding in [`row_bound`]: far above the rounding error of summing 64 costs in `f32`.
-const SLACK: f32 = 1e-3;
 
 /// A lower bound of the final distance for paths through one row of the table: a path from cell
 /// `(i, j)` to `(n, m)` adds non-negative costs, among them at least `|(n - i) - (m - j)|` insertions or
-/// deletions of at least [`MIN_INDEL`] each.
-fn row_bound(row: &[f32], rows_left: usize, m: usize) -> f32 {
-    let mut bound = f32::INFINITY;
+/// deletions of at least [`MIN_INDEL_TENTHS`] each.
+fn row_bound(row: &[u16], rows_left: usize, m: usize) -> u16 {
+    let mut bound = u16::MAX;
     for (j, &v) in row[..=m].iter().enumerate() {
-        bound = min(bound, v + rows_left.abs_diff(m - j) as f32 * MIN_INDEL);
+        bound = bound.min(v + rows_left.abs_diff(m - j) as u16 * u16::from(MIN_INDEL_TENTHS));
     }
-    bound - SLACK
+    bound
 }
 
-/// [`distance`], or `None` as soon as `hopeless` says yes to a lower bound of the distance. Every path
-/// to the last cell passes through the current row, or jumps over it by a transposition from the row
-/// before, so the lesser [`row_bound`] of the last two rows bounds the distance.
-fn distance_unless(a: &str, b: &str, hopeless: impl Fn(f32) -> bool) -> Option<f32> {
-    let a = &a.as_bytes()[..a.len().min(MAX)];
-    let b = &b.as_bytes()[..b.len().min(MAX)];
+/// The distance in tenths between `a` and `b` (at most [`MAX`] bytes each), or `None` as soon as a
+/// lower bound of it exceeds `limit`. Every path to the last cell passes through the current row, or
+/// jumps over it by a transposition from the row before, so the lesser [`row_bound`] of the last two
+/// rows bounds the distance. Costs are added as integers: the distance is exact.
+fn distance_unless(a: &[u8], b: &[u8], limit: u16) -> Option<u16> {
+    if a.is_ascii() && b.is_ascii() {
+        table_unless(a, b, limit, |costs: &[u8; 128], _, cb| costs[usize::from(cb)])
+    } else {
+        table_unless(a, b, limit, |_, ca, cb| sub_tenths(ca, cb))
+    }
+}
+
+/// Stands for the byte before the first, which no byte equals.
+const NO_BYTE: u16 = 256;
+
+/// The table of [`distance_unless`], with `sub(costs, ca, cb)` the cost of substituting `cb` for `ca`,
+/// given the [`SUB_TENTHS`] row of `ca` (of `ca & 127` for a non-ASCII byte).
+#[inline(always)]
+fn table_unless(a: &[u8], b: &[u8], limit: u16, sub: impl Fn(&[u8; 128], u8, u8) -> u8) -> Option<u16> {
     let (n, m) = (a.len(), b.len());
-    let (ia, ib) = (indel_costs(a), indel_costs(b));
+    let (mut ia, mut ib) = ([0u16; MAX], [0u16; MAX]);
+    each_indel_tenths(a, |i, t| ia[i] = u16::from(t));
+    each_indel_tenths(b, |i, t| ib[i] = u16::from(t));
     // Three rolling rows of the OSA table.
-    let (mut r0, mut r1, mut r2) = ([0f32; MAX + 1], [0f32; MAX + 1], [0f32; MAX + 1]);
+    let (mut r0, mut r1, mut r2) = ([0u16; MAX + 1], [0u16; MAX + 1], [0u16; MAX + 1]);
     let (mut prev2, mut prev, mut cur) = (&mut r0, &mut r1, &mut r2);
     for j in 1..=m {
         prev[j] = prev[j - 1] + ib[j - 1];
@@ -149,20 +153,25 @@ fn distance_unless(a: &str, b: &str, hopeless: impl Fn(f32) -> bool) -> Option<f
     let mut prev_bound = row_bound(&prev[..], n, m);
     for i in 1..=n {
         let (ca, del) = (a[i - 1], ia[i - 1]);
+        let costs = &SUB_TENTHS[usize::from(ca & 127)];
+        // The bytes before `ca` and before `cb`, as `u16` so that no byte equals the first one's none.
+        let before_a = if i > 1 { u16::from(a[i - 2]) } else { NO_BYTE };
+        let mut before_b = NO_BYTE;
         let mut left = prev[0] + del;
         cur[0] = left;
         for j in 1..=m {
             let cb = b[j - 1];
-            let mut v = min(min(prev[j] + del, left + ib[j - 1]), prev[j - 1] + sub_cost(ca, cb));
-            if i > 1 && j > 1 && ca == b[j - 2] && a[i - 2] == cb && ca != cb {
-                v = min(v, prev2[j - 2] + TENTHS[TRANSPOSE_TENTHS as usize]);
+            let mut v = (prev[j] + del).min(left + ib[j - 1]).min(prev[j - 1] + u16::from(sub(costs, ca, cb)));
+            if before_a == u16::from(cb) && before_b == u16::from(ca) && ca != cb {
+                v = v.min(prev2[j - 2] + u16::from(TRANSPOSE_TENTHS));
             }
             cur[j] = v;
             left = v;
+            before_b = u16::from(cb);
         }
         if i < n {
             let bound = row_bound(&cur[..], n - i, m);
-            if hopeless(min(bound, prev_bound)) {
+            if bound.min(prev_bound) > limit {
                 return None;
             }
             prev_bound = bound;
@@ -175,14 +184,19 @@ fn distance_unless(a: &str, b: &str, hopeless: impl Fn(f32) -> bool) -> Option<f
     Some(prev[m])
 }
 
-/// Similarity 0–1 from [`distance`], relative to the longer string.
+/// Similarity 0–1 from [`distance_tenths`], relative to the longer string.
 #[cfg(test)]
 pub(crate) fn similarity(a: &str, b: &str) -> f32 {
     similarity_at_least(a, b, f32::NEG_INFINITY).unwrap_or(0.0)
 }
 
-/// Similarity 0–1 from [`distance`], relative to the longer string, if it is at least `floor`; the
-/// distance table is abandoned as soon as the similarity cannot reach `floor`.
+/// The similarity of words `long` bytes at most apart by `tenths` tenths.
+fn similarity_of(tenths: u16, long: usize) -> f32 {
+    (1.0 - f32::from(tenths) / 10.0 / long as f32).max(0.0)
+}
+
+/// Similarity 0–1 from [`distance_tenths`], relative to the longer string, if it is at least `floor`;
+/// the distance table is abandoned as soon as the similarity cannot reach `floor`.
 pub(crate) fn similarity_at_least(a: &str, b: &str, floor: f32) -> Option<f32> {
     let long = a.len().max(b.len());
     let sim = if long > MAX {
@@ -190,8 +204,17 @@ pub(crate) fn similarity_at_least(a: &str, b: &str, floor: f32) -> Option<f32> {
     } else if long == 0 {
         1.0
     } else {
-        let d = distance_unless(a, b, |bound| (1.0 - bound / long as f32).max(0.0) < floor)?;
-        (1.0 - d / long as f32).max(0.0)
+        // The largest distance whose similarity reaches the floor (similarity falls as distance grows).
+        let limit = if floor <= 0.0 {
+            u16::MAX
+        } else {
+            let mut t = ((1.0 - floor).max(0.0) * 10.0 * long as f32) as u16 + 2;
+            while t > 0 && similarity_of(t, long) < floor {
+                t -= 1;
+            }
+            t
+        };
+        similarity_of(distance_unless(a.as_bytes(), b.as_bytes(), limit)?, long)
     };
     (sim >= floor).then_some(sim)
 }
@@ -202,7 +225,7 @@ pub(crate) type Row = [u8; MAX + 1];
 
 /// The word side of the distance table, for building it one byte of the other word at a time, in whole
 /// tenths (saturating), as an automaton walking an FST of terms does. The costs are those of
-/// [`similarity_at_least`]; the result is the same distance, exactly instead of in `f32`.
+/// [`similarity_at_least`]; the result is the same distance.
 pub(crate) struct Rows {
     word: [u8; MAX],
     indel: [u8; MAX],
@@ -302,6 +325,11 @@ pub(crate) mod tests {
         let a = &a.as_bytes()[..a.len().min(MAX)];
         let b = &b.as_bytes()[..b.len().min(MAX)];
         let (n, m) = (a.len(), b.len());
+        let indel_costs = |s: &[u8]| {
+            let mut out = [1f32; MAX];
+            each_indel_tenths(s, |i, t| out[i] = f32::from(t) / 10.0);
+            out
+        };
         let (ia, ib) = (indel_costs(a), indel_costs(b));
         let mut prev2 = [0f32; MAX + 1];
         let mut prev = [0f32; MAX + 1];
@@ -333,7 +361,8 @@ pub(crate) mod tests {
         if long == 0 {
             return 1.0;
         }
-        (1.0 - reference_distance(a, b) / long as f32).max(0.0)
+        // The f32 sums of tenths are within rounding of the exact distance.
+        similarity_of((reference_distance(a, b) * 10.0).round() as u16, long)
     }
 
     /// Random word pairs from a small alphabet of letters with special costs, half of them a variant
@@ -418,6 +447,15 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn a_pair_exactly_at_the_floor_reaches_it() {
+        // Deleting `h` 0.5, inserting the doubled `i` 0.3, `s` → `z` 0.6: 1.4 over 7 letters, 0.8 exactly
+        // (summed in f32, 0.5 + 0.3 + 0.6 is not 1.4).
+        assert_eq!(distance_tenths("hamirsa", "amiirza"), 14);
+        assert_eq!(similarity_at_least("hamirsa", "amiirza", 0.8), Some(0.8));
+        assert_eq!(similarity_at_least("hamirsa", "amiirza", 0.81), None);
+    }
+
+    #[test]
     fn long_tokens_are_compared_whole() {
         let a = "abcdefghijklmnopqrstuvwxyzabcdefghij";
         let b = "abcdefghijklmnopqrstuvwxyzabcdefghik";
@@ -440,9 +478,9 @@ pub(crate) mod tests {
             ("", "abc", 0.5 + 1.0 + 1.0),
         ];
         for (a, b, want) in cases {
-            let got = distance(a, b);
+            let got = f32::from(distance_tenths(a, b)) / 10.0;
             assert!((got - want).abs() < 1e-5, "{a} / {b}: {got} != {want}");
-            assert!((distance(b, a) - want).abs() < 1e-5, "{b} / {a} not symmetric");
+            assert_eq!(distance_tenths(b, a), distance_tenths(a, b), "{b} / {a} not symmetric");
         }
     }
 }
