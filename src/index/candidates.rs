@@ -32,7 +32,8 @@ use super::format::{long_entries, long_entry, posting_parts, NameInfo};
 use super::typo::{self, max_distance};
 use super::Index;
 use crate::score::{
-    freely_joinable, fuzzy, miss_cost, miss_costs, FuzzyReach, ADJACENT_JOIN_FLOOR, INITIAL, PHONETIC, VARIANT,
+    freely_joinable, fuzzy, miss_cost, miss_costs, FuzzyReach, FuzzyScan, ADJACENT_JOIN_FLOOR, INITIAL, PHONETIC,
+    VARIANT,
 };
 use crate::text::{Name, Token, TokenTag};
 use crate::Result;
@@ -347,9 +348,11 @@ fn token_lookups(
     // Numbers match only when equal; initials are single letters.
     let d = max_distance(t.text.chars().count());
     if d > 0 && t.tag != TokenTag::Number {
+        // Typo terms come mostly in sorted order (by ordinal, or from an FST stream).
+        let mut scan = FuzzyScan::new(&t.text);
         let mut typo_hit = |term: &[u8], off: u64| -> Result<()> {
             if term != t.text.as_bytes() {
-                let s = std::str::from_utf8(term).map(|term| fuzzy(&t.text, term)).unwrap_or(0.0);
+                let s = std::str::from_utf8(term).map(|term| scan.fuzzy(term)).unwrap_or(0.0);
                 if s > 0.0 {
                     out.push(found(index, 1, off, s, strong)?);
                 }

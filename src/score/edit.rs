@@ -190,9 +190,22 @@ pub(crate) fn similarity(a: &str, b: &str) -> f32 {
     similarity_at_least(a, b, f32::NEG_INFINITY).unwrap_or(0.0)
 }
 
-/// The similarity of words `long` bytes at most apart by `tenths` tenths.
-fn similarity_of(tenths: u16, long: usize) -> f32 {
+/// The similarity of words whose longer has `long` bytes, `tenths` tenths apart.
+pub(crate) fn similarity_of(tenths: u16, long: usize) -> f32 {
     (1.0 - f32::from(tenths) / 10.0 / long as f32).max(0.0)
+}
+
+/// The largest distance in tenths whose [`similarity_of`] reaches `floor` (similarity falls as
+/// distance grows); `u16::MAX` for a floor of 0 or less.
+pub(crate) fn tenths_within(floor: f32, long: usize) -> u16 {
+    if floor <= 0.0 {
+        return u16::MAX;
+    }
+    let mut t = ((1.0 - floor).max(0.0) * 10.0 * long as f32) as u16 + 2;
+    while t > 0 && similarity_of(t, long) < floor {
+        t -= 1;
+    }
+    t
 }
 
 /// Similarity 0–1 from [`distance_tenths`], relative to the longer string, if it is at least `floor`;
@@ -204,17 +217,7 @@ pub(crate) fn similarity_at_least(a: &str, b: &str, floor: f32) -> Option<f32> {
     } else if long == 0 {
         1.0
     } else {
-        // The largest distance whose similarity reaches the floor (similarity falls as distance grows).
-        let limit = if floor <= 0.0 {
-            u16::MAX
-        } else {
-            let mut t = ((1.0 - floor).max(0.0) * 10.0 * long as f32) as u16 + 2;
-            while t > 0 && similarity_of(t, long) < floor {
-                t -= 1;
-            }
-            t
-        };
-        similarity_of(distance_unless(a.as_bytes(), b.as_bytes(), limit)?, long)
+        similarity_of(distance_unless(a.as_bytes(), b.as_bytes(), tenths_within(floor, long))?, long)
     };
     (sim >= floor).then_some(sim)
 }

@@ -15,7 +15,7 @@ pub use decision::{Decision, Thresholds};
 // What the index's candidate ranking needs to estimate scores the same way.
 pub(crate) use memo::EditMemo;
 pub(crate) use name::{freely_joinable, miss_cost, miss_costs, ADJACENT_JOIN_FLOOR};
-pub(crate) use token::{fuzzy, FuzzyReach, INITIAL, MAX_REACH_LEN, PHONETIC, VARIANT};
+pub(crate) use token::{fuzzy, FuzzyReach, FuzzyScan, INITIAL, MAX_REACH_LEN, PHONETIC, VARIANT};
 
 use crate::text::{analyze, Name, NameKind};
 use serde::{Deserialize, Serialize};

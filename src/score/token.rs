@@ -6,7 +6,7 @@
 //! a character-level edit similarity, credited only when close (one or two typos in a long word).
 //! Numbers match only when equal. Measures run on the canonical ASCII forms, character by character.
 
-use super::edit::{Row, Rows, MAX, MIN_INDEL_TENTHS, TRANSPOSE_TENTHS};
+use super::edit::{similarity_of, tenths_within, Row, Rows, MAX, MIN_INDEL_TENTHS, TRANSPOSE_TENTHS};
 use super::memo::EditMemo;
 use crate::text::{is_abjad, skeleton_chars, Token, TokenTag};
 
@@ -246,6 +246,90 @@ fn fuzzy_masked(a: &str, b: &str, mask_a: u32, mask_b: u32, memo: Option<(&mut E
     match memo {
         Some((memo, token)) => memo.get_or(token, b, edit),
         None => edit(),
+    }
+}
+
+/// [`fuzzy`] of one word against many terms that come in sorted order. The distance table is built one
+/// byte of the term at a time ([`Rows`]) and its rows are kept, so that a term sharing a prefix with the
+/// one before starts where the two part: the typo lookups of a long word check thousands of terms that
+/// share its first letters (`mohammedomar` against every `mohammed…` compound). Terms in another order
+/// give the same results, with less shared. Shorter words, whose terms share little, are compared pair by
+/// pair as [`fuzzy`] does.
+pub(crate) struct FuzzyScan<'w> {
+    word: &'w str,
+    mask: u32,
+    /// The word's side of the table; `None` for a word shorter than [`SCAN_MIN_LEN`] or longer than the
+    /// table.
+    rows: Option<Rows>,
+    /// `stack[k]`: the row after the first `k` bytes of `term`.
+    stack: Vec<Row>,
+    /// The last term whose rows were built.
+    term: Vec<u8>,
+    /// For each length of the longer word, the largest distance (tenths) [`fuzzy`] credits.
+    limits: [u16; MAX + 1],
+}
+
+/// The shortest word whose terms [`FuzzyScan`] builds row by row.
+const SCAN_MIN_LEN: usize = 7;
+
+impl<'w> FuzzyScan<'w> {
+    pub(crate) fn new(word: &'w str) -> FuzzyScan<'w> {
+        let rows = if word.len() >= SCAN_MIN_LEN { Rows::new(word.as_bytes()) } else { None };
+        let mut limits = [0u16; MAX + 1];
+        if rows.is_some() {
+            for (long, limit) in limits.iter_mut().enumerate().skip(1) {
+                *limit = tenths_within(if long <= SHORT_LEN { SHORT_FUZZY_FLOOR } else { FUZZY_FLOOR }, long);
+            }
+        }
+        let stack = rows.iter().map(Rows::first).collect();
+        FuzzyScan { word, mask: consonant_mask(word), rows, stack, term: Vec::new(), limits }
+    }
+
+    /// [`fuzzy`] of the word and `term`.
+    pub(crate) fn fuzzy(&mut self, term: &str) -> f32 {
+        let (word, mask) = (self.word, consonant_mask(term));
+        if !may_fuzz(word.len(), term.len()) || !masks_may_fuzz(self.mask, mask) {
+            return 0.0;
+        }
+        let long = word.len().max(term.len());
+        let Some(rows) = self.rows.as_ref().filter(|_| long <= MAX) else {
+            return fuzzy_masked(word, term, self.mask, mask, None);
+        };
+        let (limit, t, n) = (self.limits[long], term.as_bytes(), rows.len());
+        let m = t.len();
+        // Rows that depend on this term's bytes only as far as it shares them with the last term built:
+        // the row after byte `k` also reads byte `k + 1` (a doubled letter is cheap to insert).
+        let shared = self.term.iter().zip(t).take_while(|(x, y)| x == y).count();
+        let keep = (self.stack.len() - 1).min(shared.saturating_sub(1));
+        self.stack.truncate(keep + 1);
+        self.term.clear();
+        self.term.extend_from_slice(t);
+        // A lower bound of the distance through a row with `left` bytes of the term to go: the cells
+        // plus the cheapest insertions or deletions that even out the bytes left on either side.
+        let bound = |row: &Row, left: usize| {
+            (0..=n).map(|i| u16::from(row[i]) + left.abs_diff(n - i) as u16 * u16::from(MIN_INDEL_TENTHS)).min()
+        };
+        // Every path passes through a row or, by a transposition, the row before it.
+        let mut before_bound = bound(&self.stack[keep], m - keep).unwrap_or(0);
+        let none = [u8::MAX; MAX + 1];
+        for k in keep + 1..=m {
+            let before_last = if k >= 2 { &self.stack[k - 2] } else { &none };
+            let before = k.checked_sub(2).map(|p| t[p]);
+            let row = rows.next(before_last, &self.stack[k - 1], before, t[k - 1], t.get(k).copied());
+            self.stack.push(row);
+            if k < m {
+                let here = bound(&row, m - k).unwrap_or(0);
+                if here.min(before_bound) > limit {
+                    return 0.0;
+                }
+                before_bound = here;
+            }
+        }
+        let distance = u16::from(self.stack[m][n]);
+        if distance > limit {
+            return 0.0;
+        }
+        similarity_of(distance, long)
     }
 }
 
@@ -490,6 +574,37 @@ mod tests {
             }
         }
         assert!(may_fuzz(4, 5) && may_fuzz(12, 9) && !may_fuzz(12, 8) && !may_fuzz(3, 3));
+    }
+
+    #[test]
+    fn a_scan_of_sorted_terms_gives_what_fuzzy_gives() {
+        let pairs = crate::score::edit::tests::random_pairs(4_000, 0x510e_527f_ade6_82d1);
+        let mut credited = 0;
+        for (k, (a, b)) in pairs.iter().enumerate().step_by(40) {
+            // A long word (a joined one), and terms that share its first letters, are a typo of it, or
+            // neither, with doubled letters where rows part (`…ss` / `…s`).
+            let word = format!("{a}{b}{}", &pairs[k + 1].0);
+            let mut terms: Vec<String> = pairs[k..k + 40].iter().map(|(x, y)| format!("{x}{y}")).collect();
+            for (cut, (x, _)) in pairs[k..k + 40].iter().enumerate() {
+                let at = cut % (word.len() + 1);
+                terms.push(format!("{}{x}", &word[..at]));
+                terms.push(format!("{}{}{}", &word[..at], &word[at.saturating_sub(1)..at], &word[at..]));
+            }
+            for (x, y) in &pairs[k..k + 40] {
+                terms.push(format!("{y}{x}"));
+            }
+            terms.sort();
+            terms.dedup();
+            let mut scan = FuzzyScan::new(&word);
+            for order in [terms.clone(), terms.iter().rev().cloned().collect()] {
+                for term in &order {
+                    let want = fuzzy(&word, term);
+                    assert_eq!(scan.fuzzy(term).to_bits(), want.to_bits(), "{word} / {term}");
+                    credited += usize::from(want > 0.0);
+                }
+            }
+        }
+        assert!(credited > 100, "{credited}");
     }
 
     #[test]
