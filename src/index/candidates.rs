@@ -198,11 +198,53 @@ fn heavy(t: &Token) -> bool {
     t.tag.is_name_word_or_number()
 }
 
+/// Term ordinals gathered from typo lists, each once. The lists of a long word's deletion variants name
+/// the same terms over and over (100,000 entries for 18,000 terms), and a bit set a term drops the
+/// repeats for less than sorting them all would cost.
+#[derive(Default)]
+struct Ordinals {
+    list: Vec<u32>,
+    seen: Vec<u64>,
+}
+
+impl Ordinals {
+    /// Empties the list, for an index of `terms` terms.
+    fn clear(&mut self, terms: usize) {
+        for &o in &self.list {
+            if let Some(w) = self.seen.get_mut(o as usize / 64) {
+                *w = 0;
+            }
+        }
+        self.list.clear();
+        self.seen.resize(terms.div_ceil(64), 0);
+    }
+
+    /// Adds `o` unless it is in the list already (an ordinal past the index's terms, which only a
+    /// corrupt index gives and [`Index::term`] rejects, is always added).
+    fn push(&mut self, o: u32) {
+        let bit = 1u64 << (o % 64);
+        match self.seen.get_mut(o as usize / 64) {
+            Some(w) if *w & bit != 0 => {}
+            Some(w) => {
+                *w |= bit;
+                self.list.push(o);
+            }
+            None => self.list.push(o),
+        }
+    }
+
+    /// The ordinals, ascending.
+    fn sorted(&mut self) -> &[u32] {
+        self.list.sort_unstable();
+        &self.list
+    }
+}
+
 /// Reusable buffers of [`lookups`].
 #[derive(Default)]
 struct LookupBuffers {
     variants: typo::Variants,
-    ordinals: Vec<u32>,
+    ordinals: Ordinals,
     key: Vec<u8>,
     joined: String,
     cache: LookupCache,
@@ -338,7 +380,7 @@ fn token_lookups(
     t: &Token,
     opts: &ScreenOptions,
     variants: &mut typo::Variants,
-    ordinals: &mut Vec<u32>,
+    ordinals: &mut Ordinals,
     out: &mut Vec<Lookup>,
 ) -> Result<()> {
     let strong = heavy(t);
@@ -380,12 +422,10 @@ fn token_lookups(
                 // Deletion variants (two letters deleted from five on: `query_distance`) and the
                 // consonant skeleton (unless it is too common).
                 variants.make(t.text.as_bytes(), typo::query_distance(t.text.chars().count()));
-                ordinals.clear();
+                ordinals.clear(index.terms.len());
                 index.typo_terms_of(variants, |o| ordinals.push(o))?;
                 skeleton_terms(index, t.text.as_bytes(), ordinals)?;
-                ordinals.sort_unstable();
-                ordinals.dedup();
-                for &o in ordinals.iter() {
+                for &o in ordinals.sorted() {
                     let (off, term) = index.term(o)?;
                     typo_hit(term, off)?;
                 }
@@ -425,7 +465,7 @@ fn token_lookups(
 
 /// Adds to `ordinals` the terms sharing `word`'s consonant skeleton, unless they are more than
 /// [`MAX_SKELETON_TERMS`].
-fn skeleton_terms(index: &Index, word: &[u8], ordinals: &mut Vec<u32>) -> Result<()> {
+fn skeleton_terms(index: &Index, word: &[u8], ordinals: &mut Ordinals) -> Result<()> {
     let mut read = Ok(());
     typo::skeleton_key(word, |k| read = index.typo_terms_within(k, MAX_SKELETON_TERMS, |o| ordinals.push(o)));
     read
@@ -442,7 +482,7 @@ fn pair_lookups(
     adjacent: bool,
     opts: &ScreenOptions,
     joined: &mut String,
-    ordinals: &mut Vec<u32>,
+    ordinals: &mut Ordinals,
     out: &mut Vec<Lookup>,
 ) -> Result<()> {
     joined.clear();
@@ -453,9 +493,9 @@ fn pair_lookups(
         out.push(found(index, 0b11, off, VARIANT, strong)?);
     }
     if matches!(opts.typo, Typo::Deletions | Typo::Reach) && adjacent {
-        ordinals.clear();
+        ordinals.clear(index.terms.len());
         skeleton_terms(index, joined.as_bytes(), ordinals)?;
-        for &o in ordinals.iter() {
+        for &o in ordinals.sorted() {
             let (off, term) = index.term(o)?;
             if term == joined.as_bytes() {
                 continue;
@@ -1242,6 +1282,26 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn ordinals_are_kept_once_each_and_come_out_ascending() {
+        let mut o = Ordinals::default();
+        for round in 0..3u32 {
+            o.clear(200);
+            // Repeats, across the bit set's words, out of order; and one past the terms (corrupt).
+            for x in [130, 5, 64, 5, 199, 63, 130, 0, 64, 63 + round, 7000] {
+                o.push(x);
+            }
+            let mut want = vec![0, 5, 63, 64, 130, 199, 63 + round, 7000];
+            want.sort_unstable();
+            want.dedup();
+            assert_eq!(o.sorted(), &want[..], "round {round}");
+        }
+        // Cleared, nothing is remembered.
+        o.clear(200);
+        o.push(130);
+        assert_eq!(o.sorted(), &[130]);
     }
 
     #[test]
