@@ -241,12 +241,29 @@ fn fuzzy_masked(a: &str, b: &str, mask_a: u32, mask_b: u32, memo: Option<(&mut E
         return 0.0;
     }
     let floor = if long <= SHORT_LEN { SHORT_FUZZY_FLOOR } else { FUZZY_FLOOR };
+    if !foreign_within(mask_a, mask_b, long, floor) {
+        return 0.0;
+    }
     // Below the floor earns nothing: the edit distance may stop as soon as it is sure of that.
     let edit = || super::edit::similarity_at_least(a, b, floor).unwrap_or(0.0);
     match memo {
         Some((memo, token)) => memo.get_or(token, b, edit),
         None => edit(),
     }
+}
+
+/// Whether words of these [`consonant_mask`]s, the longer `long` bytes, can be similar at `floor`: each
+/// consonant one word has and the other lacks costs at least 0.6 (every occurrence is deleted, 0.3 at
+/// best for a doubled letter, or substituted, 0.6 at best for a close pair, and a substitution stands
+/// for one such consonant of each word), so the distance is at least 0.6 × the more of them on one side.
+fn foreign_within(mask_a: u32, mask_b: u32, long: usize, floor: f32) -> bool {
+    similarity_of(foreign_tenths(mask_a, mask_b), long) >= floor
+}
+
+/// The least distance, in tenths, that the consonants of one [`consonant_mask`] missing from the other
+/// cost ([`foreign_within`]).
+fn foreign_tenths(mask_a: u32, mask_b: u32) -> u16 {
+    6 * (mask_a & !mask_b).count_ones().max((mask_b & !mask_a).count_ones()) as u16
 }
 
 /// [`fuzzy`] of one word against many terms that come in sorted order. The distance table is built one
@@ -296,6 +313,9 @@ impl<'w> FuzzyScan<'w> {
             return fuzzy_masked(word, term, self.mask, mask, None);
         };
         let (limit, t, n) = (self.limits[long], term.as_bytes(), rows.len());
+        if foreign_tenths(self.mask, mask) > limit {
+            return 0.0;
+        }
         let m = t.len();
         // Rows that depend on this term's bytes only as far as it shares them with the last term built:
         // the row after byte `k` also reads byte `k + 1` (a doubled letter is cheap to insert).
@@ -574,6 +594,23 @@ mod tests {
             }
         }
         assert!(may_fuzz(4, 5) && may_fuzz(12, 9) && !may_fuzz(12, 8) && !may_fuzz(3, 3));
+    }
+
+    #[test]
+    fn the_cheap_gates_rule_out_only_pairs_below_the_floor() {
+        let mut ruled_out = 0;
+        for (a, b) in crate::score::edit::tests::random_pairs(100_000, 0x3c6e_f372_fe94_f82b) {
+            let long = a.len().max(b.len());
+            if !may_fuzz(a.len(), b.len()) || !masks_may_fuzz(consonant_mask(&a), consonant_mask(&b)) {
+                continue;
+            }
+            let floor = if long <= SHORT_LEN { SHORT_FUZZY_FLOOR } else { FUZZY_FLOOR };
+            let s = crate::score::edit::similarity(&a, &b);
+            let want = if s >= floor { s } else { 0.0 };
+            assert_eq!(fuzzy(&a, &b).to_bits(), want.to_bits(), "{a} / {b}");
+            ruled_out += usize::from(!foreign_within(consonant_mask(&a), consonant_mask(&b), long, floor));
+        }
+        assert!(ruled_out > 100, "{ruled_out}");
     }
 
     #[test]
