@@ -198,9 +198,9 @@ fn heavy(t: &Token) -> bool {
     t.tag.is_name_word_or_number()
 }
 
-/// Term ordinals gathered from typo lists, each once. The lists of a long word's deletion variants name
-/// the same terms over and over (100,000 entries for 18,000 terms), and a bit set a term drops the
-/// repeats for less than sorting them all would cost.
+/// Term ordinals gathered from typo lists, each once. The lists of a word's deletion variants name the
+/// same terms over and over (`industrial` at Dow Jones scale: 540,000 entries for 9,700 terms), and a
+/// bit a term drops the repeats for less than sorting them all would cost.
 #[derive(Default)]
 struct Ordinals {
     list: Vec<u32>,
