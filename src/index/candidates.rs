@@ -422,7 +422,7 @@ fn token_lookups(
                 // Deletion variants (two letters deleted from five on: `query_distance`) and the
                 // consonant skeleton (unless it is too common).
                 variants.make(t.text.as_bytes(), typo::query_distance(t.text.chars().count()));
-                ordinals.clear(index.terms.len());
+                ordinals.clear(index.term_count());
                 index.typo_terms_of(variants, |o| ordinals.push(o))?;
                 skeleton_terms(index, t.text.as_bytes(), ordinals)?;
                 for &o in ordinals.sorted() {
@@ -493,7 +493,7 @@ fn pair_lookups(
         out.push(found(index, 0b11, off, VARIANT, strong)?);
     }
     if matches!(opts.typo, Typo::Deletions | Typo::Reach) && adjacent {
-        ordinals.clear(index.terms.len());
+        ordinals.clear(index.term_count());
         skeleton_terms(index, joined.as_bytes(), ordinals)?;
         for &o in ordinals.sorted() {
             let (off, term) = index.term(o)?;

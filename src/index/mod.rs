@@ -292,6 +292,11 @@ impl Index {
         self.header.entities as usize
     }
 
+    /// Number of terms (checked at open against the term table, unlike the term FST's own count).
+    pub(crate) fn term_count(&self) -> usize {
+        self.header.terms as usize
+    }
+
     /// Number of names.
     pub fn name_count(&self) -> usize {
         self.header.names as usize
