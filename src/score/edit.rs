@@ -154,7 +154,7 @@ fn table_unless(a: &[u8], b: &[u8], limit: u16, sub: impl Fn(&[u8; 128], u8, u8)
     for i in 1..=n {
         let (ca, del) = (a[i - 1], ia[i - 1]);
         let costs = &SUB_TENTHS[usize::from(ca & 127)];
-        // The bytes before `ca` and before `cb`, as `u16` so that no byte equals the first one's none.
+        // The bytes before `ca` and before `cb`, widened so that `NO_BYTE` (before a first byte) equals none.
         let before_a = if i > 1 { u16::from(a[i - 2]) } else { NO_BYTE };
         let mut before_b = NO_BYTE;
         let mut left = prev[0] + del;

@@ -287,7 +287,7 @@ pub(crate) struct FuzzyScan<'w> {
 }
 
 /// The shortest word whose terms [`FuzzyScan`] builds row by row.
-const SCAN_MIN_LEN: usize = 7;
+const SCAN_MIN_LEN: usize = 10;
 
 impl<'w> FuzzyScan<'w> {
     pub(crate) fn new(word: &'w str) -> FuzzyScan<'w> {
