@@ -80,16 +80,10 @@ fn main() {
     for (label, opts) in &variants {
         let f = gen::measure(&index, &names, &qs, brute, opts);
         println!(
-            "| {label} | {:.2}% ({}/{}) | {:.2}% ({}/{}) | {:.2}% ({}/{}) | {:.1} |",
-            100.0 * f.top_recall(),
-            f.top_found,
-            f.top_hits,
-            100.0 * f.recall(),
-            f.found,
-            f.brute_hits,
-            100.0 * f.top10_rate(),
-            f.top10,
-            f.queries,
+            "| {label} | {} | {} | {} | {:.1} |",
+            gen::share(f.top_found, f.top_hits),
+            gen::share(f.found, f.brute_hits),
+            gen::share(f.top10, f.queries),
             f.mean_us,
         );
         first.get_or_insert(f);

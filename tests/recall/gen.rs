@@ -291,44 +291,39 @@ pub struct Figures {
     pub top10_misses: Vec<(String, String, Vec<&'static str>)>,
 }
 
+/// `part / whole`, 1 when there is nothing to find.
+fn ratio(part: usize, whole: usize) -> f64 {
+    if whole == 0 {
+        1.0
+    } else {
+        part as f64 / whole as f64
+    }
+}
+
+/// `part / whole` as a percentage with its counts: `93.02% (13570/14589)`.
+pub fn share(part: usize, whole: usize) -> String {
+    format!("{:.2}% ({part}/{whole})", 100.0 * ratio(part, whole))
+}
+
 impl Figures {
     pub fn recall(&self) -> f64 {
-        if self.brute_hits == 0 {
-            1.0
-        } else {
-            self.found as f64 / self.brute_hits as f64
-        }
+        ratio(self.found, self.brute_hits)
     }
     pub fn top_recall(&self) -> f64 {
-        if self.top_hits == 0 {
-            1.0
-        } else {
-            self.top_found as f64 / self.top_hits as f64
-        }
+        ratio(self.top_found, self.top_hits)
     }
     pub fn top10_rate(&self) -> f64 {
-        if self.queries == 0 {
-            1.0
-        } else {
-            self.top10 as f64 / self.queries as f64
-        }
+        ratio(self.top10, self.queries)
     }
     /// The figures in one line, each share with its counts.
     pub fn summary(&self) -> String {
         format!(
-            "queries {}: source entity in top 10 {:.2}% ({}/{}); brute-forced {}: top-10 recall {:.2}% ({}/{}), \
-             full recall {:.2}% ({}/{}); mean {:.0} µs/query",
+            "queries {}: source entity in top 10 {}; brute-forced {}: top-10 recall {}, full recall {}; mean {:.0} µs/query",
             self.queries,
-            100.0 * self.top10_rate(),
-            self.top10,
-            self.queries,
+            share(self.top10, self.queries),
             self.brute_queries,
-            100.0 * self.top_recall(),
-            self.top_found,
-            self.top_hits,
-            100.0 * self.recall(),
-            self.found,
-            self.brute_hits,
+            share(self.top_found, self.top_hits),
+            share(self.found, self.brute_hits),
             self.mean_us
         )
     }
