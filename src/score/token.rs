@@ -49,6 +49,20 @@ const MIN_FUZZY_LEN: usize = 4;
 const SHORT_LEN: usize = 5;
 const SHORT_FUZZY_FLOOR: f32 = 0.8;
 
+/// The least edit similarity [`fuzzy`] credits for words whose longer has `long` bytes.
+fn fuzzy_floor(long: usize) -> f32 {
+    if long <= SHORT_LEN {
+        SHORT_FUZZY_FLOOR
+    } else {
+        FUZZY_FLOOR
+    }
+}
+
+/// The largest distance, in tenths, [`fuzzy`] credits for words whose longer has `long` bytes.
+fn fuzzy_tenths(long: usize) -> u16 {
+    tenths_within(fuzzy_floor(long), long)
+}
+
 /// Facts about a token that every pairing of it needs, computed once per alignment rather than once per
 /// pair.
 #[derive(Debug, Clone, Copy)]
@@ -240,7 +254,7 @@ fn fuzzy_masked(a: &str, b: &str, mask_a: u32, mask_b: u32, memo: Option<(&mut E
     if !masks_may_fuzz(mask_a, mask_b) {
         return 0.0;
     }
-    let floor = if long <= SHORT_LEN { SHORT_FUZZY_FLOOR } else { FUZZY_FLOOR };
+    let floor = fuzzy_floor(long);
     if !foreign_within(mask_a, mask_b, long, floor) {
         return 0.0;
     }
@@ -295,7 +309,7 @@ impl<'w> FuzzyScan<'w> {
         let mut limits = [0u16; MAX + 1];
         if rows.is_some() {
             for (long, limit) in limits.iter_mut().enumerate().skip(1) {
-                *limit = tenths_within(if long <= SHORT_LEN { SHORT_FUZZY_FLOOR } else { FUZZY_FLOOR }, long);
+                *limit = fuzzy_tenths(long);
             }
         }
         let stack = rows.iter().map(Rows::first).collect();
@@ -385,7 +399,7 @@ const CONSONANT_BIT: [u32; 256] = {
 /// (`fst::Automaton`): a walk of an FST of terms with it visits only the prefixes that can still end
 /// within the similarity floor, and matches a superset of the terms [`fuzzy`] credits (lengths allowed
 /// by [`may_fuzz`], at most three consonants the word lacks, the weighted distance within the floor,
-/// counted exactly in tenths, plus one tenth for the rounding of `f32`). Callers check each match with
+/// counted exactly in tenths). Callers check each match with
 /// [`fuzzy`]. `None` for words too short for typos or longer than [`MAX_REACH_LEN`]; terms longer than
 /// the distance table (32 bytes) are not reached.
 pub(crate) struct FuzzyReach {
@@ -470,10 +484,7 @@ impl FuzzyReach {
         let mut budget = [RULED_OUT; MAX + 1];
         for (m, b) in budget.iter_mut().enumerate() {
             if may_fuzz(n, m) {
-                let long = n.max(m);
-                // (1 - floor) × long in tenths, rounded down, plus one tenth of slack.
-                let tenths = if long <= SHORT_LEN { 2 * long } else { 25 * long / 10 };
-                *b = (tenths + 1).min(usize::from(RULED_OUT - 1)) as u8;
+                *b = fuzzy_tenths(n.max(m)).min(u16::from(RULED_OUT - 1)) as u8;
             }
         }
         Some(budget)
@@ -604,7 +615,7 @@ mod tests {
             if !may_fuzz(a.len(), b.len()) || !masks_may_fuzz(consonant_mask(&a), consonant_mask(&b)) {
                 continue;
             }
-            let floor = if long <= SHORT_LEN { SHORT_FUZZY_FLOOR } else { FUZZY_FLOOR };
+            let floor = fuzzy_floor(long);
             let s = crate::score::edit::similarity(&a, &b);
             let want = if s >= floor { s } else { 0.0 };
             assert_eq!(fuzzy(&a, &b).to_bits(), want.to_bits(), "{a} / {b}");
