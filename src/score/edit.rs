@@ -113,10 +113,10 @@ pub(crate) fn distance_tenths(a: &str, b: &str) -> u16 {
 /// A lower bound of the final distance for paths through one row of the table: a path from cell
 /// `(i, j)` to `(n, m)` adds non-negative costs, among them at least `|(n - i) - (m - j)|` insertions or
 /// deletions of at least [`MIN_INDEL_TENTHS`] each.
-fn row_bound(row: &[u16], rows_left: usize, m: usize) -> u16 {
+pub(crate) fn row_bound<T: Copy + Into<u16>>(row: &[T], rows_left: usize, m: usize) -> u16 {
     let mut bound = u16::MAX;
     for (j, &v) in row[..=m].iter().enumerate() {
-        bound = bound.min(v + rows_left.abs_diff(m - j) as u16 * u16::from(MIN_INDEL_TENTHS));
+        bound = bound.min(v.into() + rows_left.abs_diff(m - j) as u16 * u16::from(MIN_INDEL_TENTHS));
     }
     bound
 }

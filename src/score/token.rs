@@ -6,7 +6,7 @@
 //! a character-level edit similarity, credited only when close (one or two typos in a long word).
 //! Numbers match only when equal. Measures run on the canonical ASCII forms, character by character.
 
-use super::edit::{similarity_of, tenths_within, Row, Rows, MAX, MIN_INDEL_TENTHS, TRANSPOSE_TENTHS};
+use super::edit::{row_bound, similarity_of, tenths_within, Row, Rows, MAX, MIN_INDEL_TENTHS, TRANSPOSE_TENTHS};
 use super::memo::EditMemo;
 use crate::text::{is_abjad, skeleton_chars, Token, TokenTag};
 
@@ -338,13 +338,8 @@ impl<'w> FuzzyScan<'w> {
         self.stack.truncate(keep + 1);
         self.term.clear();
         self.term.extend_from_slice(t);
-        // A lower bound of the distance through a row with `left` bytes of the term to go: the cells
-        // plus the cheapest insertions or deletions that even out the bytes left on either side.
-        let bound = |row: &Row, left: usize| {
-            (0..=n).map(|i| u16::from(row[i]) + left.abs_diff(n - i) as u16 * u16::from(MIN_INDEL_TENTHS)).min()
-        };
         // Every path passes through a row or, by a transposition, the row before it.
-        let mut before_bound = bound(&self.stack[keep], m - keep).unwrap_or(0);
+        let mut before_bound = row_bound(&self.stack[keep][..], m - keep, n);
         let none = [u8::MAX; MAX + 1];
         for k in keep + 1..=m {
             let before_last = if k >= 2 { &self.stack[k - 2] } else { &none };
@@ -352,7 +347,7 @@ impl<'w> FuzzyScan<'w> {
             let row = rows.next(before_last, &self.stack[k - 1], before, t[k - 1], t.get(k).copied());
             self.stack.push(row);
             if k < m {
-                let here = bound(&row, m - k).unwrap_or(0);
+                let here = row_bound(&row[..], m - k, n);
                 if here.min(before_bound) > limit {
                     return 0.0;
                 }
