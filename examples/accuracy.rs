@@ -9,6 +9,9 @@
 //! the MATCH and alert rates on negatives, the same per `relation` and per `kind`, the threshold that
 //! maximises F1, and the "variant" subset (positives that share a word or differ in script, and all
 //! negatives) on which the targets are set. `--misses N` prints N missed positives and N false MATCHes.
+//! `--cross-script-negatives` also pairs each `original_script` positive's first name with the second
+//! name of every other such positive of the same kind (a Latin name against another person's
+//! Arabic-script name, say) and reports the MATCH and alert rates of those negatives apart.
 
 use rayon::prelude::*;
 use saring::{compare, CompareOptions, Decision, NameKind, Thresholds};
@@ -103,6 +106,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     };
     let thresholds = Thresholds::new(opt("--upper", 80.0), opt("--lower", 40.0))?;
     let misses = opt("--misses", 0.0) as usize;
+    let cross_negatives = args.iter().any(|a| a == "--cross-script-negatives");
 
     let mut rdr = csv::Reader::from_path(path)?;
     let h = rdr.headers()?.clone();
@@ -221,5 +225,38 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("  {s:>5.1}  {} | {} ({})", r.a, r.b, r.relation);
         }
     }
+    if cross_negatives {
+        report_cross_script_negatives(&rows, thresholds, misses);
+    }
     Ok(())
+}
+
+/// Negatives across scripts: the first name of each `original_script` positive against the second name
+/// of every other one of the same kind (texts that differ on both sides).
+fn report_cross_script_negatives(rows: &[Row], thresholds: Thresholds, misses: usize) {
+    let pos: Vec<&Row> = rows.iter().filter(|r| r.label && r.relation == "original_script").collect();
+    let mut pairs = Vec::new();
+    for x in &pos {
+        for y in &pos {
+            if x.kind == y.kind && x.a != y.a && x.b != y.b {
+                pairs.push((x.a.as_str(), y.b.as_str(), x.kind));
+            }
+        }
+    }
+    let scores: Vec<f64> =
+        pairs.par_iter().map(|(a, b, kind)| compare(a, b, &CompareOptions { kind: *kind, thresholds }).score).collect();
+    let mut c = Counts::default();
+    scores.iter().for_each(|&s| c.add(false, thresholds.decide(s)));
+    println!(
+        "\ncross-script negatives ({} pairs from {} original-script positives): MATCH {} ({:.3}%), alert {} ({:.3}%)",
+        pairs.len(),
+        pos.len(),
+        c.fp,
+        100.0 * ratio(c.fp, pairs.len()),
+        c.neg_alert,
+        100.0 * ratio(c.neg_alert, pairs.len())
+    );
+    for ((a, b, _), s) in pairs.iter().zip(&scores).filter(|(_, s)| **s >= thresholds.upper).take(misses) {
+        println!("  {s:>5.1}  {a} | {b}");
+    }
 }

@@ -91,10 +91,13 @@ fn skeleton_key(s: &str) -> u128 {
     let mut key = 0u128;
     let mut k = 0;
     let mut prev = 0u8;
-    for &b in s.as_bytes() {
-        let c = SKELETON_BYTE[b as usize];
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        let c = if i == 0 && b == b'h' { b'h' } else { SKELETON_BYTE[b as usize] };
         if c == 0 {
-            // A vowel, `h`, `w`, `y` or `v`: skipped without ending a run of equal consonants.
+            // A vowel, `h`, `w`, `y` or `v`: skipped; `h` ends a run of equal consonants.
+            if b == b'h' {
+                prev = 0;
+            }
             continue;
         }
         if c == 0xFF {
@@ -761,6 +764,15 @@ mod tests {
             "z",
             "12",
             "1a2",
+            "h",
+            "hh",
+            "hamid",
+            "ahmed",
+            "hussein",
+            "hsyn",
+            "snny",
+            "mhhm",
+            "hbhb",
         ];
         for x in words {
             let kx = skeleton_key(x);
@@ -769,6 +781,31 @@ mod tests {
                 let ky = skeleton_key(y);
                 assert_eq!(same_skeleton(x, kx, y, ky), skeleton_chars(x).eq(skeleton_chars(y)), "{x:?} / {y:?}");
             }
+        }
+    }
+
+    /// How an Arabic-script word and a Latin one compare, and how much.
+    fn across_scripts(arabic: &str, latin: &str) -> (f32, How) {
+        let x = crate::text::analyze(arabic, crate::text::NameKind::Person).tokens.remove(0);
+        let y = crate::text::analyze(latin, crate::text::NameKind::Person).tokens.remove(0);
+        let (mut fx, mut fy) = (Facts::of(&x), Facts::of(&y));
+        let (mut keys, mut used) = ([0u128; 16], 0);
+        add_skeletons(&x, &mut fx, &mut keys, &mut used);
+        add_skeletons(&y, &mut fy, &mut keys, &mut used);
+        similarity(&x, &y, &fx, &fy, &keys, None)
+    }
+
+    #[test]
+    fn skeletons_keep_common_arabic_names_apart() {
+        // Same letters, vowels left out or written: a skeleton match.
+        for (arabic, latin) in [("جانان", "janan"), ("حسين", "hassine"), ("خدايداد", "khudaidad"), ("سنانی", "sanani")]
+        {
+            assert_eq!(across_scripts(arabic, latin), (SKELETON, How::Skeleton), "{arabic} / {latin}");
+        }
+        // Ahmed (md) is not Muhammad (mmd, the m repeated across an h); Hussein (hsn) is not Sanani (sn).
+        for (arabic, latin) in [("محمد", "ahmedi"), ("احمد", "mohamadi"), ("سنانی", "hossein"), ("محمود", "ahmedi")]
+        {
+            assert_ne!(across_scripts(arabic, latin).1, How::Skeleton, "{arabic} / {latin}");
         }
     }
 

@@ -36,12 +36,19 @@ pub fn phonetic_key(text: &str) -> String {
     out
 }
 
-/// The consonant skeleton: vowels, `h`, `w`, `y`, `v` and doubled letters removed (`mohammed` and
-/// `mhmd` both give `mmd`). Used to compare abjad-script tokens (Arabic, Hebrew) with Latin ones.
+/// The consonant skeleton: vowels, `w`, `y`, `v` and an `h` inside the word dropped, close consonants
+/// merged (`q`, `c` → `k`; `z` → `s`; `p` → `b`), and a consonant repeated across vowels counted once
+/// (`janan` and the unvocalised `jnn` give `jn`). An `h` is kept at the start of a word and ends a run
+/// of repeated consonants inside it, so that `mohammed` and `mhmd` (`mmd`) stay apart from `ahmed`
+/// (`md`), and `hussein` (`hsn`) from `snny` (`sn`). Used to compare abjad-script tokens (Arabic,
+/// Hebrew) with Latin ones.
 ///
 /// ```
 /// use saring::text::skeleton;
+/// assert_eq!(skeleton("mohammed"), "mmd");
 /// assert_eq!(skeleton("mohammed"), skeleton("mhmd"));
+/// assert_ne!(skeleton("mohammed"), skeleton("ahmed"));
+/// assert_eq!(skeleton("hussein"), skeleton("hsyn"));
 /// ```
 pub fn skeleton(text: &str) -> String {
     skeleton_chars(text).collect()
@@ -50,8 +57,15 @@ pub fn skeleton(text: &str) -> String {
 /// The characters of [`skeleton`], without allocating.
 pub(crate) fn skeleton_chars(text: &str) -> impl Iterator<Item = char> + '_ {
     let mut prev = '\0';
+    let mut first = true;
     text.chars().filter_map(move |c| {
+        if std::mem::take(&mut first) && c == 'h' {
+            return Some('h');
+        }
         if matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'h' | 'w' | 'y' | 'v') {
+            if c == 'h' {
+                prev = '\0';
+            }
             return None;
         }
         let c = match c {
