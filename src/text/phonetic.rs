@@ -37,11 +37,11 @@ pub fn phonetic_key(text: &str) -> String {
 }
 
 /// The consonant skeleton: vowels, `w`, `y`, `v` and an `h` inside the word dropped, close consonants
-/// merged (`q`, `c` → `k`; `z` → `s`; `p` → `b`), and a consonant repeated across vowels counted once
-/// (`janan` and the unvocalised `jnn` give `jn`). An `h` is kept at the start of a word and ends a run
-/// of repeated consonants inside it, so that `mohammed` and `mhmd` (`mmd`) stay apart from `ahmed`
-/// (`md`), and `hussein` (`hsn`) from `snny` (`sn`). Used to compare abjad-script tokens (Arabic,
-/// Hebrew) with Latin ones.
+/// merged (`q`, `c` → `k`; `p` → `b`; not `z` and `s`, which Arabic writes apart: `nazer` is not
+/// `ansar`), and a consonant repeated across vowels counted once (`janan` and the unvocalised `jnn`
+/// give `jn`). An `h` is kept at the start of a word and ends a run of repeated consonants inside it,
+/// so that `mohammed` and `mhmd` (`mmd`) stay apart from `ahmed` (`md`), and `hussein` (`hsn`) from
+/// `snny` (`sn`). Used to compare abjad-script tokens (Arabic, Hebrew) with Latin ones.
 ///
 /// ```
 /// use saring::text::skeleton;
@@ -70,7 +70,6 @@ pub(crate) fn skeleton_chars(text: &str) -> impl Iterator<Item = char> + '_ {
         }
         let c = match c {
             'q' | 'c' => 'k',
-            'z' => 's',
             'p' => 'b',
             _ => c,
         };
