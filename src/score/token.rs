@@ -2,7 +2,8 @@
 //!
 //! In order of strength: the same canonical text (1.0); a shared alternate romanisation, dictionary
 //! equivalent or name-variant class (0.97); the same phonetic key (0.9); an initial against a word it
-//! starts (0.8); for Arabic and Hebrew tokens, the same consonant skeleton as a Latin token (0.85); else
+//! starts (0.8); for Arabic and Hebrew tokens, the same consonant skeleton as a Latin token of the same
+//! kind (0.85: a particle such as `al` never meets a name word such as Ali this way); else
 //! a character-level edit similarity, credited only when close (one or two typos in a long word).
 //! Numbers match only when equal. Measures run on the canonical ASCII forms, character by character.
 
@@ -196,7 +197,7 @@ pub(crate) fn similarity(
     if a.phonetic.len() >= 2 && a.phonetic == b.phonetic && a.tag == b.tag {
         return (PHONETIC, How::Phonetic);
     }
-    if fa.abjad != fb.abjad {
+    if fa.abjad != fb.abjad && a.tag == b.tag {
         let (x, y, fx, fy) = if fa.abjad { (a, b, fa, fb) } else { (b, a, fb, fa) };
         // A skeleton key is non-zero exactly when the skeleton has a consonant.
         let ky = fy.skeleton;
@@ -808,6 +809,15 @@ mod tests {
         {
             assert_ne!(across_scripts(arabic, latin).1, How::Skeleton, "{arabic} / {latin}");
         }
+    }
+
+    #[test]
+    fn a_particle_meets_no_name_word_by_its_skeleton() {
+        // `al` has the skeleton of Ali (علي): a brother of the list entry, not the entry itself.
+        let opts = crate::CompareOptions { kind: crate::NameKind::Person, ..Default::default() };
+        let sim = crate::compare("Qusay Saddam Hussein al Tikriti", "علي صدام حسين التكريتي", &opts);
+        assert!(sim.explanation.tokens.iter().all(|t| t.how != "skeleton"), "{:?}", sim.explanation);
+        assert_eq!(sim.decision, crate::Decision::Unclear);
     }
 
     #[test]
