@@ -141,6 +141,21 @@ fn a_surname_written_first_and_joined_to_the_given_name() {
 }
 
 #[test]
+fn latin_words_joined_meet_an_arabic_compound_by_its_consonants() {
+    // Arabic writes compounds such as عبدالرحمان (`bdlrhmn`) as one word; Latin names often apart.
+    let opts = CompareOptions { kind: NameKind::Person, ..Default::default() };
+    let s = compare("Abdul Rahman Zahed", "عبدالرحمان زاهد", &opts);
+    assert!(s.explanation.tokens.iter().any(|t| t.query == "abdul rahman" && t.how == "joined"), "{:?}", s.explanation);
+    assert_eq!(s.decision, Decision::Match);
+    let s = compare("Muhammad Abd al-Karim al-Ghamari", "محمد عبدالكريم الغماري", &opts);
+    assert_eq!(s.decision, Decision::Match, "{:?}", s.explanation);
+    // Other consonants joined do not meet it.
+    let s = compare("Abdul Karim Zahed", "عبدالرحمان زاهد", &opts);
+    assert!(s.explanation.tokens.iter().all(|t| t.how != "joined"), "{:?}", s.explanation);
+    assert!(s.score < 80.0, "{}", s.score);
+}
+
+#[test]
 fn initials_alone_identify_no_one() {
     let s = compare("chongsng ionhap", "C.I. DISERCOM S.A.", &CompareOptions::default());
     assert!(s.score <= 35.0, "{s:?}");

@@ -15,8 +15,10 @@
 //! identical, the score is capped at 35.
 
 use super::memo::EditMemo;
-use super::token::{add_skeletons, consonant_mask, fuzzy, masks_may_fuzz, may_fuzz, similarity, Facts, How};
-use crate::text::{Name, Token, TokenTag};
+use super::token::{
+    add_skeletons, consonant_mask, fuzzy, masks_may_fuzz, may_fuzz, similarity, skeleton_meets, Facts, How, SKELETON,
+};
+use crate::text::{is_abjad, Name, Token, TokenTag};
 
 /// Cost factor of an unmatched query token.
 pub(crate) const QUERY_MISS: f32 = 0.42;
@@ -397,12 +399,19 @@ fn join_leftovers(
     for j in members(all_other & !*used_other) {
         other_masks[j] = consonant_mask(&other[j].text);
     }
+    // Leftovers of the other side in an abjad script, when this side has none: a joined run of this
+    // side may have their consonant skeleton (`abdul rahman` against عبدالرحمن, `bdlrhmn`).
+    let abjad_other = if side.iter().any(|t| is_abjad(t.script)) {
+        0
+    } else {
+        members(all_other & !*used_other).filter(|&j| is_abjad(other[j].script)).fold(0 as Set, |s, j| s | 1 << j)
+    };
     // The leftovers of the other side a joined word of this length and mask may be similar to.
     let fits = |len: usize, mask: u32, used_other: Set| {
         members(all_other & !used_other)
             .filter(|&j| {
                 let o = other[j].text.len();
-                (o == len || may_fuzz(len, o)) && masks_may_fuzz(mask, other_masks[j])
+                abjad_other & 1 << j != 0 || (o == len || may_fuzz(len, o)) && masks_may_fuzz(mask, other_masks[j])
             })
             .fold(0 as Set, |s, j| s | 1 << j)
     };
@@ -412,12 +421,19 @@ fn join_leftovers(
         if o == joined {
             return 1.0;
         }
+        let sim = || {
+            if abjad_other & 1 << j != 0 && skeleton_meets(&other[j], joined) {
+                SKELETON
+            } else {
+                fuzzy(joined, o)
+            }
+        };
         match memo.as_deref_mut() {
             // The joined query run is known by its positions; the list word is the memo's word.
-            Some(memo) if !swapped => memo.get_or((JOINED_QUERY_RUN | run.code()) as usize, o, || fuzzy(joined, o)),
+            Some(memo) if !swapped => memo.get_or((JOINED_QUERY_RUN | run.code()) as usize, o, sim),
             // A joined list word against query token `j`.
-            Some(memo) => memo.get_or((JOINED_LIST_RUN | j as u32) as usize, joined, || fuzzy(joined, o)),
-            None => fuzzy(joined, o),
+            Some(memo) => memo.get_or((JOINED_LIST_RUN | j as u32) as usize, joined, sim),
+            None => sim(),
         }
     };
     // Records a joined group of this side against leftover `j` of the other.

@@ -204,7 +204,7 @@ pub(crate) fn similarity(
         if ky != 0
             && (same_skeleton(&x.text, fx.skeleton, &y.text, ky)
                 || alternate_skeleton(x, fx, y, ky, keys)
-                || article_skeleton(x, y))
+                || article_skeleton(x, &y.text))
         {
             return (SKELETON, How::Skeleton);
         }
@@ -213,13 +213,22 @@ pub(crate) fn similarity(
 }
 
 /// Whether the abjad token `x` without a leading article (`al`, or the unvocalised `l` of ال) has the
-/// skeleton of `y`, of at least two consonants: Arabic writes the article joined to the word
-/// (الحاكم, `lhkm`), Latin names often apart (`al Hakim`).
-fn article_skeleton(x: &Token, y: &Token) -> bool {
+/// skeleton of the Latin word `y`, of at least two consonants: Arabic writes the article joined to the
+/// word (الحاكم, `lhkm`), Latin names often apart (`al Hakim`).
+fn article_skeleton(x: &Token, y: &str) -> bool {
     std::iter::once(&x.text).chain(&x.alternates).any(|f| {
         let rest = f.strip_prefix("al").or_else(|| f.strip_prefix('l')).unwrap_or("");
-        skeleton_chars(rest).nth(1).is_some() && skeleton_chars(rest).eq(skeleton_chars(&y.text))
+        skeleton_chars(rest).nth(1).is_some() && skeleton_chars(rest).eq(skeleton_chars(y))
     })
+}
+
+/// Whether the abjad token `x` (its text, an alternate, or either without a joined article) has the
+/// consonant skeleton of the Latin text `y`, such as words joined to meet it (`abdul rahman` against
+/// عبدالرحمن, `bdlrhmn`).
+pub(crate) fn skeleton_meets(x: &Token, y: &str) -> bool {
+    skeleton_chars(y).next().is_some()
+        && (std::iter::once(&x.text).chain(&x.alternates).any(|f| skeleton_chars(f).eq(skeleton_chars(y)))
+            || article_skeleton(x, y))
 }
 
 /// Whether an alternate of the abjad token `x` has the skeleton of `y` (key `ky`).
