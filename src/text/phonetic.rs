@@ -37,10 +37,9 @@ pub fn phonetic_key(text: &str) -> String {
 }
 
 /// The consonant skeleton: vowels, `w`, `y`, `v` and an `h` inside the word dropped, close consonants
-/// merged (`q`, `c` → `k`; `p` → `b`; `z` → `d`, for ذ, ظ and ض, romanised `dh` and `d` but spoken `z` in
-/// Persian and Urdu names: `zia`, ضیا, `dy`), and a consonant repeated across vowels counted once (`janan`
-/// and the unvocalised `jnn` give `jn`). `z` stays apart from `s`: ز and س are different letters (`nazer`
-/// is not `ansar`). An `h` is kept at the start of a word and ends a run of repeated consonants inside it,
+/// merged (`q`, `c` → `k`; `p` → `b`; not `z` and `s`, which Arabic writes apart: `nazer` is not
+/// `ansar`), and a consonant repeated across vowels counted once (`janan` and the unvocalised `jnn`
+/// give `jn`). An `h` is kept at the start of a word and ends a run of repeated consonants inside it,
 /// so that `mohammed` and `mhmd` (`mmd`) stay apart from `ahmed` (`md`), and `hussein` (`hsn`) from
 /// `snny` (`sn`). Used to compare abjad-script tokens (Arabic, Hebrew) with Latin ones.
 ///
@@ -72,7 +71,6 @@ pub(crate) fn skeleton_chars(text: &str) -> impl Iterator<Item = char> + '_ {
         let c = match c {
             'q' | 'c' => 'k',
             'p' => 'b',
-            'z' => 'd',
             _ => c,
         };
         let keep = c != prev;
