@@ -79,6 +79,8 @@ impl EditMemo {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::score::{score_names, score_names_memo};
+    use crate::text::{analyze, NameKind};
 
     #[test]
     fn computes_each_pair_once_and_tells_words_and_tokens_apart() {
@@ -100,5 +102,22 @@ mod tests {
         // A prefix of a remembered word is another word.
         assert_eq!(memo.get_or(0, "word1", || -1.0), 2.0);
         assert_eq!(memo.get_or(0, "word", || -1.0), -1.0);
+    }
+
+    #[test]
+    fn a_memo_never_changes_a_score() {
+        // A joined query run meets `mohamed` by fuzzy similarity in Latin script and by skeleton in
+        // Arabic script: what one list name taught the memo must not leak into the other's score.
+        let query = analyze("mohám méd mohan", NameKind::Unknown);
+        let list: Vec<_> = ["Mohamed AMIN", "محمد أمين مصطفى", "Mohamed Mustafa", "محمد منصور", "Moham Med"]
+            .iter()
+            .map(|n| analyze(n, NameKind::Unknown))
+            .collect();
+        for order in [[0, 1, 2, 3, 4], [1, 0, 3, 2, 4], [4, 3, 2, 1, 0]] {
+            let mut memo = EditMemo::default();
+            for &k in &order {
+                assert_eq!(score_names_memo(&query, &list[k], &mut memo), score_names(&query, &list[k]), "{k}");
+            }
+        }
     }
 }

@@ -421,19 +421,16 @@ fn join_leftovers(
         if o == joined {
             return 1.0;
         }
-        let sim = || {
-            if abjad_other & 1 << j != 0 && skeleton_meets(&other[j], joined) {
-                SKELETON
-            } else {
-                fuzzy(joined, o)
-            }
-        };
+        // Not memoised: the memo keeps what the texts alone decide.
+        if abjad_other & 1 << j != 0 && skeleton_meets(&other[j], joined) {
+            return SKELETON;
+        }
         match memo.as_deref_mut() {
             // The joined query run is known by its positions; the list word is the memo's word.
-            Some(memo) if !swapped => memo.get_or((JOINED_QUERY_RUN | run.code()) as usize, o, sim),
+            Some(memo) if !swapped => memo.get_or((JOINED_QUERY_RUN | run.code()) as usize, o, || fuzzy(joined, o)),
             // A joined list word against query token `j`.
-            Some(memo) => memo.get_or((JOINED_LIST_RUN | j as u32) as usize, joined, sim),
-            None => sim(),
+            Some(memo) => memo.get_or((JOINED_LIST_RUN | j as u32) as usize, joined, || fuzzy(joined, o)),
+            None => fuzzy(joined, o),
         }
     };
     // Records a joined group of this side against leftover `j` of the other.
