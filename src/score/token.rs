@@ -224,7 +224,9 @@ fn article_skeleton(x: &Token, y: &str) -> bool {
 
 /// Whether the abjad token `x` (its text, an alternate, or either without a joined article) has the
 /// consonant skeleton of the Latin text `y`, such as words joined to meet it (`abdul rahman` against
-/// عبدالرحمن, `bdlrhmn`).
+/// عبدالرحمن, `bdlrhmn`). What [`similarity`] checks with the keys [`add_skeletons`] listed, here read
+/// character by character: a joined run is compared once, and the comparison stops at the first
+/// difference (building the keys instead cost 2.5% more instructions a bundled query).
 pub(crate) fn skeleton_meets(x: &Token, y: &str) -> bool {
     skeleton_chars(y).next().is_some()
         && (std::iter::once(&x.text).chain(&x.alternates).any(|f| skeleton_chars(f).eq(skeleton_chars(y)))
