@@ -24,7 +24,7 @@ use crate::score::freely_joinable;
 use crate::text::{analyze, Name, NameKind};
 use crate::{Entity, EntityKind, Error, Result};
 use rayon::prelude::*;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
@@ -37,6 +37,8 @@ const RUN_BUDGET: usize = 96 << 20;
 const MAX_JOINED_LEN: usize = 40;
 /// Prefix of phonetic keys in the KEYS FST.
 pub(crate) const PHONETIC_PREFIX: u8 = b'p';
+/// Posting lists of at least this many names are stored once for all the terms and keys that have them.
+pub(crate) const SHARED_LIST_LEN: usize = 64;
 /// Marker byte, in run files, of an entry of the TERMS FST (`b'k'` for the KEYS FST).
 const TERM_MARK: u8 = b't';
 const KEY_MARK: u8 = b'k';
@@ -617,11 +619,24 @@ impl IndexBuilder {
         let mut backwards = Vec::new();
         let (mut nterms, mut nkeys) = (0u64, 0u64);
         let mut rec = Vec::new();
+        // Long lists are stored once: a phonetic or variant key whose words are one term's has the
+        // term's list, and a query that reaches both then reads it once (xxh3-128 of the encoded list).
+        let mut stored: HashMap<u128, u64> = HashMap::new();
         merge_sorted(&self.runs.paths, |key, ids| {
-            let offset = postings.len;
             rec.clear();
             put_postings(&mut rec, ids);
-            postings.write(&rec)?;
+            let hash = (ids.len() >= SHARED_LIST_LEN).then(|| xxhash_rust::xxh3::xxh3_128(&rec));
+            let offset = match hash.and_then(|h| stored.get(&h)) {
+                Some(&offset) => offset,
+                None => {
+                    let offset = postings.len;
+                    postings.write(&rec)?;
+                    if let Some(h) = hash {
+                        stored.insert(h, offset);
+                    }
+                    offset
+                }
+            };
             let (mark, k) = key.split_first().ok_or_else(|| Error::Internal("empty key".into()))?;
             if *mark == TERM_MARK {
                 terms.insert(k, offset).map_err(fst_err)?;

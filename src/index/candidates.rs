@@ -126,7 +126,7 @@ const MAX_SKELETON_TERMS: u64 = 256;
 pub(crate) const MAX_QUERY_TOKENS: usize = 12;
 /// A long common posting list is bisected per found name when it has more than this many entries per
 /// name to check (else it is read through).
-const PROBE_RATIO: usize = 16;
+const PROBE_RATIO: usize = 32;
 /// Score cap when no name word or number matched (as in the scorer).
 const LIGHT_ONLY_CAP: f32 = 35.0;
 
@@ -744,15 +744,26 @@ impl Slot {
 }
 
 /// Adds the ascending posting `entries` of one list to the `slots` (sorted by name) of the names in it.
+///
+/// The list is read through in a tight loop: most of its entries are names not in `slots` and cost one
+/// comparison with the next slot's name.
 fn merge(slots: &mut [Slot], entries: impl Iterator<Item = u32>, tokens: u32, bits: u32, add: f32) {
     let mut k = 0;
+    let Some(mut next) = slots.first().map(|s| s.name) else { return };
     for e in entries {
         let (id, span) = posting_parts(e);
-        k = gallop(k, slots.len(), |j| slots[j].name < id);
-        match slots.get_mut(k) {
-            Some(slot) if slot.name == id => slot.add(tokens, bits, span, add),
-            Some(_) => {}
-            None => return,
+        if id < next {
+            continue;
+        }
+        while next < id {
+            k += 1;
+            match slots.get(k) {
+                Some(slot) => next = slot.name,
+                None => return,
+            }
+        }
+        if next == id {
+            slots[k].add(tokens, bits, span, add);
         }
     }
 }

@@ -710,6 +710,53 @@ mod tests {
     }
 
     #[test]
+    fn a_long_posting_list_is_stored_once_for_every_term_and_key_that_has_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.sidx");
+        let mut b = IndexBuilder::new(&path).unwrap();
+        // 70 names with `zorbaqx` (no other word shares its keys), 66 of them with `melwitz` too.
+        let letters = b"bcdfghjklmnprstvwz";
+        for i in 0..70 {
+            let surname: String =
+                [letters[i % 18], b'a', letters[i / 18], b'o', b'n'].iter().map(|&c| c as char).collect();
+            let name = if i < 66 { format!("Zorbaqx Melwitz {surname}") } else { format!("Zorbaqx {surname}") };
+            let names = vec![EntityName::new(name, NameType::Primary, NameQuality::Strong)];
+            b.add(&Entity { id: format!("T-{i}"), kind: EntityKind::Individual, names, ..Default::default() })
+                .unwrap();
+        }
+        b.finish().unwrap();
+        let index = Index::open(&path).unwrap();
+        index.verify().unwrap();
+        let list = |offset: u64| {
+            let mut v = Vec::new();
+            index.postings(offset, |e| v.push(e)).unwrap();
+            v
+        };
+        let zorbaqx = index.terms.get("zorbaqx").unwrap();
+        let melwitz = index.terms.get("melwitz").unwrap();
+        assert_eq!(list(zorbaqx).len(), 70);
+        assert_eq!(list(melwitz).len(), 66);
+        assert_ne!(zorbaqx, melwitz);
+        // Its phonetic and variant keys have the term's own list, at the term's own offset.
+        let mut keys = index.keys.stream();
+        let mut sharing = Vec::new();
+        while let Some((key, offset)) = fst::Streamer::next(&mut keys) {
+            if list(offset) == list(zorbaqx) {
+                assert_eq!(offset, zorbaqx, "{:?}", String::from_utf8_lossy(key));
+                sharing.push(key.to_vec());
+            }
+        }
+        assert!(!sharing.is_empty());
+        // A short list is written for each term and key that has it.
+        let short = index.terms.get("babon").unwrap();
+        assert_eq!(list(short).len(), 1);
+        let mut keys = index.keys.stream();
+        while let Some((_, offset)) = fst::Streamer::next(&mut keys) {
+            assert_ne!(offset, short);
+        }
+    }
+
+    #[test]
     fn every_term_of_four_to_24_bytes_is_listed_backwards_with_its_ordinal() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("reversed.sidx");
