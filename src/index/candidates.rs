@@ -883,9 +883,7 @@ fn gather(
     s.within.clear();
     s.within.extend(s.slots.iter().filter(|slot| !side.out_of_reach(slot.acc, slot.mask)).copied());
     s.infos.clear();
-    for slot in &s.within {
-        s.infos.push(index.name_info(slot.name)?);
-    }
+    index.name_infos_into(s.within.iter().map(|slot| slot.name), &mut s.infos)?;
     let out = &mut s.out;
     out.clear();
     for (&Slot { name: id, acc, mask, used }, info) in s.within.iter().zip(&s.infos) {

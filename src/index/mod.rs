@@ -314,6 +314,20 @@ impl Index {
         format::NameInfo::decode(t, name as usize).ok_or_else(|| self.no_name_info(name))
     }
 
+    /// Appends the `NAME_INFO` entries of `names` to `out`, in a loop of their reads alone: they do not
+    /// depend on each other, so the processor overlaps their cache misses.
+    pub(crate) fn name_infos_into(
+        &self,
+        names: impl Iterator<Item = u32>,
+        out: &mut Vec<format::NameInfo>,
+    ) -> Result<()> {
+        let t = self.data().get(self.name_info.clone()).ok_or_else(|| self.corrupt("name info"))?;
+        for name in names {
+            out.push(format::NameInfo::decode(t, name as usize).ok_or_else(|| self.no_name_info(name))?);
+        }
+        Ok(())
+    }
+
     #[cold]
     fn no_name_info(&self, name: u32) -> Error {
         self.corrupt(format!("name {name}: no name info"))
