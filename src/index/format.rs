@@ -30,7 +30,8 @@
 //! entity record is three length-prefixed parts ([`encode_entity`]): what a hit shows (the names' full
 //! texts and the dates of birth, in binary), the entity's JSON with `raw` set to `null`, and the raw
 //! record's JSON; a hit reads the first and copies the last without parsing the middle one. Term records (one per TERMS key, in key order, so a term's
-//! ordinal is its rank) are a varint postings offset followed by the term's bytes. The TYPOS FST maps deletion
+//! ordinal is its rank) are a varint postings offset followed by the term's bytes. Terms and keys with the
+//! same list of 64 names or more share one offset (the list is written once). The TYPOS FST maps deletion
 //! variants of terms (see [`typo`](super::typo)) to `ordinal << 1 | 1` when one term has the variant,
 //! else to `offset << 1`, the offset of a varint count and delta-coded ordinals in `TYPO_LISTS`. The
 //! REVERSED FST maps each term of 4 to [`typo::MAX_TERM_LEN`](super::typo::MAX_TERM_LEN) bytes, written
