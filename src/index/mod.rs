@@ -735,8 +735,7 @@ mod tests {
                 [letters[i % 18], b'a', letters[i / 18], b'o', b'n'].iter().map(|&c| c as char).collect();
             let name = if i < 66 { format!("Zorbaqx Melwitz {surname}") } else { format!("Zorbaqx {surname}") };
             let names = vec![EntityName::new(name, NameType::Primary, NameQuality::Strong)];
-            b.add(&Entity { id: format!("T-{i}"), kind: EntityKind::Individual, names, ..Default::default() })
-                .unwrap();
+            b.add(&Entity { id: format!("T-{i}"), kind: EntityKind::Individual, names, ..Default::default() }).unwrap();
         }
         b.finish().unwrap();
         let index = Index::open(&path).unwrap();
@@ -753,14 +752,14 @@ mod tests {
         assert_ne!(zorbaqx, melwitz);
         // Its phonetic and variant keys have the term's own list, at the term's own offset.
         let mut keys = index.keys.stream();
-        let mut sharing = Vec::new();
+        let mut sharing = 0;
         while let Some((key, offset)) = fst::Streamer::next(&mut keys) {
             if list(offset) == list(zorbaqx) {
                 assert_eq!(offset, zorbaqx, "{:?}", String::from_utf8_lossy(key));
-                sharing.push(key.to_vec());
+                sharing += 1;
             }
         }
-        assert!(!sharing.is_empty());
+        assert!(sharing > 0);
         // A short list is written for each term and key that has it.
         let short = index.terms.get("babon").unwrap();
         assert_eq!(list(short).len(), 1);
