@@ -12,7 +12,9 @@ use crate::index::candidates::{Candidate, IdMap};
 use crate::index::format::{Facts, NameRecord};
 use crate::index::{Index, ScreenOptions};
 use crate::model::{EntityKind, Gender, NameQuality, PartialDate, Publisher};
-use crate::score::entity::{qualified, qualifier_points, score_entity, EntryFacts, QueryFacts};
+use crate::score::entity::{
+    qualified, qualifier_points, score_entity, EntryFacts, QueryFacts, COUNTRY_SAME, DOB_PARTIAL, DOB_SAME,
+};
 use crate::score::{
     compare_names, score_names_memo, CompareOptions, Decision, EditMemo, Explanation, Similarity, Thresholds,
 };
@@ -416,11 +418,16 @@ fn entry_facts(f: &Facts) -> EntryFacts<'_> {
 /// Most points the qualifiers can add to a name score for this query (a matching date of birth and
 /// country).
 fn max_bonus(q: &ValidQuery) -> f64 {
-    use crate::score::entity::{COUNTRY_SAME, DOB_PARTIAL, DOB_SAME};
-    let date = if q.facts.date.is_some_and(|d| d.y > 0) { DOB_SAME.max(DOB_PARTIAL) } else { 0.0 };
+    let date = if q.facts.date.is_some_and(|d| d.y > 0) { DATE_BONUS } else { 0.0 };
     let country = if q.facts.country.is_some() { COUNTRY_SAME } else { 0.0 };
     date + country
 }
+
+/// Most points an agreeing date of birth can add.
+const DATE_BONUS: f64 = if DOB_SAME > DOB_PARTIAL { DOB_SAME } else { DOB_PARTIAL };
+
+/// Most points the qualifiers can add for any query.
+const MOST_BONUS: f64 = DATE_BONUS + COUNTRY_SAME;
 
 /// Name-level screening work kept for queries that repeat a name: when a customer base is screened in
 /// bulk, customers share names (`Siti Aminah`, `Budi Santoso`), and the candidates of a name and the
@@ -431,23 +438,118 @@ fn max_bonus(q: &ValidQuery) -> f64 {
 ///
 /// A cache follows one index and one set of options: used with another, it starts over. It holds at
 /// most [`NameCache::DEFAULT_BUDGET`] candidate names (20 bytes each, with their scores) and is emptied
-/// when full.
+/// when full. The caches of [`NameCaches`] share their names between threads.
 #[derive(Debug)]
 pub struct NameCache {
     owner: Option<(u64, ScreenOptions)>,
-    names: HashMap<(String, NameKind, u32), NameWork>,
-    held: usize,
-    budget: usize,
+    names: Names,
     /// Entities' decoded facts and checked raw records (queries that share a name meet the same
     /// entities, whoever carries it).
     entities: EntitySlots,
 }
 
+/// A query name as the name cache knows it: its text, its kind and the floor of its candidates.
+type NameKey = (String, NameKind, u32);
+
+/// Where a [`NameCache`] keeps its names: its own store, or one shared by the threads of a pool.
+#[derive(Debug)]
+enum Names {
+    Own(NameStore),
+    Shared(Arc<SharedNames>),
+}
+
+/// Query names' work, held up to a budget of candidate names, for one index and one set of options.
+#[derive(Debug, Default)]
+struct NameStore {
+    owner: Option<(u64, ScreenOptions)>,
+    names: HashMap<NameKey, NameWork>,
+    held: usize,
+    budget: usize,
+}
+
+impl NameStore {
+    fn with_budget(budget: usize) -> NameStore {
+        NameStore { budget, ..Default::default() }
+    }
+
+    /// The work of `key`, taken out (`None` if not held); everything is forgotten first if the store
+    /// followed another index or other options.
+    fn take(&mut self, index: &Index, options: &ScreenOptions, key: &NameKey) -> Option<NameWork> {
+        if self.owner.as_ref().is_none_or(|(i, o)| *i != index.instance || o != options) {
+            self.names.clear();
+            self.held = 0;
+            self.owner = Some((index.instance, options.clone()));
+        }
+        let work = self.names.remove(key)?;
+        self.held -= work.candidates.len();
+        Some(work)
+    }
+
+    /// Keeps `work` under `key` (emptied first when it would exceed the budget).
+    fn put(&mut self, key: NameKey, work: NameWork) {
+        let size = work.candidates.len();
+        if self.held + size > self.budget {
+            self.names.clear();
+            self.held = 0;
+        }
+        self.held += size;
+        if let Some(replaced) = self.names.insert(key, work) {
+            self.held -= replaced.candidates.len();
+        }
+    }
+}
+
+/// Name stores shared by the threads of a pool, each name in one shard (by its hash), so that the
+/// threads do not screen a name once each. A name in use is out of its shard; a thread that meets it
+/// then works it out again, and the two are put back one after the other.
+#[derive(Debug)]
+struct SharedNames(Vec<Mutex<NameStore>>);
+
+/// Shards of [`SharedNames`]: enough that threads seldom wait for one another.
+const NAME_SHARDS: usize = 64;
+
+impl SharedNames {
+    fn shard(&self, key: &NameKey) -> &Mutex<NameStore> {
+        use std::hash::BuildHasher;
+        let hash = std::hash::BuildHasherDefault::<std::collections::hash_map::DefaultHasher>::default().hash_one(key);
+        &self.0[hash as usize % self.0.len()]
+    }
+}
+
+impl Names {
+    fn take(&mut self, index: &Index, options: &ScreenOptions, key: &NameKey) -> Option<NameWork> {
+        match self {
+            Names::Own(store) => store.take(index, options, key),
+            Names::Shared(shared) => lock(shared.shard(key)).take(index, options, key),
+        }
+    }
+
+    fn put(&mut self, key: NameKey, work: NameWork) {
+        match self {
+            Names::Own(store) => store.put(key, work),
+            Names::Shared(shared) => lock(shared.shard(&key)).put(key, work),
+        }
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Names::Own(store) => store.names.len(),
+            Names::Shared(shared) => shared.0.iter().map(|s| lock(s).names.len()).sum(),
+        }
+    }
+}
+
+/// Locks a mutex, whether or not another thread panicked holding it: a cache's entries are complete
+/// whenever it is unlocked.
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// Entity facts a [`NameCache`] keeps decoded.
-const FACT_SLOTS: usize = 4096;
+const FACT_SLOTS: usize = 16384;
 
 /// Entity raw records a [`NameCache`] keeps checked (about 2.5 KB each on the bundled lists).
-const RECORD_SLOTS: usize = 1024;
+const RECORD_SLOTS: usize = 4096;
 
 /// What screening keeps of the entities it met, one slot per entity number modulo the slots' count:
 /// decoded facts, and raw records checked to be JSON (none kept when the vectors are empty).
@@ -487,24 +589,38 @@ impl EntitySlots {
 }
 
 /// One [`NameCache`] per worker thread of the current rayon pool, for screening many queries in
-/// parallel (`saring rescreen`, batch `saring screen --queries`): each worker locks only its own.
+/// parallel (`saring rescreen`, batch `saring screen --queries`): each worker locks only its own, and
+/// their names are shared (a name met on one thread is not screened again on another).
 #[derive(Debug)]
 pub struct NameCaches(Vec<Mutex<NameCache>>);
 
 impl NameCaches {
-    /// A cache of `budget` candidate names for each thread of the current rayon pool; none at all with
-    /// a budget of 0.
+    /// Caches for the threads of the current rayon pool, holding `budget` candidate names for each
+    /// thread between them; none at all with a budget of 0.
+    ///
+    /// ```
+    /// use saring::screen::NameCaches;
+    /// let caches = NameCaches::for_current_pool(1000);
+    /// assert_eq!(caches.with(|cache| cache.map(|c| c.len())), Some(0));
+    /// assert_eq!(NameCaches::for_current_pool(0).with(|cache| cache.is_none()), true);
+    /// ```
     pub fn for_current_pool(budget: usize) -> NameCaches {
         let workers = if budget > 0 { rayon::current_num_threads().max(1) } else { 0 };
-        NameCaches((0..workers).map(|_| Mutex::new(NameCache::with_budget(budget))).collect())
+        let shard_budget = budget.saturating_mul(workers) / NAME_SHARDS;
+        let shared =
+            Arc::new(SharedNames((0..NAME_SHARDS).map(|_| Mutex::new(NameStore::with_budget(shard_budget))).collect()));
+        NameCaches(
+            (0..workers)
+                .map(|_| Mutex::new(NameCache { names: Names::Shared(shared.clone()), ..NameCache::with_budget(0) }))
+                .collect(),
+        )
     }
 
     /// Calls `f` with the calling worker's cache (`None` when there are none).
     pub fn with<R>(&self, f: impl FnOnce(Option<&mut NameCache>) -> R) -> R {
         let slot = rayon::current_thread_index().unwrap_or(0) % self.0.len().max(1);
         match self.0.get(slot) {
-            // A worker that panicked mid-query leaves a cache whose entries are all complete.
-            Some(cache) => f(Some(&mut cache.lock().unwrap_or_else(|e| e.into_inner()))),
+            Some(cache) => f(Some(&mut lock(cache))),
             None => f(None),
         }
     }
@@ -522,7 +638,7 @@ impl NameCache {
 
     /// A cache holding at most `budget` candidate names.
     pub fn with_budget(budget: usize) -> NameCache {
-        NameCache { owner: None, names: HashMap::new(), held: 0, budget, entities: EntitySlots::default() }
+        NameCache { owner: None, names: Names::Own(NameStore::with_budget(budget)), entities: EntitySlots::default() }
     }
 
     /// Number of query names held.
@@ -532,7 +648,7 @@ impl NameCache {
 
     /// Whether no query name is held.
     pub fn is_empty(&self) -> bool {
-        self.names.is_empty()
+        self.len() == 0
     }
 }
 
@@ -597,28 +713,21 @@ pub(crate) fn screen_valid_cached(
     cache: &mut NameCache,
 ) -> Result<ScreenResult> {
     if cache.owner.as_ref().is_none_or(|(i, o)| *i != index.instance || o != options) {
-        cache.names.clear();
-        cache.held = 0;
         cache.entities.reset();
         cache.owner = Some((index.instance, options.clone()));
     }
-    let floor = floor_of(q);
+    // One entry serves every query carrying the name, whatever its qualifiers: the candidates are
+    // taken down to the lowest floor any query can have. A query's own candidates are a prefix of
+    // those (best reach first), and its scoring stops at the end of that prefix.
+    let floor = (q.score_threshold - MOST_BONUS) as f32;
     let key = (q.name_text.clone(), q.kind, floor.to_bits());
     // Taken out while the query uses it, and put back with the name scores it added.
-    let mut work = match cache.names.remove(&key) {
+    let mut work = match cache.names.take(index, options, &key) {
         Some(work) => work,
-        None => {
-            let work = NameWork::new(index, q, options, floor)?;
-            if cache.held + work.candidates.len() > cache.budget {
-                cache.names.clear();
-                cache.held = 0;
-            }
-            cache.held += work.candidates.len();
-            work
-        }
+        None => NameWork::new(index, q, options, floor)?,
     };
     let result = screen_work(index, q, options, &mut work, &mut cache.entities);
-    cache.names.insert(key, work);
+    cache.names.put(key, work);
     result
 }
 

@@ -162,8 +162,8 @@ pub struct Job {
     pub dispositions: Option<Dispositions>,
     /// Identity of the screener (e.g. the index file's hash), so resuming against another index fails.
     pub screener_fingerprint: String,
-    /// Candidate names each worker thread keeps for customers who share a name ([`NameCache`], 16
-    /// bytes each); 0 turns the cache off. Results are the same either way.
+    /// Candidate names kept for each worker thread for customers who share a name ([`NameCaches`], 20
+    /// bytes each, shared by the threads); 0 turns the cache off. Results are the same either way.
     pub name_cache: usize,
 }
 
@@ -355,7 +355,8 @@ struct RowOutcome {
 struct Context<'a, S: ?Sized> {
     job: &'a Job,
     screener: &'a S,
-    /// One name cache per worker thread of the run's pool (none when the job turns them off).
+    /// One name cache per worker thread of the run's pool, sharing their names (none when the job turns
+    /// them off).
     caches: NameCaches,
 }
 
