@@ -11,9 +11,10 @@
 use crate::index::candidates::{Candidate, IdMap};
 use crate::index::format::{Facts, NameRecord};
 use crate::index::{Index, ScreenOptions};
-use crate::model::{EntityKind, Gender, NameQuality, PartialDate, Publisher};
+use crate::model::{DateValue, EntityKind, Gender, NameQuality, PartialDate, Publisher};
 use crate::score::entity::{
-    qualified, qualifier_points, score_entity, EntryFacts, QueryFacts, COUNTRY_SAME, DOB_PARTIAL, DOB_SAME,
+    qualified, qualifier_points, score_entity, EntryFacts, EntryFactsOf, QueryFacts, COUNTRY_SAME, DOB_PARTIAL,
+    DOB_SAME,
 };
 use crate::score::{
     compare_names, score_names_memo, CompareOptions, Decision, EditMemo, Explanation, Similarity, Thresholds,
@@ -545,25 +546,106 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Entity facts a [`NameCache`] keeps decoded.
-const FACT_SLOTS: usize = 16384;
+/// Entities whose [`Brief`] a [`NameCache`] keeps (64 bytes each; all the bundled lists' entities).
+const BRIEF_SLOTS: usize = 16384;
 
 /// Entity raw records a [`NameCache`] keeps checked (about 2.5 KB each on the bundled lists).
 const RECORD_SLOTS: usize = 4096;
 
 /// What screening keeps of the entities it met, one slot per entity number modulo the slots' count:
-/// decoded facts, and raw records checked to be JSON (none kept when the vectors are empty).
+/// briefs of their facts, and raw records checked to be JSON (none kept when the vectors are empty).
 #[derive(Debug, Default)]
 struct EntitySlots {
-    facts: Vec<Option<(u32, Facts)>>,
+    briefs: Vec<Brief>,
     records: Vec<Option<(u32, Arc<RawValue>)>>,
 }
 
+/// A country code in two bytes.
+#[derive(Debug, Clone, Copy, Default)]
+struct Country([u8; 2]);
+
+impl AsRef<str> for Country {
+    fn as_ref(&self) -> &str {
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+/// Dates and countries a [`Brief`] holds; an entity with more is weighed from its decoded facts.
+const BRIEF_DATES: usize = 2;
+const BRIEF_COUNTRIES: usize = 4;
+
+/// What screening weighs of an entity for every candidate name (its publisher and the qualifiers'
+/// facts), in one cache line: decoded facts, with their strings on the heap, cost several cache
+/// misses a candidate once the entities met outgrow the processor's caches.
+#[derive(Debug, Clone, Copy)]
+#[repr(align(64))]
+struct Brief {
+    /// Entity number (`u32::MAX`: none).
+    entity: u32,
+    publisher: Option<Publisher>,
+    kind: EntityKind,
+    gender: Option<Gender>,
+    date_count: u8,
+    dates: [DateValue; BRIEF_DATES],
+    /// Nationalities, then address countries.
+    countries: [Country; BRIEF_COUNTRIES],
+    nationality_count: u8,
+    country_count: u8,
+}
+
+impl Brief {
+    const NONE: Brief = Brief {
+        entity: u32::MAX,
+        publisher: None,
+        kind: EntityKind::Individual,
+        gender: None,
+        date_count: 0,
+        dates: [DateValue { y: 0, m: 0, d: 0, approximate: false, to: None }; BRIEF_DATES],
+        countries: [Country([0; 2]); BRIEF_COUNTRIES],
+        nationality_count: 0,
+        country_count: 0,
+    };
+
+    /// The brief of entity `entity` whose facts are `f`, if they fit.
+    fn of(entity: u32, f: &Facts) -> Option<Brief> {
+        let mut b = Brief { entity, publisher: f.publisher, kind: f.kind, gender: f.gender, ..Brief::NONE };
+        b.dates.get_mut(..f.dates.len())?.copy_from_slice(&f.dates);
+        let listed = f.nationalities.iter().chain(&f.address_countries);
+        let slots = b.countries.get_mut(..f.nationalities.len() + f.address_countries.len())?;
+        for (slot, c) in slots.iter_mut().zip(listed) {
+            // Only two ASCII bytes read back as the same `str`.
+            *slot = Country(c.as_bytes().try_into().ok().filter(|c: &[u8; 2]| c.is_ascii())?);
+        }
+        b.date_count = f.dates.len() as u8;
+        b.nationality_count = f.nationalities.len() as u8;
+        b.country_count = slots.len() as u8;
+        Some(b)
+    }
+
+    fn entry(&self) -> EntryFactsOf<'_, Country> {
+        let (nationalities, rest) = self.countries.split_at(usize::from(self.nationality_count));
+        EntryFactsOf {
+            kind: self.kind,
+            gender: self.gender,
+            dates: &self.dates[..usize::from(self.date_count)],
+            nationalities,
+            address_countries: &rest[..usize::from(self.country_count - self.nationality_count)],
+        }
+    }
+}
+
+/// The qualifier points of an entity whose publisher is `publisher` and whose facts are `entry`, or
+/// `None` when the query leaves its publisher out.
+fn weigh<C: AsRef<str>>(q: &ValidQuery, publisher: Option<Publisher>, entry: &EntryFactsOf<C>) -> Option<f64> {
+    let keep = q.publishers.is_empty() || publisher.is_some_and(|p| q.publishers.contains(&p));
+    keep.then(|| qualifier_points(&q.facts, entry))
+}
+
 impl EntitySlots {
-    /// Empty slots, `FACT_SLOTS` and `RECORD_SLOTS` of them.
+    /// Empty slots, `BRIEF_SLOTS` and `RECORD_SLOTS` of them.
     fn reset(&mut self) {
-        self.facts.clear();
-        self.facts.resize_with(FACT_SLOTS, || None);
+        self.briefs.clear();
+        self.briefs.resize(BRIEF_SLOTS, Brief::NONE);
         self.records.clear();
         self.records.resize_with(RECORD_SLOTS, || None);
     }
@@ -731,27 +813,30 @@ pub(crate) fn screen_valid_cached(
     result
 }
 
-/// The facts of `entity`: kept decoded in its slot of `slots` (one per entity number modulo their
-/// number; decoded there when another entity held it), or with no slots decoded into `scratch`.
-fn entity_facts<'a>(
+/// The qualifier points of `entity` for `q` (`None`: publisher left out), from its brief in `briefs`
+/// (one slot per entity number modulo their number; made there when another entity held it), or from
+/// its facts decoded into `scratch` (no slots, or facts too many for a brief).
+fn entity_points(
     index: &Index,
+    q: &ValidQuery,
     entity: u32,
-    slots: &'a mut [Option<(u32, Facts)>],
-    scratch: &'a mut Facts,
-) -> Result<&'a Facts> {
-    let n = slots.len();
-    let Some(slot) = slots.get_mut(entity as usize % n.max(1)) else {
+    briefs: &mut [Brief],
+    scratch: &mut Facts,
+) -> Result<Option<f64>> {
+    let n = briefs.len();
+    if let Some(slot) = briefs.get_mut(entity as usize % n.max(1)) {
+        if slot.entity == entity {
+            return Ok(weigh(q, slot.publisher, &slot.entry()));
+        }
         index.facts_into(entity, scratch)?;
-        return Ok(scratch);
-    };
-    if slot.as_ref().is_none_or(|(held, _)| *held != entity) {
-        let (held, f) = slot.get_or_insert_with(|| (entity, Facts::default()));
-        // Marked as nobody's until decoded, so that a failed decode is not taken for `entity`.
-        *held = u32::MAX;
-        index.facts_into(entity, f)?;
-        *held = entity;
+        if let Some(brief) = Brief::of(entity, scratch) {
+            *slot = brief;
+            return Ok(weigh(q, slot.publisher, &slot.entry()));
+        }
+    } else {
+        index.facts_into(entity, scratch)?;
     }
-    Ok(&slot.get_or_insert_with(|| (entity, Facts::default())).1)
+    Ok(weigh(q, scratch.publisher, &entry_facts(scratch)))
 }
 
 /// Scores the candidates of `work` (those not scored yet) for one query, and makes its hits. Entity facts
@@ -800,9 +885,7 @@ fn screen_work(
             // Nothing to weigh and every publisher kept: no need to decode the entity's facts.
             std::collections::hash_map::Entry::Vacant(e) if plain => *e.insert(Some(0.0)),
             std::collections::hash_map::Entry::Vacant(e) => {
-                let f = entity_facts(index, c.entity, &mut kept.facts, &mut facts)?;
-                let keep = q.publishers.is_empty() || f.publisher.is_some_and(|p| q.publishers.contains(&p));
-                *e.insert(keep.then(|| qualifier_points(&q.facts, &entry_facts(f))))
+                *e.insert(entity_points(index, q, c.entity, &mut kept.briefs, &mut facts)?)
             }
         };
         // The qualifiers' points are not used to skip names: estimates run low often enough that the
@@ -963,6 +1046,59 @@ mod tests {
         let err = kept.record(&index, RECORD_SLOTS as u32, "{bad").unwrap_err();
         assert!(matches!(err, Error::IndexCorrupt { .. }), "{err}");
         assert!(err.to_string().contains("saring index verify"), "{err}");
+    }
+
+    #[test]
+    fn an_entitys_brief_weighs_it_as_its_facts_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("un.sidx");
+        let lists = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lists");
+        crate::index::build_from_lists(
+            &[lists.join("un_consolidated_2026-02-27.xml"), lists.join("uk_sanctions_list_excerpt_2026-08-14.xml")],
+            &path,
+        )
+        .unwrap();
+        let index = Index::open(&path).unwrap();
+        let mut queries = Vec::new();
+        for (k, dob) in [None, Some("1960"), Some("1975-06"), Some("1962-03-10"), Some("1958")].iter().enumerate() {
+            for (j, country) in [None, Some("KP"), Some("IQ"), Some("GB"), Some("AF")].iter().enumerate() {
+                let q = Query {
+                    date_of_birth: dob.map(String::from),
+                    nationality: country.map(String::from),
+                    gender: (k == j).then(|| "female".to_string()),
+                    publishers: if k + j == 3 { vec![Publisher::Unscr] } else { vec![] },
+                    ..Query::name("x")
+                };
+                queries.push(q.validate().unwrap());
+                let entity = Query { business_name: Some("x".into()), ..q.clone() };
+                queries.push(Query { name: None, ..entity }.validate().unwrap());
+            }
+        }
+        let mut facts = Facts::default();
+        let (mut briefed, mut weighed) = (0, 0);
+        for entity in 0..index.entity_count() as u32 {
+            index.facts_into(entity, &mut facts).unwrap();
+            let Some(brief) = Brief::of(entity, &facts) else { continue };
+            briefed += 1;
+            for q in &queries {
+                let want = weigh(q, facts.publisher, &entry_facts(&facts));
+                assert_eq!(weigh(q, brief.publisher, &brief.entry()), want, "{entity} {facts:?} {:?}", q.facts);
+                weighed += usize::from(want.is_some_and(|p| p != 0.0));
+            }
+        }
+        // Most entities fit a brief, and the queries weigh many of them.
+        assert!(briefed * 10 > index.entity_count() * 9, "{briefed} of {}", index.entity_count());
+        assert!(weighed > 10_000, "{weighed}");
+        // What does not fit is weighed from the decoded facts.
+        let date = DateValue { y: 1960, m: 0, d: 0, approximate: false, to: None };
+        let codes = |n: usize| vec!["KP".to_string(); n];
+        assert!(Brief::of(0, &Facts { dates: vec![date; 3], ..Default::default() }).is_none());
+        assert!(Brief::of(0, &Facts { nationalities: codes(3), address_countries: codes(2), ..Default::default() })
+            .is_none());
+        assert!(Brief::of(0, &Facts { nationalities: vec!["É".into()], ..Default::default() }).is_none());
+        let full =
+            Facts { dates: vec![date; 2], nationalities: codes(1), address_countries: codes(3), ..Default::default() };
+        assert_eq!(Brief::of(7, &full).unwrap().entry().address_countries.len(), 3);
     }
 
     #[test]

@@ -80,9 +80,13 @@ impl QueryFacts {
     }
 }
 
-/// What the list entry says beyond its names.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct EntryFacts<'a> {
+/// What the list entry says beyond its names, its countries (ISO alpha-2 codes) as `String`s.
+pub type EntryFacts<'a> = EntryFactsOf<'a, String>;
+
+/// [`EntryFacts`] with its countries in any form that reads as a `str` (screening keeps them as two
+/// bytes).
+#[derive(Debug)]
+pub struct EntryFactsOf<'a, C> {
     /// Person, organisation, vessel, aircraft.
     pub kind: EntityKind,
     /// Gender, if stated.
@@ -90,9 +94,29 @@ pub struct EntryFacts<'a> {
     /// Dates of birth or registration.
     pub dates: &'a [DateValue],
     /// Nationalities and citizenships.
-    pub nationalities: &'a [String],
+    pub nationalities: &'a [C],
     /// Countries of the addresses.
-    pub address_countries: &'a [String],
+    pub address_countries: &'a [C],
+}
+
+impl<C> Clone for EntryFactsOf<'_, C> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<C> Copy for EntryFactsOf<'_, C> {}
+
+impl<C> Default for EntryFactsOf<'_, C> {
+    fn default() -> Self {
+        EntryFactsOf {
+            kind: EntityKind::default(),
+            gender: None,
+            dates: &[],
+            nationalities: &[],
+            address_countries: &[],
+        }
+    }
 }
 
 /// A qualified entity score.
@@ -122,7 +146,12 @@ pub struct EntityScore {
 /// assert_eq!(s.score, 90.0 - DOB_DISJOINT);
 /// assert_eq!(s.qualifiers[0].name, "date_of_birth");
 /// ```
-pub fn score_entity(name_score: f64, weak_alias: bool, query: &QueryFacts, entry: &EntryFacts) -> EntityScore {
+pub fn score_entity<C: AsRef<str>>(
+    name_score: f64,
+    weak_alias: bool,
+    query: &QueryFacts,
+    entry: &EntryFactsOf<C>,
+) -> EntityScore {
     let mut qualifiers = Vec::new();
     if weak_alias {
         qualifiers.push(Qualifier {
@@ -150,7 +179,7 @@ pub fn score_entity(name_score: f64, weak_alias: bool, query: &QueryFacts, entry
         let (points, reason) = if same {
             (COUNTRY_SAME, format!("{c} is one of the entry's countries"))
         } else {
-            let list: Vec<&str> = entry_countries(organisation, entry).map(String::as_str).collect();
+            let list: Vec<&str> = entry_countries(organisation, entry).collect();
             (-COUNTRY_DIFFERENT, format!("{c} is not among the entry's countries ({})", list.join(", ")))
         };
         qualifiers.push(Qualifier { name: what.into(), points, reason });
@@ -195,7 +224,7 @@ pub fn score_entity(name_score: f64, weak_alias: bool, query: &QueryFacts, entry
 /// assert_eq!(qualifier_points(&query, &entry), DOB_SAME + COUNTRY_SAME);
 /// assert_eq!(score_entity(80.0, false, &query, &entry).score, qualified(80.0, DOB_SAME + COUNTRY_SAME));
 /// ```
-pub fn qualifier_points(query: &QueryFacts, entry: &EntryFacts) -> f64 {
+pub fn qualifier_points<C: AsRef<str>>(query: &QueryFacts, entry: &EntryFactsOf<C>) -> f64 {
     let mut points = 0.0;
     if let Some((_, _, (p, _))) = date_outcome(query, entry) {
         points += p;
@@ -218,9 +247,9 @@ pub fn qualified(name_score: f64, points: f64) -> f64 {
 }
 
 /// The query date, the entry date that counts (the most favourable) and its points and reason.
-fn date_outcome<'e>(
+fn date_outcome<'e, C>(
     query: &QueryFacts,
-    entry: &'e EntryFacts,
+    entry: &EntryFactsOf<'e, C>,
 ) -> Option<(PartialDate, &'e DateValue, (f64, &'static str))> {
     let q = query.date.filter(|d| d.y > 0)?;
     entry.dates.iter().filter(|d| d.y > 0).map(|d| (q, d, compare_date(q, d))).max_by(|a, b| a.2 .0.total_cmp(&b.2 .0))
@@ -228,20 +257,24 @@ fn date_outcome<'e>(
 
 /// The countries a query country is compared with: nationalities, or for an organisation (or an
 /// entry without nationalities) also the address countries.
-fn entry_countries<'e>(organisation: bool, entry: &'e EntryFacts) -> impl Iterator<Item = &'e String> {
+fn entry_countries<'e, C: AsRef<str>>(
+    organisation: bool,
+    entry: &EntryFactsOf<'e, C>,
+) -> impl Iterator<Item = &'e str> {
     let addresses = organisation || entry.nationalities.is_empty();
-    entry.nationalities.iter().chain(entry.address_countries.iter().filter(move |_| addresses))
+    let listed = entry.nationalities.iter().chain(entry.address_countries.iter().filter(move |_| addresses));
+    listed.map(AsRef::as_ref)
 }
 
 /// The query country and whether it is among the entry's countries (None when either side states none).
-fn country_outcome<'q>(query: &'q QueryFacts, entry: &EntryFacts) -> Option<(&'q str, bool)> {
+fn country_outcome<'q, C: AsRef<str>>(query: &'q QueryFacts, entry: &EntryFactsOf<C>) -> Option<(&'q str, bool)> {
     let c = query.country.as_deref()?;
     let mut countries = entry_countries(query.kind == NameKind::Entity, entry).peekable();
     countries.peek()?;
     Some((c, countries.any(|x| x.eq_ignore_ascii_case(c))))
 }
 
-fn kind_mismatch(query: &QueryFacts, entry: &EntryFacts) -> bool {
+fn kind_mismatch<C>(query: &QueryFacts, entry: &EntryFactsOf<C>) -> bool {
     matches!(
         (query.kind, entry.kind),
         (NameKind::Person, EntityKind::Entity | EntityKind::Vessel | EntityKind::Aircraft)
@@ -249,7 +282,7 @@ fn kind_mismatch(query: &QueryFacts, entry: &EntryFacts) -> bool {
     )
 }
 
-fn gender_mismatch(query: &QueryFacts, entry: &EntryFacts) -> Option<(Gender, Gender)> {
+fn gender_mismatch<C>(query: &QueryFacts, entry: &EntryFactsOf<C>) -> Option<(Gender, Gender)> {
     match (query.gender, entry.gender) {
         (Some(q), Some(e)) if q != e => Some((q, e)),
         _ => None,
