@@ -244,14 +244,15 @@ impl Job {
         let mut session_rows = 0u64;
         let ctx = Context { job: self, screener, caches: NameCaches::for_current_pool(self.name_cache) };
 
-        // A writer thread commits chunk k (append, sync, checkpoint) while chunk k + 1 is screened, so the
-        // pool does not wait for the disk; chunks are committed in order, one at a time.
+        // A writer thread joins chunk k's lines and commits them (append, sync, checkpoint) while chunk
+        // k + 1 is screened, so the pool does not wait for the disk; chunks are committed in order, one
+        // at a time.
         let mut sink = std::thread::scope(|scope| -> Result<Sink> {
-            let (to_writer, chunks) = std::sync::mpsc::sync_channel::<(Vec<u8>, Vec<u8>, Counters)>(1);
+            let (to_writer, chunks) = std::sync::mpsc::sync_channel::<(Vec<RowOutcome>, Counters)>(1);
             let (ack, acks) = std::sync::mpsc::channel::<Result<()>>();
             let writer = scope.spawn(move || {
-                for (out, rejects, committed) in chunks {
-                    let result = sink.commit(&out, &rejects, &committed);
+                for (rows, committed) in chunks {
+                    let result = sink.commit(&rows, &committed);
                     let failed = result.is_err();
                     if ack.send(result).is_err() || failed {
                         break;
@@ -279,17 +280,12 @@ impl Job {
                         chunk.par_iter().map(|row| ctx.process(row)).collect::<Vec<Result<RowOutcome>>>()
                     },
                 );
-                let mut out_buf = Vec::new();
-                let mut rej_buf = Vec::new();
-                for r in results {
-                    let r = r?;
-                    counters.add(&r);
-                    out_buf.extend_from_slice(&r.out);
-                    rej_buf.extend_from_slice(&r.reject);
-                }
+                // The writer joins the rows' lines, so that the pool goes on to the next chunk.
+                let rows = results.into_iter().collect::<Result<Vec<RowOutcome>>>()?;
+                rows.iter().for_each(|r| counters.add(r));
                 session_rows += chunk.len() as u64;
                 settle(&mut in_flight)?;
-                to_writer.send((out_buf, rej_buf, counters.clone())).map_err(|_| stopped())?;
+                to_writer.send((rows, counters.clone())).map_err(|_| stopped())?;
                 in_flight = Some(Progress {
                     rows_read: counters.rows_read,
                     bytes_read: reader.bytes_read().min(bytes_total),
@@ -461,6 +457,8 @@ fn resolved_lines(
 
 /// Where committed output goes: files with a checkpoint, or standard output.
 struct Sink {
+    /// A chunk's lines joined (kept from chunk to chunk: its pages are not faulted in again).
+    joined: Vec<u8>,
     out: Option<File>,
     out_path: Option<PathBuf>,
     rejects: File,
@@ -534,6 +532,7 @@ impl Sink {
         };
         let rejects = open_at(rejects_path, existing.as_ref().map(|c| c.rejects_len))?;
         let mut sink = Sink {
+            joined: Vec::new(),
             out,
             out_path: job.out.clone(),
             rejects,
@@ -544,7 +543,8 @@ impl Sink {
         };
         if existing.is_none() {
             let header = if job.format == OutputFormat::Csv { output::CSV_HEADER.as_bytes() } else { b"" };
-            sink.commit(header, b"", &Counters::default())?;
+            let header = RowOutcome { out: header.to_vec(), ..Default::default() };
+            sink.commit(&[header], &Counters::default())?;
             sink.checkpoint = None;
         }
         Ok(sink)
@@ -561,9 +561,16 @@ impl Sink {
     }
 
     /// Appends a chunk's lines, makes them durable, then records the checkpoint.
-    fn commit(&mut self, out: &[u8], rejects: &[u8], counters: &Counters) -> Result<()> {
-        self.write_out(out)?;
-        self.rejects.write_all(rejects).map_err(|e| Error::io(&self.rejects_path, e))?;
+    fn commit(&mut self, rows: &[RowOutcome], counters: &Counters) -> Result<()> {
+        let mut joined = std::mem::take(&mut self.joined);
+        joined.clear();
+        rows.iter().for_each(|r| joined.extend_from_slice(&r.out));
+        let written = self.write_out(&joined);
+        joined.clear();
+        rows.iter().for_each(|r| joined.extend_from_slice(&r.reject));
+        let rejected = self.rejects.write_all(&joined).map_err(|e| Error::io(&self.rejects_path, e));
+        self.joined = joined;
+        written.and(rejected)?;
         let Some(cp_path) = self.checkpoint_path.clone() else { return Ok(()) };
         let (Some(out_file), Some(out_path)) = (&self.out, &self.out_path) else { return Ok(()) };
         sync(out_file, out_path, false)?;
