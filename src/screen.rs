@@ -444,8 +444,8 @@ const MOST_BONUS: f64 = DATE_BONUS + COUNTRY_SAME;
 pub struct NameCache {
     owner: Option<(u64, ScreenOptions)>,
     names: Names,
-    /// Entities' decoded facts and checked raw records (queries that share a name meet the same
-    /// entities, whoever carries it).
+    /// Entities' briefs and what their hits show (queries that share a name meet the same entities,
+    /// whoever carries it).
     entities: EntitySlots,
 }
 
@@ -549,15 +549,25 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 /// Entities whose [`Brief`] a [`NameCache`] keeps (64 bytes each; all the bundled lists' entities).
 const BRIEF_SLOTS: usize = 16384;
 
-/// Entity raw records a [`NameCache`] keeps checked (about 2.5 KB each on the bundled lists).
-const RECORD_SLOTS: usize = 4096;
+/// Entities whose [`HitParts`] a [`NameCache`] keeps (about 3 KB each on the bundled lists, mostly the
+/// raw record).
+const HIT_SLOTS: usize = 4096;
 
 /// What screening keeps of the entities it met, one slot per entity number modulo the slots' count:
-/// briefs of their facts, and raw records checked to be JSON (none kept when the vectors are empty).
+/// briefs of their facts, and what their hits show (none kept when the vectors are empty).
 #[derive(Debug, Default)]
 struct EntitySlots {
     briefs: Vec<Brief>,
-    records: Vec<Option<(u32, Arc<RawValue>)>>,
+    hits: Vec<Option<(u32, Arc<HitParts>)>>,
+}
+
+/// What a hit shows of its entity: decoded once and shared by the hits on the entity in bulk screening.
+#[derive(Debug, Clone)]
+struct HitParts {
+    facts: Facts,
+    names: Vec<String>,
+    dates_of_birth: Vec<PartialDate>,
+    record: RawRecord,
 }
 
 /// A country code in two bytes.
@@ -642,32 +652,47 @@ fn weigh<C: AsRef<str>>(q: &ValidQuery, publisher: Option<Publisher>, entry: &En
 }
 
 impl EntitySlots {
-    /// Empty slots, `BRIEF_SLOTS` and `RECORD_SLOTS` of them.
+    /// Empty slots, `BRIEF_SLOTS` and `HIT_SLOTS` of them.
     fn reset(&mut self) {
         self.briefs.clear();
         self.briefs.resize(BRIEF_SLOTS, Brief::NONE);
-        self.records.clear();
-        self.records.resize_with(RECORD_SLOTS, || None);
+        self.hits.clear();
+        self.hits.resize_with(HIT_SLOTS, || None);
     }
 
-    /// The raw record of a hit on `entity` whose text is `text`: copied unchecked without record slots,
-    /// else checked and copied once and shared from the entity's slot.
-    fn record(&mut self, index: &Index, entity: u32, text: &str) -> Result<RawRecord> {
-        let n = self.records.len();
-        let Some(slot) = self.records.get_mut(entity as usize % n.max(1)) else {
-            return Ok(RawRecord::unchecked(text.into()));
-        };
-        if let Some((held, json)) = slot {
+    /// What a hit on `entity` shows of it: decoded afresh, the raw record unchecked, without slots;
+    /// else decoded once, the raw record checked, and shared from the entity's slot.
+    fn hit_parts(&mut self, index: &Index, entity: u32) -> Result<Arc<HitParts>> {
+        let n = self.hits.len();
+        let slot = self.hits.get_mut(entity as usize % n.max(1));
+        if let Some(Some((held, parts))) = &slot {
             if *held == entity {
-                return Ok(RawRecord(Raw::Json(json.clone())));
+                return Ok(parts.clone());
             }
         }
-        let json: Arc<RawValue> = RawValue::from_string(text.to_owned())
-            .map_err(|e| index.corrupt(format!("entity {entity}: {}", not_json(&e))))?
-            .into();
-        *slot = Some((entity, json.clone()));
-        Ok(RawRecord(Raw::Json(json)))
+        let e = index.hit_record(entity)?;
+        let record = match slot {
+            None => RawRecord::unchecked(e.raw.into()),
+            Some(_) => checked_record(index, entity, e.raw)?,
+        };
+        let parts = Arc::new(HitParts {
+            facts: index.facts(entity)?,
+            names: e.names,
+            dates_of_birth: e.dates_of_birth,
+            record,
+        });
+        if let Some(slot) = slot {
+            *slot = Some((entity, parts.clone()));
+        }
+        Ok(parts)
     }
+}
+
+/// The raw record `text` of `entity`, checked to be JSON (a damaged one is the index's error).
+fn checked_record(index: &Index, entity: u32, text: &str) -> Result<RawRecord> {
+    let json = RawValue::from_string(text.to_owned())
+        .map_err(|e| index.corrupt(format!("entity {entity}: {}", not_json(&e))))?;
+    Ok(RawRecord(Raw::Json(json.into())))
 }
 
 /// One [`NameCache`] per worker thread of the current rayon pool, for screening many queries in
@@ -949,15 +974,17 @@ fn screen_work(
         let cut = passing[q.limit.max(1) - 1].0;
         passing.retain(|p| p.0.total_cmp(&cut).is_ge());
     }
-    let mut ranked: Vec<(f64, Facts, u32, &Best)> = Vec::with_capacity(passing.len());
+    let mut ranked: Vec<(f64, Arc<HitParts>, &Best)> = Vec::with_capacity(passing.len());
     for (score, entity, b) in passing {
-        ranked.push((score, index.facts(entity)?, entity, b));
+        ranked.push((score, kept.hit_parts(index, entity)?, b));
     }
-    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.id.cmp(&b.1.id)));
+    ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.facts.id.cmp(&b.1.facts.id)));
     ranked.truncate(q.limit);
     let mut results = Vec::with_capacity(ranked.len());
-    for (score, f, entity, b) in ranked {
-        let e = index.hit_record(entity)?;
+    for (score, parts, b) in ranked {
+        // Moved out when decoded for this query alone, copied when shared.
+        let HitParts { facts: f, names, dates_of_birth, record } =
+            Arc::try_unwrap(parts).unwrap_or_else(|shared| (*shared).clone());
         let name = index.name_record(b.name)?;
         let similarity: Similarity =
             compare_names(&q.name, &name.name, &CompareOptions { kind: b.kind, thresholds: q.thresholds });
@@ -966,17 +993,17 @@ fn screen_work(
             publisher: f.publisher.unwrap_or(Publisher::Custom),
             kind: f.kind,
             entity_hash: format!("{:016x}", f.hash),
-            names: e.names,
+            names,
             matched_name: name.name.original.clone(),
             score,
             decision: q.thresholds.decide(score),
-            dates_of_birth: e.dates_of_birth,
+            dates_of_birth,
             explanation: HitExplanation {
                 name_score: similarity.score,
                 name: similarity.explanation,
                 qualifiers: s.qualifiers,
             },
-            record_data: kept.record(index, entity, e.raw)?,
+            record_data: record,
             id: f.id,
             list: f.list,
             nationalities: f.nationalities,
@@ -1020,7 +1047,7 @@ mod tests {
     }
 
     #[test]
-    fn bulk_screening_checks_an_entitys_raw_record_once_and_shares_it() {
+    fn bulk_screening_decodes_what_a_hit_shows_of_an_entity_once_and_shares_it() {
         use crate::model::{EntityName, NameType};
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.sidx");
@@ -1030,20 +1057,21 @@ mod tests {
         b.add(&e).unwrap();
         b.finish().unwrap();
         let index = Index::open(&path).unwrap();
-        // Without slots (a single query): the text, unchecked.
+        // Without slots (a single query): decoded afresh, the text unchecked.
         let mut kept = EntitySlots::default();
-        assert!(matches!(kept.record(&index, 0, "{bad").unwrap().0, Raw::Text(_)));
-        // With slots: checked once, then shared.
+        let alone = kept.hit_parts(&index, 0).unwrap();
+        assert!(matches!(alone.record.0, Raw::Text(_)));
+        assert!(!Arc::ptr_eq(&alone, &kept.hit_parts(&index, 0).unwrap()));
+        // With slots: decoded and checked once, then shared.
         kept.reset();
-        let first = kept.record(&index, 0, r#"{"uid":1}"#).unwrap();
-        let again = kept.record(&index, 0, "not looked at: entity 0 is held").unwrap();
-        match (&first.0, &again.0) {
-            (Raw::Json(x), Raw::Json(y)) => assert!(Arc::ptr_eq(x, y)),
-            other => panic!("{other:?}"),
-        }
-        assert_eq!(serde_json::to_string(&again).unwrap(), r#"{"uid":1}"#);
-        // Another entity in the same slot is checked in turn; a damaged record is the index's error.
-        let err = kept.record(&index, RECORD_SLOTS as u32, "{bad").unwrap_err();
+        let first = kept.hit_parts(&index, 0).unwrap();
+        let again = kept.hit_parts(&index, 0).unwrap();
+        assert!(Arc::ptr_eq(&first, &again));
+        assert!(matches!(first.record.0, Raw::Json(_)));
+        assert_eq!(first.record.get(), alone.record.get());
+        assert_eq!((&first.names, &first.facts), (&vec!["Kim Kyong Ok".to_string()], &index.facts(0).unwrap()));
+        // A damaged record is the index's error.
+        let err = checked_record(&index, 0, "{bad").unwrap_err();
         assert!(matches!(err, Error::IndexCorrupt { .. }), "{err}");
         assert!(err.to_string().contains("saring index verify"), "{err}");
     }
