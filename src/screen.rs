@@ -387,6 +387,7 @@ impl Query {
 }
 
 /// The best name of one entity during scoring.
+#[derive(Debug)]
 struct Best {
     /// Name score minus the weak-alias discount.
     adjusted: f64,
@@ -559,6 +560,8 @@ const HIT_SLOTS: usize = 4096;
 struct EntitySlots {
     briefs: Vec<Brief>,
     hits: Vec<Option<(u32, Arc<HitParts>)>>,
+    /// A query's entities: their best names and qualifier points (kept for their allocations).
+    maps: (IdMap<Best>, IdMap<Option<f64>>),
 }
 
 /// What a hit shows of its entity: decoded once and shared by the hits on the entity in bulk screening.
@@ -581,8 +584,8 @@ impl AsRef<str> for Country {
 }
 
 /// Dates and countries a [`Brief`] holds; an entity with more is weighed from its decoded facts.
-const BRIEF_DATES: usize = 2;
-const BRIEF_COUNTRIES: usize = 4;
+const BRIEF_DATES: usize = 3;
+const BRIEF_COUNTRIES: usize = 6;
 
 /// What screening weighs of an entity for every candidate name (its publisher and the qualifiers'
 /// facts), in one cache line: decoded facts, with their strings on the heap, cost several cache
@@ -602,6 +605,9 @@ struct Brief {
     nationality_count: u8,
     country_count: u8,
 }
+
+// One cache line.
+const _: () = assert!(std::mem::size_of::<Brief>() == 64);
 
 impl Brief {
     const NONE: Brief = Brief {
@@ -877,11 +883,14 @@ fn screen_work(
     let plain = q.facts.states_nothing() && q.publishers.is_empty();
     let NameWork { candidates, scores: name_scores } = work;
     let mut memo = EditMemo::default();
-    // Entities met, at most one per name scored.
+    // Entities met, at most one per name scored, and each one's qualifier points (None: filtered out by
+    // publisher); the maps are kept from query to query in bulk screening.
+    let (mut best, mut points_of) = std::mem::take(&mut kept.maps);
+    best.clear();
+    points_of.clear();
     let room = candidates.len().min(options.max_scored);
-    let mut best: IdMap<Best> = IdMap::with_capacity_and_hasher(room, Default::default());
-    // Each entity's qualifier points (None: filtered out by publisher).
-    let mut points_of: IdMap<Option<f64>> = IdMap::with_capacity_and_hasher(room, Default::default());
+    best.reserve(room);
+    points_of.reserve(room);
     let mut facts = Facts::default();
     let mut record = NameRecord {
         entity: 0,
@@ -1009,6 +1018,7 @@ fn screen_work(
             nationalities: f.nationalities,
         });
     }
+    kept.maps = (best, points_of);
     Ok(ScreenResult { results })
 }
 
@@ -1120,13 +1130,13 @@ mod tests {
         // What does not fit is weighed from the decoded facts.
         let date = DateValue { y: 1960, m: 0, d: 0, approximate: false, to: None };
         let codes = |n: usize| vec!["KP".to_string(); n];
-        assert!(Brief::of(0, &Facts { dates: vec![date; 3], ..Default::default() }).is_none());
-        assert!(Brief::of(0, &Facts { nationalities: codes(3), address_countries: codes(2), ..Default::default() })
-            .is_none());
+        assert!(Brief::of(0, &Facts { dates: vec![date; BRIEF_DATES + 1], ..Default::default() }).is_none());
+        let (nationalities, address_countries) = (codes(3), codes(BRIEF_COUNTRIES - 2));
+        assert!(Brief::of(0, &Facts { nationalities, address_countries, ..Default::default() }).is_none());
         assert!(Brief::of(0, &Facts { nationalities: vec!["É".into()], ..Default::default() }).is_none());
-        let full =
-            Facts { dates: vec![date; 2], nationalities: codes(1), address_countries: codes(3), ..Default::default() };
-        assert_eq!(Brief::of(7, &full).unwrap().entry().address_countries.len(), 3);
+        let (dates, address_countries) = (vec![date; BRIEF_DATES], codes(BRIEF_COUNTRIES - 1));
+        let full = Facts { dates, nationalities: codes(1), address_countries, ..Default::default() };
+        assert_eq!(Brief::of(7, &full).unwrap().entry().address_countries.len(), BRIEF_COUNTRIES - 1);
     }
 
     #[test]
