@@ -386,6 +386,8 @@ impl<S: Screener + ?Sized> Context<'_, S> {
             }
             Err(e) => return Err(e),
         };
+        // Room for the lines at once (the raw record is most of a line), not grown hit by hit.
+        o.out.reserve(hits.iter().map(|h| h.record_data.get().len() + 1024).sum());
         for hit in &hits {
             let change = match &self.job.delta {
                 Some(d) => match d.screen.get(&hit.id) {
