@@ -428,9 +428,6 @@ fn max_bonus(q: &ValidQuery) -> f64 {
 /// Most points an agreeing date of birth can add.
 const DATE_BONUS: f64 = if DOB_SAME > DOB_PARTIAL { DOB_SAME } else { DOB_PARTIAL };
 
-/// Most points the qualifiers can add for any query.
-const MOST_BONUS: f64 = DATE_BONUS + COUNTRY_SAME;
-
 /// Name-level screening work kept for queries that repeat a name: when a customer base is screened in
 /// bulk, customers share names (`Siti Aminah`, `Budi Santoso`), and the candidates of a name and the
 /// name scores do not depend on who carries it. Each cached name keeps its candidate names and the
@@ -450,8 +447,8 @@ pub struct NameCache {
     entities: EntitySlots,
 }
 
-/// A query name as the name cache knows it: its text, its kind and the floor of its candidates.
-type NameKey = (String, NameKind, u32);
+/// A query name as the name cache knows it: its text and its kind.
+type NameKey = (String, NameKind);
 
 /// Where a [`NameCache`] keeps its names: its own store, or one shared by the threads of a pool.
 #[derive(Debug)]
@@ -765,10 +762,11 @@ impl NameCache {
     }
 }
 
-/// The name-level work of one query name: its candidates and, in candidate order, the name scores
-/// computed so far.
+/// The name-level work of one query name: its candidates down to a floor and, in candidate order, the
+/// name scores computed so far.
 #[derive(Debug)]
 struct NameWork {
+    floor: f32,
     candidates: Vec<Candidate>,
     scores: Vec<Option<NameScore>>,
 }
@@ -797,7 +795,21 @@ impl NameWork {
     fn new(index: &Index, q: &ValidQuery, options: &ScreenOptions, floor: f32) -> Result<NameWork> {
         let candidates = crate::index::candidates::candidates(index, &q.name, options, floor)?;
         let scores = vec![None; candidates.len()];
-        Ok(NameWork { candidates, scores })
+        Ok(NameWork { floor, candidates, scores })
+    }
+
+    /// Takes the candidates down to `floor` if they stop above it. The candidates down to a floor are
+    /// those down to a higher one followed by the rest (best reach first), so the scores computed so
+    /// far keep their places.
+    fn lower(&mut self, index: &Index, q: &ValidQuery, options: &ScreenOptions, floor: f32) -> Result<()> {
+        if floor < self.floor {
+            let candidates = crate::index::candidates::candidates(index, &q.name, options, floor)?;
+            debug_assert!(candidates.iter().zip(&self.candidates).all(|(a, b)| a.name == b.name));
+            self.scores.resize(candidates.len(), None);
+            self.candidates = candidates;
+            self.floor = floor;
+        }
+        Ok(())
     }
 }
 
@@ -829,14 +841,17 @@ pub(crate) fn screen_valid_cached(
         cache.entities.reset();
         cache.owner = Some((index.instance, options.clone()));
     }
-    // One entry serves every query carrying the name, whatever its qualifiers: the candidates are
-    // taken down to the lowest floor any query can have. A query's own candidates are a prefix of
-    // those (best reach first), and its scoring stops at the end of that prefix.
-    let floor = (q.score_threshold - MOST_BONUS) as f32;
-    let key = (q.name_text.clone(), q.kind, floor.to_bits());
+    // One entry serves every query carrying the name, whatever its qualifiers and threshold: the
+    // candidates are taken down to the lowest floor a query has needed. A query's own candidates are a
+    // prefix of those (best reach first), and its scoring stops at the end of that prefix.
+    let floor = floor_of(q);
+    let key = (q.name_text.clone(), q.kind);
     // Taken out while the query uses it, and put back with the name scores it added.
     let mut work = match cache.names.take(index, options, &key) {
-        Some(work) => work,
+        Some(mut work) => {
+            work.lower(index, q, options, floor)?;
+            work
+        }
         None => NameWork::new(index, q, options, floor)?,
     };
     let result = screen_work(index, q, options, &mut work, &mut cache.entities);
@@ -881,7 +896,7 @@ fn screen_work(
 ) -> Result<ScreenResult> {
     let bonus = max_bonus(q);
     let plain = q.facts.states_nothing() && q.publishers.is_empty();
-    let NameWork { candidates, scores: name_scores } = work;
+    let NameWork { candidates, scores: name_scores, .. } = work;
     let mut memo = EditMemo::default();
     // Entities met, at most one per name scored, and each one's qualifier points (None: filtered out by
     // publisher); the maps are kept from query to query in bulk screening.
