@@ -12,8 +12,9 @@
 //! ```
 //!
 //! `--null-screener` replaces the index by a screener that finds nothing, to measure the rescreening
-//! pipeline's own cost apart from the index's. `--name-cache 0` turns off the per-thread cache of
-//! name-level work, which is what a base whose customers all have different names would cost.
+//! pipeline's own cost apart from the index's. `--name-cache 0` keeps no name-level work (the threads
+//! still keep what they met of the entities), which is what a base whose customers all have different
+//! names would cost.
 
 use saring::index::Index;
 use saring::rescreen::{Job, Screener};

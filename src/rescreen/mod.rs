@@ -163,7 +163,8 @@ pub struct Job {
     /// Identity of the screener (e.g. the index file's hash), so resuming against another index fails.
     pub screener_fingerprint: String,
     /// Candidate names kept for each worker thread for customers who share a name ([`NameCaches`], 20
-    /// bytes each, shared by the threads); 0 turns the cache off. Results are the same either way.
+    /// bytes each, shared by the threads); 0 keeps no names (the threads still keep what they met of the
+    /// entities). Results are the same either way.
     pub name_cache: usize,
 }
 

@@ -71,8 +71,12 @@ impl NameStore {
         Some(work)
     }
 
-    /// Keeps `work` under `key` (emptied first when it would exceed the budget).
+    /// Keeps `work` under `key` (emptied first when it would exceed the budget; nothing kept with a
+    /// budget of 0).
     fn put(&mut self, key: NameKey, work: NameWork) {
+        if self.budget == 0 {
+            return;
+        }
         let size = work.candidates.len();
         if self.held + size > self.budget {
             self.names.clear();
@@ -319,16 +323,25 @@ pub struct NameCaches(Vec<Mutex<NameCache>>);
 
 impl NameCaches {
     /// Caches for the threads of the current rayon pool, holding `budget` candidate names for each
-    /// thread between them; none at all with a budget of 0.
+    /// thread between them. With a budget of 0 no name is kept, but each thread still keeps what it
+    /// met of the entities (their briefs and hit parts).
     ///
     /// ```
-    /// use saring::screen::NameCaches;
-    /// let caches = NameCaches::for_current_pool(1000);
-    /// assert_eq!(caches.with(|cache| cache.map(|c| c.len())), Some(0));
-    /// assert_eq!(NameCaches::for_current_pool(0).with(|cache| cache.is_none()), true);
+    /// use saring::screen::{NameCaches, Query};
+    /// # let dir = tempfile::tempdir().unwrap();
+    /// # let path = dir.path().join("un.sidx");
+    /// # let un = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("data/lists/un_consolidated_2026-02-27.xml");
+    /// # saring::index::build_from_lists(&[un], &path).unwrap();
+    /// let index = saring::index::Index::open(&path).unwrap();
+    /// for budget in [1000, 0] {
+    ///     let caches = NameCaches::for_current_pool(budget);
+    ///     let hits = caches.with(|cache| index.screen_cached(&Query::name("Kim Kyong Ok"), cache.unwrap()).unwrap());
+    ///     assert_eq!(hits.results[0].id, "UN-KPi.045");
+    ///     assert_eq!(caches.with(|cache| cache.unwrap().len()), if budget > 0 { 1 } else { 0 });
+    /// }
     /// ```
     pub fn for_current_pool(budget: usize) -> NameCaches {
-        let workers = if budget > 0 { rayon::current_num_threads().max(1) } else { 0 };
+        let workers = rayon::current_num_threads().max(1);
         let shard_budget = budget.saturating_mul(workers) / NAME_SHARDS;
         let shared =
             Arc::new(SharedNames((0..NAME_SHARDS).map(|_| Mutex::new(NameStore::with_budget(shard_budget))).collect()));
@@ -339,7 +352,7 @@ impl NameCaches {
         )
     }
 
-    /// Calls `f` with the calling worker's cache (`None` when there are none).
+    /// Calls `f` with the calling worker's cache (always `Some`: every worker has one).
     pub fn with<R>(&self, f: impl FnOnce(Option<&mut NameCache>) -> R) -> R {
         let slot = rayon::current_thread_index().unwrap_or(0) % self.0.len().max(1);
         match self.0.get(slot) {

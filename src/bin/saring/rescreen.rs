@@ -70,8 +70,8 @@ pub struct Options {
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CHUNK_SIZE)]
     chunk_size: usize,
     /// Candidate names kept for each worker thread (the threads share them) for customers who share a
-    /// name, so that a repeated name is not looked up and scored again (20 bytes each; 0 turns it off;
-    /// results are the same).
+    /// name, so that a repeated name is not looked up and scored again (20 bytes each; 0 keeps no
+    /// names; results are the same).
     #[arg(long, value_name = "N", default_value_t = NameCache::DEFAULT_BUDGET)]
     name_cache: usize,
 }
