@@ -246,10 +246,10 @@ fn the_caches_of_a_pool_share_their_names() {
     for round in 0..2 {
         let got = pool.broadcast(|ctx| {
             let q = Query { date_of_birth: Some("1970".into()), ..Query::name(names[(ctx.index() + round) % 2]) };
-            let result = caches.with(|cache| index.screen_cached(&q, cache.unwrap()).unwrap());
+            let result = caches.with(|cache| index.screen_cached(&q, cache).unwrap());
             assert_eq!(json(&result), json(&index.screen(&q).unwrap()), "{q:?}");
             both_screened.wait();
-            caches.with(|cache| cache.unwrap().len())
+            caches.with(|cache| cache.len())
         });
         // Both names are held once, and each thread sees both after the first round.
         assert_eq!(got, vec![2, 2], "round {round}");

@@ -352,8 +352,8 @@ struct RowOutcome {
 struct Context<'a, S: ?Sized> {
     job: &'a Job,
     screener: &'a S,
-    /// One name cache per worker thread of the run's pool, sharing their names (none when the job turns
-    /// them off).
+    /// One name cache per worker thread of the run's pool, sharing their names (none kept when the job
+    /// turns them off).
     caches: NameCaches,
 }
 
@@ -368,10 +368,7 @@ impl<S: Screener + ?Sized> Context<'_, S> {
             }
             CustomerRow::Customer(c) => c,
         };
-        let screened = self.caches.with(|cache| match cache {
-            Some(cache) => self.screener.screen_in_run(&c.query, cache),
-            None => self.screener.screen(&c.query),
-        });
+        let screened = self.caches.with(|cache| self.screener.screen_in_run(&c.query, cache));
         let hits = match screened {
             Ok(h) => h,
             Err(e) if e.is_user_error() => {

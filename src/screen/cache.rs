@@ -335,9 +335,9 @@ impl NameCaches {
     /// let index = saring::index::Index::open(&path).unwrap();
     /// for budget in [1000, 0] {
     ///     let caches = NameCaches::for_current_pool(budget);
-    ///     let hits = caches.with(|cache| index.screen_cached(&Query::name("Kim Kyong Ok"), cache.unwrap()).unwrap());
+    ///     let hits = caches.with(|cache| index.screen_cached(&Query::name("Kim Kyong Ok"), cache).unwrap());
     ///     assert_eq!(hits.results[0].id, "UN-KPi.045");
-    ///     assert_eq!(caches.with(|cache| cache.unwrap().len()), if budget > 0 { 1 } else { 0 });
+    ///     assert_eq!(caches.with(|cache| cache.len()), if budget > 0 { 1 } else { 0 });
     /// }
     /// ```
     pub fn for_current_pool(budget: usize) -> NameCaches {
@@ -352,13 +352,11 @@ impl NameCaches {
         )
     }
 
-    /// Calls `f` with the calling worker's cache (always `Some`: every worker has one).
-    pub fn with<R>(&self, f: impl FnOnce(Option<&mut NameCache>) -> R) -> R {
-        let slot = rayon::current_thread_index().unwrap_or(0) % self.0.len().max(1);
-        match self.0.get(slot) {
-            Some(cache) => f(Some(&mut lock(cache))),
-            None => f(None),
-        }
+    /// Calls `f` with the calling worker's cache.
+    pub fn with<R>(&self, f: impl FnOnce(&mut NameCache) -> R) -> R {
+        // Never empty: `for_current_pool` makes one cache a worker, and a pool has one worker at least.
+        let slot = rayon::current_thread_index().unwrap_or(0) % self.0.len();
+        f(&mut lock(&self.0[slot]))
     }
 }
 

@@ -241,7 +241,7 @@ fn screen_line(
     options: &ScreenOptions,
     n: usize,
     line: &Result<String, String>,
-    cache: Option<&mut NameCache>,
+    cache: &mut NameCache,
 ) -> String {
     let error = |msg: String| serde_json::json!({ "line": n, "error": msg }).to_string();
     let line = match line {
@@ -252,11 +252,7 @@ fn screen_line(
         Ok(q) => q,
         Err(e) => return error(format!("not a query object: {e}")),
     };
-    let screened = match cache {
-        Some(cache) => index.screen_cached_with(&query, options, cache),
-        None => index.screen_with(&query, options),
-    };
-    match screened {
+    match index.screen_cached_with(&query, options, cache) {
         Ok(r) => {
             let mut v = serde_json::json!({ "line": n, "results": r.results });
             strip_explanations(&mut v);
