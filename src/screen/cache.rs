@@ -61,10 +61,9 @@ impl NameStore {
     /// The work of `key`, taken out (`None` if not held); everything is forgotten first if the store
     /// followed another index or other options.
     fn take(&mut self, index: &Index, options: &ScreenOptions, key: &NameKey) -> Option<NameWork> {
-        if self.owner.as_ref().is_none_or(|(i, o)| *i != index.instance || o != options) {
+        if follow(&mut self.owner, index, options) {
             self.names.clear();
             self.held = 0;
-            self.owner = Some((index.instance, options.clone()));
         }
         let work = self.names.remove(key)?;
         self.held -= work.candidates.len();
@@ -87,6 +86,16 @@ impl NameStore {
             self.held -= replaced.candidates.len();
         }
     }
+}
+
+/// Makes `owner` the index and options given; whether it was another (what was kept for it is then
+/// to be forgotten).
+fn follow(owner: &mut Option<(u64, ScreenOptions)>, index: &Index, options: &ScreenOptions) -> bool {
+    if owner.as_ref().is_some_and(|(i, o)| *i == index.instance && o == options) {
+        return false;
+    }
+    *owner = Some((index.instance, options.clone()));
+    true
 }
 
 /// Name stores shared by the threads of a pool, each name in one shard (by its hash), so that the
@@ -417,9 +426,9 @@ impl NameScore {
 
 impl NameWork {
     pub(super) fn new(index: &Index, q: &ValidQuery, options: &ScreenOptions, floor: f32) -> Result<NameWork> {
-        let candidates = crate::index::candidates::candidates(index, &q.name, options, floor)?;
-        let scores = vec![None; candidates.len()];
-        Ok(NameWork { floor, candidates, scores })
+        let mut work = NameWork { floor: f32::INFINITY, candidates: Vec::new(), scores: Vec::new() };
+        work.lower(index, q, options, floor)?;
+        Ok(work)
     }
 
     /// Takes the candidates down to `floor` if they stop above it. The candidates down to a floor are
@@ -444,9 +453,8 @@ pub(crate) fn screen_valid_cached(
     options: &ScreenOptions,
     cache: &mut NameCache,
 ) -> Result<ScreenResult> {
-    if cache.owner.as_ref().is_none_or(|(i, o)| *i != index.instance || o != options) {
+    if follow(&mut cache.owner, index, options) {
         cache.entities.reset();
-        cache.owner = Some((index.instance, options.clone()));
     }
     // One entry serves every query carrying the name, whatever its qualifiers and threshold: the
     // candidates are taken down to the lowest floor a query has needed. A query's own candidates are a
