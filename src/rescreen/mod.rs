@@ -466,6 +466,8 @@ struct Sink {
     checkpoint_path: Option<PathBuf>,
     checkpoint: Option<Checkpoint>,
     template: Checkpoint,
+    /// Output bytes synced and dropped from the page cache.
+    dropped: u64,
 }
 
 impl Sink {
@@ -540,6 +542,7 @@ impl Sink {
             checkpoint_path: checkpoint_path.map(Path::to_path_buf),
             checkpoint: existing.clone(),
             template,
+            dropped: 0,
         };
         if existing.is_none() {
             let header = if job.format == OutputFormat::Csv { output::CSV_HEADER.as_bytes() } else { b"" };
@@ -576,6 +579,8 @@ impl Sink {
         sync(out_file, out_path, false)?;
         sync(&self.rejects, &self.rejects_path, false)?;
         let output_len = out_file.metadata().map_err(|e| Error::io(out_path, e))?.len();
+        drop_cached(out_file, self.dropped, output_len);
+        self.dropped = output_len;
         let rejects_len = self.rejects.metadata().map_err(|e| Error::io(&self.rejects_path, e))?.len();
         let cp = Checkpoint {
             rows_committed: counters.rows_read,
@@ -619,6 +624,22 @@ fn sync(file: &File, path: &Path, all: bool) -> Result<()> {
         Err(_) if file.metadata().map(|m| !m.is_file()).unwrap_or(false) => Ok(()),
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// Advises the kernel that the synced bytes `from..to` of `file` will not be read again, so that it
+/// drops them from the page cache. A run's output (about 11 KB a customer on the bundled lists) then
+/// neither evicts the mapped index's pages nor makes the kernel find fresh pages for every chunk:
+/// rescreening 100,000 customers (1.09 GB of hits) took 2.5–2.8 s of system time with the pages kept,
+/// 0.6–0.8 s with them dropped. Advice only: where it is not taken (a pipe, another system), nothing
+/// changes.
+fn drop_cached(file: &File, from: u64, to: u64) {
+    #[cfg(target_os = "linux")]
+    if let Some(len) = std::num::NonZeroU64::new(to.saturating_sub(from)) {
+        // Advice: an error changes nothing that was written.
+        let _ = rustix::fs::fadvise(file, from, Some(len), rustix::fs::Advice::DontNeed);
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (file, from, to);
 }
 
 /// Progress after a committed chunk.
