@@ -4,6 +4,7 @@
 //! cargo run --release --example screen_latency                 # bundled lists, 5,000 queries
 //! cargo run --release --example screen_latency -- INDEX.sidx 5000
 //! cargo run --release --example screen_latency -- --thorough  # ScreenOptions::thorough()
+//! cargo run --release --example screen_latency -- --slowest 20 # and the 20 slowest queries
 //! ```
 
 use saring::index::{Index, ScreenOptions};
@@ -22,7 +23,14 @@ fn main() {
     let all: Vec<String> = std::env::args().skip(1).collect();
     let options =
         if all.iter().any(|a| a == "--thorough") { ScreenOptions::thorough() } else { ScreenOptions::default() };
-    let args: Vec<&String> = all.iter().filter(|a| *a != "--thorough").collect();
+    let slowest: usize =
+        all.iter().position(|a| a == "--slowest").and_then(|i| all.get(i + 1)?.parse().ok()).unwrap_or(0);
+    let args: Vec<&String> = all
+        .iter()
+        .enumerate()
+        .filter(|(i, a)| *a != "--thorough" && *a != "--slowest" && (*i == 0 || all[i - 1] != "--slowest"))
+        .map(|(_, a)| a)
+        .collect();
     let path = match args.first() {
         Some(p) => p.as_str().into(),
         None => {
@@ -47,14 +55,21 @@ fn main() {
         index.screen_with(&Query::name(q.text.clone()), &options).expect("screen");
     }
     let mut times = Vec::with_capacity(qs.len());
+    let mut each = Vec::with_capacity(qs.len());
     for q in &qs {
         let query = Query::name(q.text.clone());
         let t = Instant::now();
         let r = index.screen_with(&query, &options).expect("screen");
-        times.push(t.elapsed().as_secs_f64() * 1e6);
+        let micros = t.elapsed().as_secs_f64() * 1e6;
+        times.push(micros);
+        each.push((micros, r.results.len(), q.text.as_str()));
         std::hint::black_box(r);
     }
     times.sort_by(f64::total_cmp);
+    each.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (micros, hits, text) in each.iter().take(slowest) {
+        println!("{micros:8.0} µs  {hits:3} hits  {text}");
+    }
     println!("index {} ({} names)", path.display(), names.len());
     println!("open: median {:.3} ms, max {:.3} ms (20 opens)", percentile(&opens, 0.5), opens.last().unwrap_or(&0.0));
     println!(
