@@ -95,6 +95,19 @@ fn end_to_end_on_the_un_list() {
     assert_eq!((rejects[0]["line"].as_u64(), rejects[0]["customer_id"].as_str()), (Some(4), Some("R1")));
     assert_eq!(rejects[1]["line"], 5);
 
+    // Without an output file the same lines go to standard output.
+    let printed = run_ok(
+        saring()
+            .args(["rescreen", "--customers"])
+            .arg(&customers)
+            .arg("--index")
+            .arg(&index_path)
+            .arg("--rejects")
+            .arg(dir.path().join("stdout.rejects.jsonl")),
+    );
+    assert!(!printed.stdout.is_empty());
+    assert_eq!(printed.stdout, std::fs::read(&out).unwrap());
+
     // CSV output: same hits, flattened.
     let csv_out = dir.path().join("hits.csv");
     run_ok(

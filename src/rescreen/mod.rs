@@ -245,7 +245,7 @@ impl Job {
         let mut session_rows = 0u64;
         let ctx = Context { job: self, screener, caches: NameCaches::for_current_pool(self.name_cache) };
 
-        // A writer thread joins chunk k's lines and commits them (append, sync, checkpoint) while chunk
+        // A writer thread writes chunk k's lines and commits them (append, sync, checkpoint) while chunk
         // k + 1 is screened, so the pool does not wait for the disk; chunks are committed in order, one
         // at a time.
         let mut sink = std::thread::scope(|scope| -> Result<Sink> {
@@ -281,7 +281,7 @@ impl Job {
                         chunk.par_iter().map(|row| ctx.process(row)).collect::<Vec<Result<RowOutcome>>>()
                     },
                 );
-                // The writer joins the rows' lines, so that the pool goes on to the next chunk.
+                // The writer writes the rows' lines, so that the pool goes on to the next chunk.
                 let rows = results.into_iter().collect::<Result<Vec<RowOutcome>>>()?;
                 rows.iter().for_each(|r| counters.add(r));
                 session_rows += chunk.len() as u64;
@@ -457,8 +457,6 @@ fn resolved_lines(
 
 /// Where committed output goes: files with a checkpoint, or standard output.
 struct Sink {
-    /// A chunk's lines joined (kept from chunk to chunk: its pages are not faulted in again).
-    joined: Vec<u8>,
     out: Option<File>,
     out_path: Option<PathBuf>,
     rejects: File,
@@ -534,7 +532,6 @@ impl Sink {
         };
         let rejects = open_at(rejects_path, existing.as_ref().map(|c| c.rejects_len))?;
         let mut sink = Sink {
-            joined: Vec::new(),
             out,
             out_path: job.out.clone(),
             rejects,
@@ -553,26 +550,23 @@ impl Sink {
         Ok(sink)
     }
 
-    fn write_out(&mut self, bytes: &[u8]) -> Result<()> {
+    /// Appends `parts` in order to the output (standard output without an output file).
+    fn write_out(&mut self, parts: &[&[u8]]) -> Result<()> {
         match (&mut self.out, &self.out_path) {
-            (Some(f), Some(p)) => f.write_all(bytes).map_err(|e| Error::io(p, e)),
+            (Some(f), Some(p)) => write_parts(f, parts).map_err(|e| Error::io(p, e)),
             _ => {
                 let mut stdout = std::io::stdout().lock();
-                stdout.write_all(bytes).and_then(|_| stdout.flush()).map_err(|e| Error::io("<stdout>", e))
+                write_parts(&mut stdout, parts).and_then(|_| stdout.flush()).map_err(|e| Error::io("<stdout>", e))
             }
         }
     }
 
     /// Appends a chunk's lines, makes them durable, then records the checkpoint.
     fn commit(&mut self, rows: &[RowOutcome], counters: &Counters) -> Result<()> {
-        let mut joined = std::mem::take(&mut self.joined);
-        joined.clear();
-        rows.iter().for_each(|r| joined.extend_from_slice(&r.out));
-        let written = self.write_out(&joined);
-        joined.clear();
-        rows.iter().for_each(|r| joined.extend_from_slice(&r.reject));
-        let rejected = self.rejects.write_all(&joined).map_err(|e| Error::io(&self.rejects_path, e));
-        self.joined = joined;
+        let lines: Vec<&[u8]> = rows.iter().map(|r| r.out.as_slice()).collect();
+        let written = self.write_out(&lines);
+        let rejects: Vec<&[u8]> = rows.iter().map(|r| r.reject.as_slice()).collect();
+        let rejected = write_parts(&mut self.rejects, &rejects).map_err(|e| Error::io(&self.rejects_path, e));
         written.and(rejected)?;
         let Some(cp_path) = self.checkpoint_path.clone() else { return Ok(()) };
         let (Some(out_file), Some(out_path)) = (&self.out, &self.out_path) else { return Ok(()) };
@@ -596,7 +590,7 @@ impl Sink {
     /// Appends the final lines (resolved hits) without a new checkpoint: a crash before [`Sink::close`]
     /// truncates them away on resume and they are written again.
     fn finish_with(&mut self, bytes: &[u8]) -> Result<()> {
-        self.write_out(bytes)
+        self.write_out(&[bytes])
     }
 
     /// Makes everything durable and removes the checkpoint: the run is complete.
@@ -614,6 +608,26 @@ impl Sink {
         }
         Ok(())
     }
+}
+
+/// Writes `parts` in order with vectored writes: a chunk's rows go out as they are, without a joined
+/// copy of them (about 45 MB a chunk of 4,096 customers with the raw records).
+fn write_parts(w: &mut impl Write, parts: &[&[u8]]) -> std::io::Result<()> {
+    use std::io::IoSlice;
+    /// At most this many slices a call (Linux's `IOV_MAX`).
+    const MAX_SLICES: usize = 1024;
+    let mut slices: Vec<IoSlice> = parts.iter().filter(|p| !p.is_empty()).map(|p| IoSlice::new(p)).collect();
+    let mut left = &mut slices[..];
+    while !left.is_empty() {
+        let n = left.len().min(MAX_SLICES);
+        match w.write_vectored(&left[..n]) {
+            Ok(0) => return Err(std::io::ErrorKind::WriteZero.into()),
+            Ok(written) => IoSlice::advance_slices(&mut left, written),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// Flushes a file to disk; devices and pipes (`/dev/null`) that cannot be synced are left alone.
@@ -751,5 +765,62 @@ impl std::fmt::Display for Summary {
             writeln!(f, "resolved: {} previous hits on removed entities", c.resolved)?;
         }
         write!(f, "elapsed {:.2} s, {:.0} rows/s", self.elapsed_seconds, self.rows_per_second)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::write_parts;
+    use std::io::{IoSlice, Write};
+
+    /// Takes at most `per_call` bytes a call, across slices, and fails once with `Interrupted`.
+    struct Trickle {
+        out: Vec<u8>,
+        per_call: usize,
+        calls: usize,
+        interrupted: bool,
+    }
+
+    impl Write for Trickle {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.write_vectored(&[IoSlice::new(buf)])
+        }
+        fn write_vectored(&mut self, bufs: &[IoSlice<'_>]) -> std::io::Result<usize> {
+            assert!(bufs.len() <= 1024, "{} slices in one call", bufs.len());
+            self.calls += 1;
+            if !self.interrupted && self.calls == 3 {
+                self.interrupted = true;
+                return Err(std::io::ErrorKind::Interrupted.into());
+            }
+            let mut left = self.per_call;
+            for b in bufs {
+                let n = b.len().min(left);
+                self.out.extend_from_slice(&b[..n]);
+                left -= n;
+                if left == 0 {
+                    break;
+                }
+            }
+            Ok(self.per_call - left)
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn parts_are_written_whole_and_in_order_across_partial_writes() {
+        // 3,000 parts (some empty), more than one call's slices; writes that stop inside a part.
+        let parts: Vec<Vec<u8>> = (0..3000u32).map(|k| vec![(k % 251) as u8; (k as usize * 7) % 23]).collect();
+        let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+        for per_call in [1, 5, 1000, 1 << 20] {
+            let mut w = Trickle { out: Vec::new(), per_call, calls: 0, interrupted: false };
+            write_parts(&mut w, &refs).unwrap();
+            assert_eq!(w.out, parts.concat(), "{per_call} bytes a call");
+        }
+        // A writer that takes nothing is an error, not a loop.
+        let mut w = Trickle { out: Vec::new(), per_call: 0, calls: 0, interrupted: true };
+        assert_eq!(write_parts(&mut w, &refs).unwrap_err().kind(), std::io::ErrorKind::WriteZero);
+        assert!(write_parts(&mut w, &[b"", b""]).is_ok());
     }
 }
