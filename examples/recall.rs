@@ -13,7 +13,8 @@
 //! `--margin POINTS` and `--max-scored N` change the stopping rule of screening, `--common-postings N`
 //! the length from which a posting list only adds to names found through rarer keys, and
 //! `--typo deletions|reach|automaton|off` the typo-tolerant lookup; `--thorough` starts from
-//! `ScreenOptions::thorough()` instead of the default.
+//! `ScreenOptions::thorough()` instead of the default. The output breaks the hits found down by
+//! brute-force score band; `--misses-above SCORE` lists the misses scoring at least `SCORE`.
 
 use saring::index::{Index, ScreenOptions, Typo};
 use std::path::Path;
@@ -45,7 +46,7 @@ fn main() {
     if let Some(v) = flag("--margin") {
         base.margin = v.parse().expect("--margin POINTS");
     }
-    let values: Vec<&String> = ["--max-scored", "--margin", "--typo", "--common-postings"]
+    let values: Vec<&String> = ["--max-scored", "--margin", "--typo", "--common-postings", "--misses-above"]
         .iter()
         .filter_map(|f| args.iter().position(|a| a == f).and_then(|i| args.get(i + 1)))
         .collect();
@@ -89,6 +90,21 @@ fn main() {
         first.get_or_insert(f);
     }
     if let Some(f) = first {
+        println!("\nbrute-force hits found by the first row's screening, by score band:");
+        println!("| score | hits found |");
+        println!("|---|---|");
+        for (k, (hits, found)) in f.bands.iter().enumerate() {
+            let upper = gen::BANDS.get(k + 1).map_or("100".to_string(), |b| format!("{b}"));
+            println!("| {}–{upper} | {} |", gen::BANDS[k], gen::share(*found, *hits));
+        }
+        if let Some(floor) = flag("--misses-above").and_then(|v| v.parse::<f64>().ok()) {
+            println!("\nmisses scoring {floor} or more by brute force (query → entity, score, matched list name):");
+            let mut above: Vec<&(String, String, f64)> = f.misses.iter().filter(|m| m.2 >= floor).collect();
+            above.sort_by(|a, b| b.2.total_cmp(&a.2));
+            for (q, e, s) in above {
+                println!("  {q:?} → {e} ({s:.1})");
+            }
+        }
         println!("\ntop-10 misses (query → entity, brute-force score):");
         for (q, e, s) in f.top_misses.iter().step_by((f.top_misses.len() / 25).max(1)).take(25) {
             let names = index

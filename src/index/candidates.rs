@@ -7,7 +7,8 @@
 //! `M.` in `Noordin M. Top`) and by its phonetic key; each pair of adjacent query tokens is also looked up
 //! joined, in either order, and so are the last and first tokens (`Abdul Rahman` → `abdulrahman`; list
 //! names are indexed under their joined adjacent pairs and their last token joined to their first, the
-//! `KALED, Belkasam` written `Kaledbelkasam`; adjacent pairs also by the joined word's skeleton). Each hit
+//! `KALED, Belkasam` written `Kaledbelkasam`; every pair also by the joined word's skeleton, at the
+//! scorer's join floors: `RAHMAN Abdur` → `abdurrahman` ~ `Abdirahman`). Each hit
 //! carries the similarity the scorer would give that token pair: 1 exact, the scorer's edit similarity
 //! for a typo or a shared skeleton, 0.97 for a variant or joined pair, 0.9 phonetic, 0.8 initial. A
 //! word's lookups depend on the word, the index and the options only: each thread keeps them from query
@@ -32,8 +33,8 @@ use super::format::{long_entries, long_entry, posting_parts, NameInfo};
 use super::typo::{self, max_distance};
 use super::Index;
 use crate::score::{
-    freely_joinable, fuzzy, miss_cost, miss_costs, FuzzyReach, FuzzyScan, ADJACENT_JOIN_FLOOR, INITIAL, PHONETIC,
-    VARIANT,
+    freely_joinable, fuzzy_at_least, miss_cost, miss_costs, FuzzyReach, FuzzyScan, ADJACENT_JOIN_FLOOR,
+    FREE_JOIN_FLOOR, FREE_JOIN_MIN_LEN, INITIAL, PHONETIC, VARIANT,
 };
 use crate::text::{Name, Token, TokenTag};
 use crate::Result;
@@ -342,6 +343,15 @@ fn lookups(
         cache.get_or(key, 1 << i, out, |found| token_lookups(index, t, opts, variants, ordinals, found))?;
     }
     if opts.joined {
+        // A long name word written for two list words joined in the other order.
+        for (i, t) in tokens.iter().enumerate() {
+            if freely_joinable(t) && t.text.len() >= 2 * FREE_JOIN_MIN_LEN {
+                key.clear();
+                key.push(b'r');
+                key.extend_from_slice(t.text.as_bytes());
+                cache.get_or(key, 1 << i, out, |found| rotation_lookups(index, t, opts, joined, ordinals, found))?;
+            }
+        }
         // Joined tokens: adjacent ones, and as the scorer joins leftovers, name words in the other order
         // and the last with the first.
         for (a, b) in joined_pairs(tokens.len()) {
@@ -473,7 +483,9 @@ fn skeleton_terms(index: &Index, word: &[u8], ordinals: &mut Ordinals) -> Result
 
 /// The lookups of two query tokens joined, `x` then `y` (token bits 0b11): the joined word exactly
 /// (a typo inside a joined pair is left to the per-token lookups), and with the typo-tolerant lookup
-/// the terms sharing its consonant skeleton that the scorer would pair with it.
+/// the terms sharing its consonant skeleton that the scorer would pair with it: at its floor for
+/// tokens `adjacent` in name order, at its higher one for the other order or the last token with the
+/// first (`RAHMAN Abdur` ~ `Abdirahman`).
 #[allow(clippy::too_many_arguments)]
 fn pair_lookups(
     index: &Index,
@@ -492,7 +504,8 @@ fn pair_lookups(
     if let Some(off) = index.terms.get(joined.as_bytes()) {
         out.push(found(index, 0b11, off, VARIANT, strong)?);
     }
-    if matches!(opts.typo, Typo::Deletions | Typo::Reach) && adjacent {
+    if matches!(opts.typo, Typo::Deletions | Typo::Reach) {
+        let floor = if adjacent { ADJACENT_JOIN_FLOOR } else { FREE_JOIN_FLOOR };
         ordinals.clear(index.term_count());
         skeleton_terms(index, joined.as_bytes(), ordinals)?;
         for &o in ordinals.sorted() {
@@ -500,9 +513,60 @@ fn pair_lookups(
             if term == joined.as_bytes() {
                 continue;
             }
-            let s = std::str::from_utf8(term).map(|term| fuzzy(joined, term)).unwrap_or(0.0);
-            if s >= ADJACENT_JOIN_FLOOR {
+            let s = std::str::from_utf8(term).map(|term| fuzzy_at_least(joined, term, floor)).unwrap_or(0.0);
+            if s >= floor {
                 out.push(found(index, 0b11, off, s * VARIANT, strong)?);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The lookups of one long query name word read as two list words joined in the other order (token bits
+/// 1), as the scorer joins two leftover name words: `majidabdul` for `Abdul Majid`, and
+/// `abderahmanemaghrebi` for `Abderahmane al Maghrebi` through the name's last word joined to its first.
+/// At each split into two indexed words of [`FREE_JOIN_MIN_LEN`] bytes or more (the first ones found in
+/// one walk of the term FST), the two are swapped and joined, and looked up exactly and, with the
+/// typo-tolerant lookup, by skeleton at the scorer's floor for words joined in another order.
+fn rotation_lookups(
+    index: &Index,
+    t: &Token,
+    opts: &ScreenOptions,
+    rotated: &mut String,
+    ordinals: &mut Ordinals,
+    out: &mut Vec<Lookup>,
+) -> Result<()> {
+    let word = t.text.as_str();
+    let strong = heavy(t);
+    let fst = index.terms.as_fst();
+    let mut node = fst.root();
+    for (i, &b) in word.as_bytes().iter().enumerate() {
+        let Some(k) = node.find_input(b) else { break };
+        node = fst.node(node.transition(k).addr);
+        let at = i + 1;
+        let split = node.is_final() && at >= FREE_JOIN_MIN_LEN && word.len() - at >= FREE_JOIN_MIN_LEN;
+        if !split || !word.is_char_boundary(at) || index.terms.get(&word[at..]).is_none() {
+            continue;
+        }
+        rotated.clear();
+        rotated.push_str(&word[at..]);
+        rotated.push_str(&word[..at]);
+        if let Some(off) = index.terms.get(rotated.as_bytes()) {
+            out.push(found(index, 1, off, VARIANT, strong)?);
+        }
+        if matches!(opts.typo, Typo::Deletions | Typo::Reach) {
+            ordinals.clear(index.term_count());
+            skeleton_terms(index, rotated.as_bytes(), ordinals)?;
+            for &o in ordinals.sorted() {
+                let (off, term) = index.term(o)?;
+                if term == rotated.as_bytes() {
+                    continue;
+                }
+                let s =
+                    std::str::from_utf8(term).map(|term| fuzzy_at_least(rotated, term, FREE_JOIN_FLOOR)).unwrap_or(0.0);
+                if s >= FREE_JOIN_FLOOR {
+                    out.push(found(index, 1, off, s * VARIANT, strong)?);
+                }
             }
         }
     }
@@ -909,6 +973,7 @@ mod tests {
     use super::*;
     use crate::index::IndexBuilder;
     use crate::model::{EntityName, NameQuality, NameType};
+    use crate::score::fuzzy;
     use crate::{analyze, Entity, EntityKind, NameKind};
     use std::collections::{BTreeSet, HashMap};
 
@@ -974,6 +1039,31 @@ mod tests {
             }
         }
         if opts.joined {
+            // Long name words as two indexed words joined in the other order, split at every point.
+            for (i, t) in tokens.iter().enumerate() {
+                if !freely_joinable(t) {
+                    continue;
+                }
+                let strong = heavy(t);
+                for at in FREE_JOIN_MIN_LEN..=t.text.len().saturating_sub(FREE_JOIN_MIN_LEN) {
+                    let (Some(first), Some(second)) = (t.text.get(..at), t.text.get(at..)) else { continue };
+                    if index.terms.get(first).is_none() || index.terms.get(second).is_none() {
+                        continue;
+                    }
+                    let rotated = format!("{second}{first}");
+                    if let Some(off) = index.terms.get(&rotated) {
+                        out.push(lookup(1 << i, off, VARIANT, strong));
+                    }
+                    if opts.typo == Typo::Deletions {
+                        for (off, term) in same_skeleton(index, &rotated) {
+                            let s = fuzzy(&rotated, &term);
+                            if term != rotated && s >= FREE_JOIN_FLOOR {
+                                out.push(lookup(1 << i, off, s * VARIANT, strong));
+                            }
+                        }
+                    }
+                }
+            }
             let n = tokens.len();
             let mut pairs: Vec<(usize, usize)> = (1..n).flat_map(|b| [(b - 1, b), (b, b - 1)]).collect();
             if n >= 3 {
@@ -988,10 +1078,11 @@ mod tests {
                 if let Some(off) = index.terms.get(&joined) {
                     out.push(lookup(1 << a | 1 << b, off, VARIANT, strong));
                 }
-                if b == a + 1 && opts.typo == Typo::Deletions {
+                if opts.typo == Typo::Deletions {
+                    let floor = if b == a + 1 { ADJACENT_JOIN_FLOOR } else { FREE_JOIN_FLOOR };
                     for (off, term) in same_skeleton(index, &joined) {
                         let s = fuzzy(&joined, &term);
-                        if term != joined && s >= ADJACENT_JOIN_FLOOR {
+                        if term != joined && s >= floor {
                             out.push(lookup(1 << a | 1 << b, off, s * VARIANT, strong));
                         }
                     }
@@ -1149,6 +1240,9 @@ mod tests {
             "Ahmad Abdul Karim bin Abdullah Al Hashimi Al Qurashi Al Baghdadi Abu Bakr",
             "HUSAYN, Zuhair",
             "BENHAMMEDI, Mohammed",
+            "RASHID, Abdul Majid",
+            "MUSA, Abdirahman",
+            "Abderahmane al Maghrebi",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -1231,10 +1325,51 @@ mod tests {
                 "Muhammad Muhammad Ali",
                 "Hassan Ali Hassan 12 12",
                 "Kyong Kim Kyong",
+                "Majidabdul",
+                "Rahman Abdur",
+                "AbderahmaneMaghrebi",
             ]
             .map(String::from),
         );
         out
+    }
+
+    /// The token bits and similarity with which `query`'s lookups reach `term`'s posting list, if they do.
+    fn finds(index: &Index, query: &str, term: &str, opts: &ScreenOptions) -> Option<(u32, f32)> {
+        let offset = index.terms.get(term).unwrap();
+        let mut out = Vec::new();
+        let name = analyze(query, NameKind::Unknown);
+        lookups(index, &name.tokens, opts, &mut LookupBuffers::default(), &mut out).unwrap();
+        out.iter().find(|l| l.offset == offset).map(|l| (l.tokens, l.quality))
+    }
+
+    #[test]
+    fn words_joined_in_another_order_are_found_as_the_scorer_joins_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = build(dir.path());
+        let d = ScreenOptions::default();
+        // Two query words joined in the other order, by skeleton at the scorer's floor for such joins.
+        let joined = fuzzy("abdurrahman", "abdirahman");
+        assert!((FREE_JOIN_FLOOR..1.0).contains(&joined));
+        assert_eq!(finds(&index, "Rahman Abdur", "abdirahman", &d), Some((0b11, joined * VARIANT)));
+        // One query word for two list words in the other order: the list's pair (`abdulmajid`), or its
+        // last word joined to its first (`maghrebiabderahmane`, the particle between left out).
+        assert_eq!(finds(&index, "Majidabdul", "abdulmajid", &d), Some((0b1, VARIANT)));
+        assert_eq!(finds(&index, "AbderahmaneMaghrebi", "maghrebiabderahmane", &d), Some((0b1, VARIANT)));
+        // Not where the two parts are not both indexed words, nor without the joined lookups.
+        assert_eq!(finds(&index, "Majidabdux", "abdulmajid", &d), None);
+        let unjoined = ScreenOptions { joined: false, ..d.clone() };
+        assert_eq!(finds(&index, "Majidabdul", "abdulmajid", &unjoined), None);
+        // And screening returns them as the scorer's matches.
+        for (query, listed) in [
+            ("Rahman Abdur", "MUSA, Abdirahman"),
+            ("Majidabdul", "RASHID, Abdul Majid"),
+            ("AbderahmaneMaghrebi", "Abderahmane al Maghrebi"),
+        ] {
+            let hits = index.screen(&crate::screen::Query::name(query)).unwrap().results;
+            let hit = hits.iter().find(|h| h.matched_name == listed).unwrap_or_else(|| panic!("{query}: {hits:?}"));
+            assert!(hit.score >= 80.0, "{query} ~ {listed}: {}", hit.score);
+        }
     }
 
     #[test]
@@ -1246,12 +1381,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let index = build(dir.path());
         let finds = |query: &str, term: &str, typo: Typo| {
-            let offset = index.terms.get(term).unwrap();
-            let opts = ScreenOptions { typo, phonetic: false, ..ScreenOptions::default() };
-            let mut out = Vec::new();
-            let name = analyze(query, NameKind::Unknown);
-            lookups(&index, &name.tokens, &opts, &mut LookupBuffers::default(), &mut out).unwrap();
-            out.iter().find(|l| l.offset == offset).map(|l| (l.tokens, l.quality))
+            finds(&index, query, term, &ScreenOptions { typo, phonetic: false, ..ScreenOptions::default() })
         };
         assert_eq!(finds("Zuhair Hassan", "husayn", Typo::Deletions), Some((0b10, fuzzy("hassan", "husayn"))));
         // Three plain edits, different skeletons (`krk`, `krm`), and yet paired by the scorer: found

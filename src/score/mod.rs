@@ -14,8 +14,12 @@ mod token;
 pub use decision::{Decision, Thresholds};
 // What the index's candidate ranking needs to estimate scores the same way.
 pub(crate) use memo::EditMemo;
-pub(crate) use name::{freely_joinable, miss_cost, miss_costs, ADJACENT_JOIN_FLOOR};
-pub(crate) use token::{fuzzy, FuzzyReach, FuzzyScan, INITIAL, MAX_REACH_LEN, PHONETIC, VARIANT};
+pub(crate) use name::{
+    freely_joinable, miss_cost, miss_costs, ADJACENT_JOIN_FLOOR, FREE_JOIN_FLOOR, FREE_JOIN_MIN_LEN,
+};
+#[cfg(test)]
+pub(crate) use token::fuzzy;
+pub(crate) use token::{fuzzy_at_least, FuzzyReach, FuzzyScan, INITIAL, MAX_REACH_LEN, PHONETIC, VARIANT};
 
 use crate::text::{analyze, Name, NameKind};
 use serde::{Deserialize, Serialize};

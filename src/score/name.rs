@@ -36,9 +36,9 @@ const LIGHT_ONLY_CAP: f32 = 35.0;
 pub(crate) const ADJACENT_JOIN_FLOOR: f32 = 0.8;
 /// Least similarity of two leftover name words joined in another order than the name's, or not adjacent,
 /// to a word of the other side.
-const FREE_JOIN_FLOOR: f32 = 0.9;
+pub(crate) const FREE_JOIN_FLOOR: f32 = 0.9;
 /// Shortest word joined in another order than the name's, or not adjacent.
-const FREE_JOIN_MIN_LEN: usize = 3;
+pub(crate) const FREE_JOIN_MIN_LEN: usize = 3;
 /// Whether a token may be joined to another in another order than the name's, or not adjacent: a
 /// name word of [`FREE_JOIN_MIN_LEN`] characters or more.
 pub(crate) fn freely_joinable(t: &Token) -> bool {

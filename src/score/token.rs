@@ -263,6 +263,22 @@ pub(crate) fn fuzzy(a: &str, b: &str) -> f32 {
     fuzzy_masked(a, b, consonant_mask(a), consonant_mask(b), None)
 }
 
+/// [`fuzzy`] where only a similarity of at least `floor` counts (0 below it): the consonant gate and
+/// the edit distance rule a pair out against the higher floor, so that a check at a join's floor stops
+/// sooner. Equal to [`fuzzy`] wherever either is at least `floor`.
+pub(crate) fn fuzzy_at_least(a: &str, b: &str, floor: f32) -> f32 {
+    if !may_fuzz(a.len(), b.len()) {
+        return 0.0;
+    }
+    let long = a.len().max(b.len());
+    let floor = floor.max(fuzzy_floor(long));
+    let (mask_a, mask_b) = (consonant_mask(a), consonant_mask(b));
+    if !masks_may_fuzz(mask_a, mask_b) || !foreign_within(mask_a, mask_b, long, floor) {
+        return 0.0;
+    }
+    super::edit::similarity_at_least(a, b, floor).unwrap_or(0.0)
+}
+
 /// Whether words of these lengths (bytes) can be typos of each other: short words get no typo
 /// tolerance, and a length gap alone rules a pair out. [`fuzzy`] is 0 when this is false.
 pub(crate) fn may_fuzz(la: usize, lb: usize) -> bool {
@@ -645,6 +661,25 @@ mod tests {
             ruled_out += usize::from(!foreign_within(consonant_mask(&a), consonant_mask(&b), long, floor));
         }
         assert!(ruled_out > 100, "{ruled_out}");
+    }
+
+    #[test]
+    fn fuzzy_at_a_higher_floor_is_fuzzy_where_either_reaches_it() {
+        let (mut above, mut below) = (0, 0);
+        for (a, b) in crate::score::edit::tests::random_pairs(100_000, 0x9b05_688c_2b3e_6c1f) {
+            let s = fuzzy(&a, &b);
+            for floor in [0.0, 0.8, 0.85, 0.9] {
+                let at = fuzzy_at_least(&a, &b, floor);
+                if s >= floor || at >= floor {
+                    assert_eq!(at.to_bits(), s.to_bits(), "{a} / {b} at {floor}");
+                    above += usize::from(floor == 0.9 && s > 0.0);
+                } else {
+                    below += usize::from(s > 0.0);
+                }
+            }
+        }
+        // Pairs credited above the highest floor, and credited pairs below a floor, both met.
+        assert!(above > 100 && below > 100, "{above} {below}");
     }
 
     #[test]

@@ -289,6 +289,16 @@ pub struct Figures {
     pub misses: Vec<(String, String, f64)>,
     /// Queries whose source was not in the top 10, with their perturbations.
     pub top10_misses: Vec<(String, String, Vec<&'static str>)>,
+    /// Brute-force hits and those the index path returned, by score band ([`BANDS`]).
+    pub bands: [(usize, usize); BANDS.len()],
+}
+
+/// Score bands of the recall breakdown: from each bound up to the next (the last up to 100).
+pub const BANDS: [f64; 5] = [40.0, 50.0, 60.0, 70.0, 80.0];
+
+/// The band of a brute-force score at or above the lowest bound.
+pub fn band(score: f64) -> usize {
+    BANDS.iter().rposition(|b| score >= *b).unwrap_or(0)
 }
 
 /// `part / whole`, 1 when there is nothing to find.
@@ -377,8 +387,11 @@ pub fn measure(index: &Index, names: &[ListName], qs: &[TestQuery], brute: usize
         }
         f.brute_hits += b.len();
         for (e, s) in b {
+            let band = &mut f.bands[band(*s)];
+            band.0 += 1;
             if wide[i].contains(e) {
                 f.found += 1;
+                band.1 += 1;
             } else {
                 f.misses.push((qs[i].text.clone(), e.clone(), *s));
             }
