@@ -1,16 +1,21 @@
 //! Candidate generation and ranking: which list names are worth scoring fully, and in what order.
 //!
 //! Every query token is looked up in the token FST by its canonical text (exact), within an edit
-//! distance that grows with its length and by its consonant skeleton ([`typo`](super::typo)), by its
+//! distance that grows with its length and by its consonant skeleton ([`typo`](super::typo)); an
+//! Arabic- or Hebrew-script token, whatever its length, also by the skeletons of its forms (and of them
+//! without a joined article) against the Latin words the scorer pairs with it (`rht` ~ `rahat`); by its
 //! alternates and equivalence keys
 //! (name-variant classes, cross-script dictionary equivalents), by its first letter (a list-side initial,
 //! `M.` in `Noordin M. Top`) and by its phonetic key; each pair of adjacent query tokens is also looked up
-//! joined, in either order, and so are the last and first tokens (`Abdul Rahman` → `abdulrahman`; list
+//! joined, in either order, and so are the last and first tokens (`Abdul Rahman` → `abdulrahman`; a long
+//! name word split into two indexed words is also looked up with them swapped, `majidabdul` →
+//! `abdulmajid`; list
 //! names are indexed under their joined adjacent pairs and their last token joined to their first, the
 //! `KALED, Belkasam` written `Kaledbelkasam`; every pair also by the joined word's skeleton, at the
 //! scorer's join floors: `RAHMAN Abdur` → `abdurrahman` ~ `Abdirahman`). Each hit
 //! carries the similarity the scorer would give that token pair: 1 exact, the scorer's edit similarity
-//! for a typo or a shared skeleton, 0.97 for a variant or joined pair, 0.9 phonetic, 0.8 initial. A
+//! for a typo or a shared skeleton, 0.85 for an abjad word's skeleton, 0.97 for a variant or joined pair,
+//! 0.9 phonetic, 0.8 initial. A
 //! word's lookups depend on the word, the index and the options only: each thread keeps them from query
 //! to query (`LookupCache`).
 //!
@@ -33,8 +38,8 @@ use super::format::{long_entries, long_entry, posting_parts, NameInfo};
 use super::typo::{self, max_distance};
 use super::Index;
 use crate::score::{
-    freely_joinable, fuzzy_at_least, miss_cost, miss_costs, FuzzyReach, FuzzyScan, ADJACENT_JOIN_FLOOR,
-    FREE_JOIN_FLOOR, FREE_JOIN_MIN_LEN, INITIAL, PHONETIC, VARIANT,
+    freely_joinable, fuzzy_at_least, miss_cost, miss_costs, skeleton_meets, FuzzyReach, FuzzyScan, ADJACENT_JOIN_FLOOR,
+    FREE_JOIN_FLOOR, FREE_JOIN_MIN_LEN, INITIAL, PHONETIC, SKELETON, VARIANT,
 };
 use crate::text::{Name, Token, TokenTag};
 use crate::Result;
@@ -451,6 +456,9 @@ fn token_lookups(
             }
         }
     }
+    if opts.typo != Typo::Off && crate::text::is_abjad(t.script) {
+        abjad_lookups(index, t, ordinals, out)?;
+    }
     for a in t.alternates.iter().chain(&t.keys) {
         if let Some(off) = index.terms.get(a.as_bytes()) {
             out.push(found(index, 1, off, VARIANT, strong)?);
@@ -468,6 +476,29 @@ fn token_lookups(
         key.extend_from_slice(t.phonetic.as_bytes());
         if let Some(off) = index.keys.get(&key) {
             out.push(found(index, 1, off, PHONETIC, strong)?);
+        }
+    }
+    Ok(())
+}
+
+/// The skeleton lookups of an abjad query word (Arabic, Hebrew; token bits 1): written mostly without
+/// vowels, it meets Latin words by consonant skeleton, as the scorer pairs them (`rht` / `rahat`, and
+/// `lslmy` / `islami` without the joined article), whatever its length. The terms sharing the index's
+/// skeleton key of its text or an alternate, or of either without a joined article, that the scorer's
+/// own skeleton check credits.
+fn abjad_lookups(index: &Index, t: &Token, ordinals: &mut Ordinals, out: &mut Vec<Lookup>) -> Result<()> {
+    ordinals.clear(index.term_count());
+    for form in std::iter::once(&t.text).chain(&t.alternates) {
+        skeleton_terms(index, form.as_bytes(), ordinals)?;
+        if let Some(rest) = form.strip_prefix("al").or_else(|| form.strip_prefix('l')) {
+            skeleton_terms(index, rest.as_bytes(), ordinals)?;
+        }
+    }
+    let strong = heavy(t);
+    for &o in ordinals.sorted() {
+        let (off, term) = index.term(o)?;
+        if std::str::from_utf8(term).is_ok_and(|term| skeleton_meets(t, term)) {
+            out.push(found(index, 1, off, SKELETON, strong)?);
         }
     }
     Ok(())
@@ -1022,6 +1053,19 @@ mod tests {
                     }
                 }
             }
+            if opts.typo != Typo::Off && crate::text::is_abjad(t.script) {
+                let mut forms = Vec::new();
+                for form in std::iter::once(&t.text).chain(&t.alternates) {
+                    forms.push(form.as_str());
+                    forms.extend(form.strip_prefix("al").or_else(|| form.strip_prefix('l')));
+                }
+                let terms: BTreeSet<(u64, String)> = forms.iter().flat_map(|f| same_skeleton(index, f)).collect();
+                for (off, term) in terms {
+                    if skeleton_meets(t, &term) {
+                        out.push(lookup(1 << i, off, SKELETON, strong));
+                    }
+                }
+            }
             for a in t.alternates.iter().chain(&t.keys) {
                 if let Some(off) = index.terms.get(a) {
                     out.push(lookup(1 << i, off, VARIANT, strong));
@@ -1243,6 +1287,8 @@ mod tests {
             "RASHID, Abdul Majid",
             "MUSA, Abdirahman",
             "Abderahmane al Maghrebi",
+            "RAHAT LTD",
+            "HARAKAT UL JIHAD ISLAMI",
         ]
         .iter()
         .map(|s| s.to_string())
@@ -1328,6 +1374,8 @@ mod tests {
                 "Majidabdul",
                 "Rahman Abdur",
                 "AbderahmaneMaghrebi",
+                "لمتد راحت",
+                "حرکت الجہاد الاسلامی",
             ]
             .map(String::from),
         );
@@ -1366,6 +1414,28 @@ mod tests {
             ("Majidabdul", "RASHID, Abdul Majid"),
             ("AbderahmaneMaghrebi", "Abderahmane al Maghrebi"),
         ] {
+            let hits = index.screen(&crate::screen::Query::name(query)).unwrap().results;
+            let hit = hits.iter().find(|h| h.matched_name == listed).unwrap_or_else(|| panic!("{query}: {hits:?}"));
+            assert!(hit.score >= 80.0, "{query} ~ {listed}: {}", hit.score);
+        }
+    }
+
+    #[test]
+    fn an_abjad_word_finds_the_latin_words_of_its_consonant_skeleton() {
+        let dir = tempfile::tempdir().unwrap();
+        let index = build(dir.path());
+        let d = ScreenOptions::default();
+        // Three consonants (too short for the typo lookups), and words whose joined article is left out.
+        assert_eq!(finds(&index, "لمتد راحت", "rahat", &d), Some((0b10, SKELETON)));
+        assert_eq!(finds(&index, "حرکت الجہاد الاسلامی", "harakat", &d), Some((0b1, SKELETON)));
+        assert_eq!(finds(&index, "حرکت الجہاد الاسلامی", "jihad", &d), Some((0b10, SKELETON)));
+        assert_eq!(finds(&index, "حرکت الجہاد الاسلامی", "islami", &d), Some((0b100, SKELETON)));
+        // Not without the typo-tolerant lookup, nor for Latin words of the same consonants.
+        assert_eq!(finds(&index, "لمتد راحت", "rahat", &ScreenOptions { typo: Typo::Off, ..d.clone() }), None);
+        assert_eq!(finds(&index, "Ltd Rht", "rahat", &d), None);
+        // And screening returns them as the scorer's matches.
+        for (query, listed) in [("لمتد راحت", "RAHAT LTD"), ("حرکت الجہاد الاسلامی", "HARAKAT UL JIHAD ISLAMI")]
+        {
             let hits = index.screen(&crate::screen::Query::name(query)).unwrap().results;
             let hit = hits.iter().find(|h| h.matched_name == listed).unwrap_or_else(|| panic!("{query}: {hits:?}"));
             assert!(hit.score >= 80.0, "{query} ~ {listed}: {}", hit.score);

@@ -19,7 +19,9 @@ pub(crate) use name::{
 };
 #[cfg(test)]
 pub(crate) use token::fuzzy;
-pub(crate) use token::{fuzzy_at_least, FuzzyReach, FuzzyScan, INITIAL, MAX_REACH_LEN, PHONETIC, VARIANT};
+pub(crate) use token::{
+    fuzzy_at_least, skeleton_meets, FuzzyReach, FuzzyScan, INITIAL, MAX_REACH_LEN, PHONETIC, SKELETON, VARIANT,
+};
 
 use crate::text::{analyze, Name, NameKind};
 use serde::{Deserialize, Serialize};
