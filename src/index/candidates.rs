@@ -531,12 +531,28 @@ fn pair_lookups(
     joined.clear();
     joined.push_str(&x.text);
     joined.push_str(&y.text);
-    let strong = heavy(x) || heavy(y);
+    let floor = if adjacent { ADJACENT_JOIN_FLOOR } else { FREE_JOIN_FLOOR };
+    joined_lookups(index, joined, 0b11, floor, heavy(x) || heavy(y), opts, ordinals, out)
+}
+
+/// The lookups of a joined word standing for query tokens `tokens` (bits): the word exactly and, with
+/// the typo-tolerant lookup, the terms sharing its consonant skeleton that the scorer pairs with it at
+/// `floor`.
+#[allow(clippy::too_many_arguments)]
+fn joined_lookups(
+    index: &Index,
+    joined: &str,
+    tokens: u32,
+    floor: f32,
+    strong: bool,
+    opts: &ScreenOptions,
+    ordinals: &mut Ordinals,
+    out: &mut Vec<Lookup>,
+) -> Result<()> {
     if let Some(off) = index.terms.get(joined.as_bytes()) {
-        out.push(found(index, 0b11, off, VARIANT, strong)?);
+        out.push(found(index, tokens, off, VARIANT, strong)?);
     }
     if matches!(opts.typo, Typo::Deletions | Typo::Reach) {
-        let floor = if adjacent { ADJACENT_JOIN_FLOOR } else { FREE_JOIN_FLOOR };
         ordinals.clear(index.term_count());
         skeleton_terms(index, joined.as_bytes(), ordinals)?;
         for &o in ordinals.sorted() {
@@ -546,7 +562,7 @@ fn pair_lookups(
             }
             let s = std::str::from_utf8(term).map(|term| fuzzy_at_least(joined, term, floor)).unwrap_or(0.0);
             if s >= floor {
-                out.push(found(index, 0b11, off, s * VARIANT, strong)?);
+                out.push(found(index, tokens, off, s * VARIANT, strong)?);
             }
         }
     }
@@ -582,24 +598,7 @@ fn rotation_lookups(
         rotated.clear();
         rotated.push_str(&word[at..]);
         rotated.push_str(&word[..at]);
-        if let Some(off) = index.terms.get(rotated.as_bytes()) {
-            out.push(found(index, 1, off, VARIANT, strong)?);
-        }
-        if matches!(opts.typo, Typo::Deletions | Typo::Reach) {
-            ordinals.clear(index.term_count());
-            skeleton_terms(index, rotated.as_bytes(), ordinals)?;
-            for &o in ordinals.sorted() {
-                let (off, term) = index.term(o)?;
-                if term == rotated.as_bytes() {
-                    continue;
-                }
-                let s =
-                    std::str::from_utf8(term).map(|term| fuzzy_at_least(rotated, term, FREE_JOIN_FLOOR)).unwrap_or(0.0);
-                if s >= FREE_JOIN_FLOOR {
-                    out.push(found(index, 1, off, s * VARIANT, strong)?);
-                }
-            }
-        }
+        joined_lookups(index, rotated, 1, FREE_JOIN_FLOOR, strong, opts, ordinals, out)?;
     }
     Ok(())
 }
