@@ -38,8 +38,8 @@ use super::format::{long_entries, long_entry, posting_parts, NameInfo};
 use super::typo::{self, max_distance};
 use super::Index;
 use crate::score::{
-    freely_joinable, fuzzy_at_least, miss_cost, miss_costs, skeleton_meets, FuzzyReach, FuzzyScan, ADJACENT_JOIN_FLOOR,
-    FREE_JOIN_FLOOR, FREE_JOIN_MIN_LEN, INITIAL, PHONETIC, SKELETON, VARIANT,
+    freely_joinable, fuzzy_at_least, miss_cost, miss_costs, skeleton_meets, without_article, FuzzyReach, FuzzyScan,
+    ADJACENT_JOIN_FLOOR, FREE_JOIN_FLOOR, FREE_JOIN_MIN_LEN, INITIAL, PHONETIC, SKELETON, VARIANT,
 };
 use crate::text::{Name, Token, TokenTag};
 use crate::Result;
@@ -490,7 +490,7 @@ fn abjad_lookups(index: &Index, t: &Token, ordinals: &mut Ordinals, out: &mut Ve
     ordinals.clear(index.term_count());
     for form in std::iter::once(&t.text).chain(&t.alternates) {
         skeleton_terms(index, form.as_bytes(), ordinals)?;
-        if let Some(rest) = form.strip_prefix("al").or_else(|| form.strip_prefix('l')) {
+        if let Some(rest) = without_article(form) {
             skeleton_terms(index, rest.as_bytes(), ordinals)?;
         }
     }
@@ -1056,7 +1056,7 @@ mod tests {
                 let mut forms = Vec::new();
                 for form in std::iter::once(&t.text).chain(&t.alternates) {
                     forms.push(form.as_str());
-                    forms.extend(form.strip_prefix("al").or_else(|| form.strip_prefix('l')));
+                    forms.extend(without_article(form));
                 }
                 let terms: BTreeSet<(u64, String)> = forms.iter().flat_map(|f| same_skeleton(index, f)).collect();
                 for (off, term) in terms {

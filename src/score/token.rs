@@ -209,7 +209,7 @@ pub(crate) fn similarity(
             return (SKELETON, How::Skeleton);
         }
     }
-    (fuzzy_masked(&a.text, &b.text, fa.mask, fb.mask, memo), How::Fuzzy)
+    (fuzzy_masked(&a.text, &b.text, fa.mask, fb.mask, 0.0, memo), How::Fuzzy)
 }
 
 /// Whether the abjad token `x` without a leading article (`al`, or the unvocalised `l` of ال) has the
@@ -217,9 +217,14 @@ pub(crate) fn similarity(
 /// word (الحاكم, `lhkm`), Latin names often apart (`al Hakim`).
 fn article_skeleton(x: &Token, y: &str) -> bool {
     std::iter::once(&x.text).chain(&x.alternates).any(|f| {
-        let rest = f.strip_prefix("al").or_else(|| f.strip_prefix('l')).unwrap_or("");
+        let rest = without_article(f).unwrap_or("");
         skeleton_chars(rest).nth(1).is_some() && skeleton_chars(rest).eq(skeleton_chars(y))
     })
+}
+
+/// An abjad form without its joined article (`al`, or the unvocalised `l` of ال), if it starts with one.
+pub(crate) fn without_article(form: &str) -> Option<&str> {
+    form.strip_prefix("al").or_else(|| form.strip_prefix('l'))
 }
 
 /// Whether the abjad token `x` (its text, an alternate, or either without a joined article) has the
@@ -260,7 +265,7 @@ pub(crate) fn fuzzy(a: &str, b: &str) -> f32 {
     if !may_fuzz(a.len(), b.len()) {
         return 0.0;
     }
-    fuzzy_masked(a, b, consonant_mask(a), consonant_mask(b), None)
+    fuzzy_at_least(a, b, 0.0)
 }
 
 /// [`fuzzy`] where only a similarity of at least `floor` counts (0 below it): the consonant gate and
@@ -270,13 +275,7 @@ pub(crate) fn fuzzy_at_least(a: &str, b: &str, floor: f32) -> f32 {
     if !may_fuzz(a.len(), b.len()) {
         return 0.0;
     }
-    let long = a.len().max(b.len());
-    let floor = floor.max(fuzzy_floor(long));
-    let (mask_a, mask_b) = (consonant_mask(a), consonant_mask(b));
-    if !masks_may_fuzz(mask_a, mask_b) || !foreign_within(mask_a, mask_b, long, floor) {
-        return 0.0;
-    }
-    super::edit::similarity_at_least(a, b, floor).unwrap_or(0.0)
+    fuzzy_masked(a, b, consonant_mask(a), consonant_mask(b), floor, None)
 }
 
 /// Whether words of these lengths (bytes) can be typos of each other: short words get no typo
@@ -287,9 +286,9 @@ pub(crate) fn may_fuzz(la: usize, lb: usize) -> bool {
     short >= MIN_FUZZY_LEN && (long - short) as f32 <= (1.0 - FUZZY_FLOOR) * long as f32
 }
 
-/// [`fuzzy`], given the [`consonant_mask`]s of both words (and a memo of the edit similarities of the
-/// query token `a`, if any).
-fn fuzzy_masked(a: &str, b: &str, mask_a: u32, mask_b: u32, memo: Option<(&mut EditMemo, usize)>) -> f32 {
+/// [`fuzzy_at_least`] `floor` (0: [`fuzzy`]), given the [`consonant_mask`]s of both words (and a memo
+/// of the edit similarities of the query token `a`, if any; only with a floor of 0).
+fn fuzzy_masked(a: &str, b: &str, mask_a: u32, mask_b: u32, floor: f32, memo: Option<(&mut EditMemo, usize)>) -> f32 {
     if !may_fuzz(a.len(), b.len()) {
         return 0.0;
     }
@@ -298,7 +297,7 @@ fn fuzzy_masked(a: &str, b: &str, mask_a: u32, mask_b: u32, memo: Option<(&mut E
     if !masks_may_fuzz(mask_a, mask_b) {
         return 0.0;
     }
-    let floor = fuzzy_floor(long);
+    let floor = floor.max(fuzzy_floor(long));
     if !foreign_within(mask_a, mask_b, long, floor) {
         return 0.0;
     }
@@ -368,7 +367,7 @@ impl<'w> FuzzyScan<'w> {
         }
         let long = word.len().max(term.len());
         let Some(rows) = self.rows.as_ref().filter(|_| long <= MAX) else {
-            return fuzzy_masked(word, term, self.mask, mask, None);
+            return fuzzy_masked(word, term, self.mask, mask, 0.0, None);
         };
         let (limit, t, n) = (self.limits[long], term.as_bytes(), rows.len());
         if foreign_tenths(self.mask, mask) > limit {
