@@ -37,7 +37,7 @@ fn perturbed_queries_recall_against_brute_force() {
     }
     assert!(f.top10_rate() >= 0.98, "source in top 10: {:.3}", f.top10_rate());
     assert!(f.top_recall() >= 0.90, "top-10 recall: {:.3}", f.top_recall());
-    assert!(f.recall() >= 0.86, "full recall: {:.3}", f.recall());
+    assert!(f.recall() >= 0.88, "full recall: {:.3}", f.recall());
     // The MATCH-level hits (brute force ≥ 80) are the ones a screen must not miss.
     let (matches, matches_found) = f.bands[gen::band(80.0)];
     println!("brute-force hits ≥ 80: {}", gen::share(matches_found, matches));
@@ -57,7 +57,7 @@ fn perturbed_queries_recall_against_brute_force() {
         f.found
     );
     assert!(t.top_recall() >= 0.95, "thorough top-10 recall: {:.3}", t.top_recall());
-    assert!(t.recall() >= 0.88, "thorough full recall: {:.3}", t.recall());
+    assert!(t.recall() >= 0.95, "thorough full recall: {:.3}", t.recall());
 }
 
 #[test]

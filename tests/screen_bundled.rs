@@ -289,3 +289,25 @@ fn results_do_not_depend_on_what_the_thread_screened_before() {
         }
     }
 }
+
+#[test]
+fn a_query_asking_for_more_hits_has_more_names_scored() {
+    let index = bundled();
+    let few = saring::index::ScreenOptions { max_scored: 20, ..Default::default() };
+    let all = saring::index::ScreenOptions { max_scored: usize::MAX, ..Default::default() };
+    let q = |limit| Query { limit: Some(limit), ..Query::name("Muhammad Hassan") };
+    let json = |r: &saring::screen::ScreenResult| serde_json::to_string(&r.results).unwrap();
+    // Twenty names scored for each ten hits asked for: a query asking for 1,000 hits has up to 2,000
+    // names scored, enough for every hit of this one.
+    let wide = index.screen_with(&q(1000), &few).unwrap();
+    assert!(wide.results.len() > 40, "{}", wide.results.len());
+    assert_eq!(json(&wide), json(&index.screen_with(&q(1000), &all).unwrap()));
+    // Ten hits asked for: at most twenty names scored, so at most twenty entities met.
+    assert!(index.screen_with(&q(10), &few).unwrap().results.len() <= 10);
+    // A cached name first screened for ten hits serves a later query for more, and the reverse.
+    let mut cache = saring::screen::NameCache::default();
+    for limit in [10, 1000, 10, 30] {
+        let want = json(&index.screen_with(&q(limit), &few).unwrap());
+        assert_eq!(json(&index.screen_cached_with(&q(limit), &few, &mut cache).unwrap()), want, "limit {limit}");
+    }
+}

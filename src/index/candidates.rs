@@ -68,7 +68,9 @@ pub enum Typo {
 /// Options of candidate generation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScreenOptions {
-    /// At most this many names are scored fully per query, whatever the estimates say.
+    /// At most this many names are scored fully per query for the first ten hits it asks for
+    /// (`limit`), whatever the estimates say; a larger limit raises the cap in proportion
+    /// ([`ScreenOptions::scored_cap`]).
     pub max_scored: usize,
     /// Posting lists longer than this only add to names found through rarer keys (and, when every key
     /// is that common, at most this many names are considered).
@@ -121,6 +123,23 @@ impl ScreenOptions {
             margin: 100.0,
             ..ScreenOptions::default()
         }
+    }
+
+    /// The names a query asking for `limit` hits may score: [`max_scored`](ScreenOptions::max_scored)
+    /// for each ten hits ([`DEFAULT_LIMIT`](crate::screen::DEFAULT_LIMIT)) or part of ten. A caller
+    /// asking for every hit (a large limit) gets every name within reach scored; the default ten hits
+    /// keep the cap that bounds a query's time.
+    ///
+    /// ```
+    /// use saring::index::ScreenOptions;
+    /// let o = ScreenOptions::default();
+    /// assert_eq!(o.scored_cap(1), o.max_scored);
+    /// assert_eq!(o.scored_cap(10), o.max_scored);
+    /// assert_eq!(o.scored_cap(11), 2 * o.max_scored);
+    /// assert_eq!(o.scored_cap(usize::MAX), usize::MAX);
+    /// ```
+    pub fn scored_cap(&self, limit: usize) -> usize {
+        self.max_scored.saturating_mul(limit.div_ceil(crate::screen::DEFAULT_LIMIT).max(1))
     }
 }
 
@@ -744,8 +763,14 @@ fn list_side(hit_w: f32, used: u32, info: Option<&NameInfo>) -> (f32, f32, bool)
 }
 
 /// The candidate names for a query whose reach (estimate plus margin) is at least `floor`, best reach
-/// first (ties by name number), at most [`ScreenOptions::max_scored`] of them.
-pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floor: f32) -> Result<Vec<Candidate>> {
+/// first (ties by name number), at most `cap` of them ([`ScreenOptions::scored_cap`]).
+pub(crate) fn candidates(
+    index: &Index,
+    query: &Name,
+    opts: &ScreenOptions,
+    floor: f32,
+    cap: usize,
+) -> Result<Vec<Candidate>> {
     let tokens = &query.tokens[..query.tokens.len().min(MAX_QUERY_TOKENS)];
     if tokens.is_empty() {
         return Ok(Vec::new());
@@ -762,7 +787,7 @@ pub(crate) fn candidates(index: &Index, query: &Name, opts: &ScreenOptions, floo
         }
         let mut hits = std::mem::take(&mut s.lookups);
         let result = lookups(index, tokens, opts, &mut s.buffers, &mut hits)
-            .and_then(|()| gather(index, query, tokens, opts, floor, &mut hits, s));
+            .and_then(|()| gather(index, query, opts, floor, cap, &mut hits, s));
         s.lookups = hits;
         s.reset();
         result
@@ -888,9 +913,9 @@ fn gallop(start: usize, end: usize, below: impl Fn(usize) -> bool) -> usize {
 fn gather(
     index: &Index,
     query: &Name,
-    tokens: &[Token],
     opts: &ScreenOptions,
     floor: f32,
+    scored: usize,
     lookups: &mut [Lookup],
     s: &mut Scratch,
 ) -> Result<Vec<Candidate>> {
@@ -906,11 +931,12 @@ fn gather(
     let fallback = !lookups.iter().any(|l| l.generator) && !lookups.is_empty();
     let cap = if fallback { usize::try_from(opts.common_postings).unwrap_or(usize::MAX) } else { usize::MAX };
     if fallback {
-        let mut per_token = vec![0u64; tokens.len()];
+        let n = query.tokens.len().min(MAX_QUERY_TOKENS);
+        let mut per_token = vec![0u64; n];
         for l in lookups.iter() {
             per_token[l.tokens.trailing_zeros() as usize] += l.len;
         }
-        let best = (0..tokens.len()).filter(|i| per_token[*i] > 0).min_by_key(|i| per_token[*i]).unwrap_or(0);
+        let best = (0..n).filter(|i| per_token[*i] > 0).min_by_key(|i| per_token[*i]).unwrap_or(0);
         for l in lookups.iter_mut() {
             l.generator = l.tokens.trailing_zeros() as usize == best;
         }
@@ -988,11 +1014,11 @@ fn gather(
             out.push(Candidate { name: id, entity: info.entity, reach, light });
         }
     }
-    // Screening looks at the first `max_scored` at most: only those are sorted (a common word at Dow
+    // Screening looks at the first `scored` at most: only those are sorted (a common word at Dow
     // Jones scale leaves hundreds of thousands within reach).
-    if out.len() > opts.max_scored {
-        out.select_nth_unstable_by_key(opts.max_scored, Candidate::rank);
-        out.truncate(opts.max_scored);
+    if out.len() > scored {
+        out.select_nth_unstable_by_key(scored, Candidate::rank);
+        out.truncate(scored);
     }
     out.sort_unstable_by_key(Candidate::rank);
     Ok(out.to_vec())
@@ -1485,7 +1511,7 @@ mod tests {
             for q in ["Ali Hassan", "Kim Kyong", "Husayn Ali", "Mohamed Ali Hassan"] {
                 let name = analyze(q, NameKind::Unknown);
                 for (ix, opts) in [(&index, &d), (&other, &d), (&index, &no_typo), (&other, &no_typo)] {
-                    let got = candidates(ix, &name, opts, 0.0).unwrap();
+                    let got = candidates(ix, &name, opts, 0.0, opts.max_scored).unwrap();
                     assert_eq!(got, reference(ix, &name, opts, 0.0), "round {round}, {q:?}, {opts:?}");
                 }
             }
@@ -1546,7 +1572,7 @@ mod tests {
             let name = analyze(&q, NameKind::Unknown);
             for opts in &options {
                 for floor in [f32::NEG_INFINITY, 0.0, 30.0, 60.0] {
-                    let got = candidates(&index, &name, opts, floor).unwrap();
+                    let got = candidates(&index, &name, opts, floor, opts.max_scored).unwrap();
                     let want = reference(&index, &name, opts, floor);
                     assert_eq!(got.len(), want.len(), "{q:?} {opts:?} floor {floor}");
                     for (g, w) in got.iter().zip(&want) {
@@ -1586,7 +1612,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let index = build(dir.path());
         let opts = ScreenOptions::default();
-        let got = candidates(&index, &analyze("Kim Kyong Ok", NameKind::Person), &opts, 40.0).unwrap();
+        let got = candidates(&index, &analyze("Kim Kyong Ok", NameKind::Person), &opts, 40.0, opts.max_scored).unwrap();
         let first = got.first().unwrap();
         assert!((first.reach - (100.0 + opts.margin)).abs() < 1e-4, "{first:?}");
         assert_eq!(index.name_record(first.name).unwrap().name.original, "KIM KYONG OK");

@@ -395,11 +395,12 @@ impl NameCache {
     }
 }
 
-/// The name-level work of one query name: its candidates down to a floor and, in candidate order, the
-/// name scores computed so far.
+/// The name-level work of one query name: its candidates down to a floor (at most a cap of them) and,
+/// in candidate order, the name scores computed so far.
 #[derive(Debug)]
 pub(super) struct NameWork {
     pub(super) floor: f32,
+    pub(super) cap: usize,
     pub(super) candidates: Vec<Candidate>,
     pub(super) scores: Vec<Option<NameScore>>,
 }
@@ -426,21 +427,25 @@ impl NameScore {
 
 impl NameWork {
     pub(super) fn new(index: &Index, q: &ValidQuery, options: &ScreenOptions, floor: f32) -> Result<NameWork> {
-        let mut work = NameWork { floor: f32::INFINITY, candidates: Vec::new(), scores: Vec::new() };
+        let mut work = NameWork { floor: f32::INFINITY, cap: 0, candidates: Vec::new(), scores: Vec::new() };
         work.lower(index, q, options, floor)?;
         Ok(work)
     }
 
-    /// Takes the candidates down to `floor` if they stop above it. The candidates down to a floor are
-    /// those down to a higher one followed by the rest (best reach first), so the scores computed so
-    /// far keep their places.
+    /// Takes the candidates down to `floor`, and up to the query's cap of names scored, if they stop
+    /// above the one or short of the other. The candidates down to a floor are those down to a higher
+    /// one followed by the rest (best reach first), and a longer cap only adds to the end, so the
+    /// scores computed so far keep their places.
     fn lower(&mut self, index: &Index, q: &ValidQuery, options: &ScreenOptions, floor: f32) -> Result<()> {
-        if floor < self.floor {
-            let candidates = crate::index::candidates::candidates(index, &q.name, options, floor)?;
+        let cap = options.scored_cap(q.limit);
+        if floor < self.floor || cap > self.cap {
+            let (floor, cap) = (floor.min(self.floor), cap.max(self.cap));
+            let candidates = crate::index::candidates::candidates(index, &q.name, options, floor, cap)?;
             debug_assert!(candidates.iter().zip(&self.candidates).all(|(a, b)| a.name == b.name));
             self.scores.resize(candidates.len(), None);
             self.candidates = candidates;
             self.floor = floor;
+            self.cap = cap;
         }
         Ok(())
     }

@@ -465,7 +465,9 @@ fn screen_work(
     let (mut best, mut points_of) = std::mem::take(&mut kept.maps);
     best.clear();
     points_of.clear();
-    let room = candidates.len().min(options.max_scored);
+    // The candidates may run past this query's cap when a cached name served a larger limit.
+    let cap = options.scored_cap(q.limit);
+    let room = candidates.len().min(cap);
     best.reserve(room);
     points_of.reserve(room);
     let mut facts = Facts::default();
@@ -482,7 +484,7 @@ fn screen_work(
     let position = |sorted: &[f64], x: f64| sorted.partition_point(|y| y.total_cmp(&x).is_lt());
     for (scored, c) in candidates.iter().enumerate() {
         let reach = f64::from(c.reach) + bonus;
-        if scored >= options.max_scored || reach < q.score_threshold || reach < kth {
+        if scored >= cap || reach < q.score_threshold || reach < kth {
             break;
         }
         if let Some(b) = best.get(&c.entity) {
