@@ -101,8 +101,19 @@ fn main() {
             println!("\nmisses scoring {floor} or more by brute force (query → entity, score, matched list name):");
             let mut above: Vec<&(String, String, f64)> = f.misses.iter().filter(|m| m.2 >= floor).collect();
             above.sort_by(|a, b| b.2.total_cmp(&a.2));
+            let mut by_entity: std::collections::HashMap<&str, Vec<&gen::ListName>> = Default::default();
+            for l in &names {
+                by_entity.entry(l.entity.as_str()).or_default().push(l);
+            }
             for (q, e, s) in above {
-                println!("  {q:?} → {e} ({s:.1})");
+                let query = saring::text::analyze(q, saring::text::NameKind::Unknown);
+                let matched = by_entity
+                    .get(e.as_str())
+                    .and_then(|ns| {
+                        ns.iter().max_by(|a, b| gen::name_score(&query, a).total_cmp(&gen::name_score(&query, b)))
+                    })
+                    .map_or("", |l| l.raw.as_str());
+                println!("  {q:?} → {e} ({s:.1}) {matched:?}");
             }
         }
         println!("\ntop-10 misses (query → entity, brute-force score):");

@@ -245,16 +245,21 @@ pub fn queries(names: &[ListName], n: usize, seed: u64) -> Vec<TestQuery> {
     out
 }
 
+/// The score brute force gives a list name for a query: the name score, less the weak-alias discount.
+pub fn name_score(query: &Name, l: &ListName) -> f64 {
+    let kind = if query.kind == NameKind::Unknown { l.name.kind } else { query.kind };
+    let s = compare_names(query, &l.name, &CompareOptions { kind, thresholds: Thresholds::default() }).score
+        - if l.weak { saring::score::entity::WEAK_ALIAS } else { 0.0 };
+    s.clamp(0.0, 100.0)
+}
+
 /// The entities brute-force scoring puts at or above the lower threshold (best name, weak aliases
 /// discounted as the screen does), with their scores.
 pub fn brute_force(query: &Name, names: &[ListName]) -> HashMap<String, f64> {
     let thresholds = Thresholds::default();
     let mut best: HashMap<String, f64> = HashMap::new();
     for l in names {
-        let kind = if query.kind == NameKind::Unknown { l.name.kind } else { query.kind };
-        let s = compare_names(query, &l.name, &CompareOptions { kind, thresholds }).score
-            - if l.weak { saring::score::entity::WEAK_ALIAS } else { 0.0 };
-        let s = s.clamp(0.0, 100.0);
+        let s = name_score(query, l);
         let e = best.entry(l.entity.clone()).or_insert(f64::MIN);
         if s > *e {
             *e = s;
