@@ -56,7 +56,8 @@ pub struct Query {
     pub publishers: Vec<Publisher>,
     /// Drop hits below this score (default: the lower threshold).
     pub score_threshold: Option<f64>,
-    /// At most this many hits.
+    /// At most this many hits (default [`DEFAULT_LIMIT`]); a larger limit also has more candidate names
+    /// scored ([`ScreenOptions::scored_cap`](crate::index::ScreenOptions::scored_cap)).
     pub limit: Option<usize>,
     /// MATCH threshold (default 80).
     pub upper_threshold: Option<f64>,

@@ -52,7 +52,9 @@ pub struct Args {
     /// NOT_MATCH threshold (default 40).
     #[arg(long, value_name = "N")]
     lower: Option<f64>,
-    /// At most this many hits (default 10).
+    /// At most this many hits (default 10). Up to 500 candidate names are scored for each ten hits
+    /// asked for, so a large limit (e.g. 1000) for every hit above the threshold is not cut short
+    /// by that cap; it costs more time only when there are that many candidates.
     #[arg(long, value_name = "N")]
     limit: Option<usize>,
     /// Index file (default: the cached index of the bundled lists).
