@@ -5,9 +5,15 @@
 //! cargo run --release --example screen_latency -- INDEX.sidx 5000
 //! cargo run --release --example screen_latency -- --thorough  # ScreenOptions::thorough()
 //! cargo run --release --example screen_latency -- --slowest 20 # and the 20 slowest queries
+//! cargo run --release --example screen_latency -- --customers customers.csv  # a customer file's queries
 //! ```
+//!
+//! The queries are perturbed list names (`tests/recall/gen.rs`), or with `--customers FILE` the first N
+//! rows of a customer file as `saring rescreen` reads it (names, dates of birth, nationalities; e.g. from
+//! `gen_customers`), each screened on its own (no name cache).
 
 use saring::index::{Index, ScreenOptions};
+use saring::rescreen::customers::{CustomerReader, CustomerRow};
 use saring::screen::Query;
 use std::path::Path;
 use std::time::Instant;
@@ -23,12 +29,14 @@ fn main() {
     let all: Vec<String> = std::env::args().skip(1).collect();
     let options =
         if all.iter().any(|a| a == "--thorough") { ScreenOptions::thorough() } else { ScreenOptions::default() };
-    let slowest: usize =
-        all.iter().position(|a| a == "--slowest").and_then(|i| all.get(i + 1)?.parse().ok()).unwrap_or(0);
+    let value = |flag: &str| all.iter().position(|a| a == flag).and_then(|i| all.get(i + 1)).cloned();
+    let slowest: usize = value("--slowest").and_then(|v| v.parse().ok()).unwrap_or(0);
+    let customers = value("--customers");
+    let takes_value = |a: &str| a == "--slowest" || a == "--customers";
     let args: Vec<&String> = all
         .iter()
         .enumerate()
-        .filter(|(i, a)| *a != "--thorough" && *a != "--slowest" && (*i == 0 || all[i - 1] != "--slowest"))
+        .filter(|(i, a)| !a.starts_with("--") && (*i == 0 || !takes_value(&all[i - 1])))
         .map(|(_, a)| a)
         .collect();
     let path = match args.first() {
@@ -48,29 +56,42 @@ fn main() {
     }
     opens.sort_by(f64::total_cmp);
     let index = Index::open(Path::new(&path)).expect("open");
-    let names = gen::list_names(&index);
-    let qs = gen::queries(&names, n, 42);
+    let qs: Vec<Query> = match &customers {
+        Some(file) => {
+            let mut reader = CustomerReader::open(Path::new(file)).expect("customer file");
+            let mut qs = Vec::with_capacity(n);
+            while qs.len() < n {
+                match reader.next_row().expect("read customers") {
+                    Some(CustomerRow::Customer(c)) => qs.push(c.query),
+                    Some(CustomerRow::Reject(_)) => {}
+                    None => break,
+                }
+            }
+            qs
+        }
+        None => gen::queries(&gen::list_names(&index), n, 42).into_iter().map(|q| Query::name(q.text)).collect(),
+    };
     // Warm the page cache and the automaton builders.
     for q in qs.iter().take(100) {
-        index.screen_with(&Query::name(q.text.clone()), &options).expect("screen");
+        index.screen_with(q, &options).expect("screen");
     }
     let mut times = Vec::with_capacity(qs.len());
     let mut each = Vec::with_capacity(qs.len());
-    for q in &qs {
-        let query = Query::name(q.text.clone());
+    for query in &qs {
         let t = Instant::now();
-        let r = index.screen_with(&query, &options).expect("screen");
+        let r = index.screen_with(query, &options).expect("screen");
         let micros = t.elapsed().as_secs_f64() * 1e6;
         times.push(micros);
-        each.push((micros, r.results.len(), q.text.as_str()));
+        each.push((micros, r.results.len(), query));
         std::hint::black_box(r);
     }
     times.sort_by(f64::total_cmp);
     each.sort_by(|a, b| b.0.total_cmp(&a.0));
-    for (micros, hits, text) in each.iter().take(slowest) {
+    for (micros, hits, query) in each.iter().take(slowest) {
+        let text = query.validate().map(|v| v.name_text).unwrap_or_default();
         println!("{micros:8.0} µs  {hits:3} hits  {text}");
     }
-    println!("index {} ({} names)", path.display(), names.len());
+    println!("index {} ({} names)", path.display(), index.name_count());
     println!("open: median {:.3} ms, max {:.3} ms (20 opens)", percentile(&opens, 0.5), opens.last().unwrap_or(&0.0));
     println!(
         "{} queries, single thread: p50 {:.0} µs, p90 {:.0} µs, p99 {:.0} µs, max {:.0} µs",
