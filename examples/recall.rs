@@ -110,9 +110,9 @@ fn main() {
                 let matched = by_entity
                     .get(e.as_str())
                     .and_then(|ns| {
-                        ns.iter().max_by(|a, b| gen::name_score(&query, a).total_cmp(&gen::name_score(&query, b)))
+                        ns.iter().map(|l| (gen::name_score(&query, l), l)).max_by(|a, b| a.0.total_cmp(&b.0))
                     })
-                    .map_or("", |l| l.raw.as_str());
+                    .map_or("", |(_, l)| l.raw.as_str());
                 println!("  {q:?} → {e} ({s:.1}) {matched:?}");
             }
         }

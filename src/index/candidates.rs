@@ -931,12 +931,11 @@ fn gather(
     let fallback = !lookups.iter().any(|l| l.generator) && !lookups.is_empty();
     let cap = if fallback { usize::try_from(opts.common_postings).unwrap_or(usize::MAX) } else { usize::MAX };
     if fallback {
-        let n = query.tokens.len().min(MAX_QUERY_TOKENS);
-        let mut per_token = vec![0u64; n];
+        let mut per_token = [0u64; MAX_QUERY_TOKENS];
         for l in lookups.iter() {
             per_token[l.tokens.trailing_zeros() as usize] += l.len;
         }
-        let best = (0..n).filter(|i| per_token[*i] > 0).min_by_key(|i| per_token[*i]).unwrap_or(0);
+        let best = (0..MAX_QUERY_TOKENS).filter(|i| per_token[*i] > 0).min_by_key(|i| per_token[*i]).unwrap_or(0);
         for l in lookups.iter_mut() {
             l.generator = l.tokens.trailing_zeros() as usize == best;
         }
