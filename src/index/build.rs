@@ -617,6 +617,7 @@ impl IndexBuilder {
         let mut typo_runs = Runs::new(&work, "typo-run");
         let mut reversed_runs = Runs::new(&work, "reversed-run");
         let mut backwards = Vec::new();
+        let mut shorter = Vec::new();
         let (mut nterms, mut nkeys) = (0u64, 0u64);
         let mut rec = Vec::new();
         // Long lists are stored once: a phonetic or variant key whose words are one term's has the
@@ -655,7 +656,15 @@ impl IndexBuilder {
                 }
                 if typo::eligible(k) {
                     typo::deletion_variants(k, |v| typo_runs.push(TYPO_MARK, v, ordinal));
-                    typo::skeleton_key(k, |v| typo_runs.push(TYPO_MARK, v, ordinal));
+                    typo::skeleton_key(k, |v| {
+                        typo_runs.push(TYPO_MARK, v, ordinal);
+                        typo::shorter_skeleton_keys(v, |s| {
+                            shorter.clear();
+                            shorter.push(typo::SHORTER_SKELETON_MARK);
+                            shorter.extend_from_slice(&s[1..]);
+                            typo_runs.push(TYPO_MARK, &shorter, ordinal);
+                        });
+                    });
                     typo_runs.spill_if_full()?;
                 }
             } else {

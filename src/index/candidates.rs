@@ -1,7 +1,8 @@
 //! Candidate generation and ranking: which list names are worth scoring fully, and in what order.
 //!
 //! Every query token is looked up in the token FST by its canonical text (exact), within an edit
-//! distance that grows with its length and by its consonant skeleton ([`typo`](super::typo)); an
+//! distance that grows with its length and by its consonant skeleton and those one consonant shorter
+//! ([`typo`](super::typo)); an
 //! Arabic- or Hebrew-script token, whatever its length, also by the skeletons of its forms (and of them
 //! without a joined article) against the Latin words the scorer pairs with it (`rht` ~ `rahat`); by its
 //! alternates and equivalence keys
@@ -458,7 +459,7 @@ fn token_lookups(
                 variants.make(t.text.as_bytes(), typo::query_distance(t.text.chars().count()));
                 ordinals.clear(index.term_count());
                 index.typo_terms_of(variants, |o| ordinals.push(o))?;
-                skeleton_terms(index, t.text.as_bytes(), ordinals)?;
+                near_skeleton_terms(index, t.text.as_bytes(), ordinals)?;
                 for &o in ordinals.sorted() {
                     let (off, term) = index.term(o)?;
                     typo_hit(term, off)?;
@@ -528,6 +529,25 @@ fn abjad_lookups(index: &Index, t: &Token, ordinals: &mut Ordinals, out: &mut Ve
 fn skeleton_terms(index: &Index, word: &[u8], ordinals: &mut Ordinals) -> Result<()> {
     let mut read = Ok(());
     typo::skeleton_key(word, |k| read = index.typo_terms_within(k, MAX_SKELETON_TERMS, |o| ordinals.push(o)));
+    read
+}
+
+/// Adds to `ordinals` the terms sharing `word`'s consonant skeleton or one a consonant shorter
+/// ([`typo::skeleton_keys_near`]), and those whose own skeleton is a consonant longer than `word`'s
+/// ([`typo::SHORTER_SKELETON_MARK`]): each key's unless they are more than [`MAX_SKELETON_TERMS`].
+fn near_skeleton_terms(index: &Index, word: &[u8], ordinals: &mut Ordinals) -> Result<()> {
+    let mut read = Ok(());
+    let mut longer = [0u8; typo::PREFIX];
+    typo::skeleton_key(word, |key| {
+        longer[0] = typo::SHORTER_SKELETON_MARK;
+        longer[1..key.len()].copy_from_slice(&key[1..]);
+        read = index.typo_terms_within(&longer[..key.len()], MAX_SKELETON_TERMS, |o| ordinals.push(o));
+    });
+    typo::skeleton_keys_near(word, |k| {
+        if read.is_ok() {
+            read = index.typo_terms_within(k, MAX_SKELETON_TERMS, |o| ordinals.push(o));
+        }
+    });
     read
 }
 
@@ -1069,8 +1089,9 @@ mod tests {
                     .map(|o| index.term(o).unwrap())
                     .map(|(off, term)| (off, String::from_utf8(term.to_vec()).unwrap()))
                     .collect();
-                // The terms of the same consonant skeleton, found by reading every term.
-                offsets.extend(same_skeleton(index, &t.text));
+                // The terms of the same consonant skeleton or one a consonant shorter, found by
+                // reading every term.
+                offsets.extend(near_skeleton(index, &t.text));
                 for (off, term) in offsets {
                     if term != t.text && fuzzy(&t.text, &term) > 0.0 {
                         out.push(lookup(1 << i, off, fuzzy(&t.text, &term), strong));
@@ -1164,24 +1185,79 @@ mod tests {
         out
     }
 
+    /// The typo-eligible terms whose consonant skeleton is `word`'s, or `word`'s with one consonant
+    /// left out and repeats collapsed (of three consonants at least), or whose own skeleton gives
+    /// `word`'s with one of its consonants left out, by reading every term (for each skeleton, none when
+    /// its terms are too many).
+    fn near_skeleton(index: &Index, word: &str) -> Vec<(u64, String)> {
+        let Some(key) = skeleton_string(word.as_bytes()) else { return Vec::new() };
+        let mut keys = shorter_by_one(&key);
+        keys.insert(key.clone());
+        let mut out = Vec::new();
+        for k in keys {
+            let same = same_skeleton_key(index, k.as_bytes());
+            if same.len() as u64 <= MAX_SKELETON_TERMS {
+                out.extend(same);
+            }
+        }
+        let mut longer = Vec::new();
+        let mut stream = index.terms.stream();
+        while let Some((term, off)) = stream.next() {
+            if typo::eligible(term) && skeleton_string(term).is_some_and(|k| shorter_by_one(&k).contains(&key)) {
+                longer.push((off, String::from_utf8(term.to_vec()).unwrap()));
+            }
+        }
+        if longer.len() as u64 <= MAX_SKELETON_TERMS {
+            out.extend(longer);
+        }
+        out
+    }
+
+    /// The skeleton key of a word, as a string.
+    fn skeleton_string(word: &[u8]) -> Option<String> {
+        let mut key = None;
+        typo::skeleton_key(word, |v| key = Some(String::from_utf8(v.to_vec()).unwrap()));
+        key
+    }
+
+    /// The skeleton keys with one consonant of `key` left out, repeats collapsed, of three consonants
+    /// at least.
+    fn shorter_by_one(key: &str) -> BTreeSet<String> {
+        let consonants: Vec<char> = key.chars().skip(1).collect();
+        let mut keys = BTreeSet::new();
+        for i in 0..consonants.len() {
+            let mut rest: Vec<char> = consonants.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, &c)| c).collect();
+            rest.dedup();
+            if rest.len() >= typo::NEAR_MIN_CONSONANTS {
+                keys.insert(std::iter::once('#').chain(rest).collect());
+            }
+        }
+        keys
+    }
+
     /// The typo-eligible terms whose consonant skeleton is `word`'s, by reading every term (none when
     /// they are too many).
     fn same_skeleton(index: &Index, word: &str) -> Vec<(u64, String)> {
-        let skeleton = |w: &[u8]| {
-            let mut k = None;
-            typo::skeleton_key(w, |v| k = Some(v.to_vec()));
-            k
-        };
-        let Some(key) = skeleton(word.as_bytes()) else { return Vec::new() };
+        let mut key = None;
+        typo::skeleton_key(word.as_bytes(), |v| key = Some(v.to_vec()));
+        let Some(key) = key else { return Vec::new() };
+        let mut out = same_skeleton_key(index, &key);
+        if out.len() as u64 > MAX_SKELETON_TERMS {
+            out.clear();
+        }
+        out
+    }
+
+    /// Every typo-eligible term whose consonant skeleton key is `key`, by reading every term.
+    fn same_skeleton_key(index: &Index, key: &[u8]) -> Vec<(u64, String)> {
         let mut out = Vec::new();
         let mut stream = index.terms.stream();
         while let Some((term, off)) = stream.next() {
-            if typo::eligible(term) && skeleton(term).as_ref() == Some(&key) {
+            let mut k = None;
+            typo::skeleton_key(term, |v| k = Some(v.to_vec()));
+            if typo::eligible(term) && k.as_deref() == Some(key) {
                 out.push((off, String::from_utf8(term.to_vec()).unwrap()));
             }
-        }
-        if out.len() as u64 > MAX_SKELETON_TERMS {
-            out.clear();
         }
         out
     }
@@ -1488,6 +1564,25 @@ mod tests {
         let joined = fuzzy("binhamid", "benhammedi") * VARIANT;
         assert_eq!(finds("Mohd Bin Hamid", "benhammedi", Typo::Deletions), Some((0b110, joined)));
         assert_eq!(finds("Mohd Bin Hamid", "benhammedi", Typo::Off), None);
+    }
+
+    #[test]
+    fn words_one_consonant_apart_find_each_other_by_skeleton() {
+        // Three plain edits, and the vowels differ, so no two deletions on each side meet; the skeletons
+        // differ by the `t` (`#nsrtl`, `#nsrl`), and yet the scorer pairs the words: a query word with
+        // one consonant more finds the list word by its own skeleton one consonant shorter.
+        assert!(strsim::osa_distance("nisrtalloh", "nasrallah") > usize::from(max_distance(10)));
+        assert!(fuzzy("nisrtalloh", "nasrallah") > 0.0);
+        let dir = tempfile::tempdir().unwrap();
+        let index = build(dir.path());
+        let opts = ScreenOptions { phonetic: false, ..ScreenOptions::default() };
+        let found = finds(&index, "Gholamreza Nisrtalloh", "nasrallah", &opts);
+        assert_eq!(found, Some((0b10, fuzzy("nisrtalloh", "nasrallah"))));
+        // And the other way round: a query word with one consonant fewer (`#nsl` against `#nsrl`),
+        // through the index's keys of list words' skeletons one consonant shorter.
+        assert!(strsim::osa_distance("nusalloh", "nasrallah") > usize::from(max_distance(8)));
+        let found = finds(&index, "Gholamreza Nusalloh", "nasrallah", &opts);
+        assert_eq!(found, Some((0b10, fuzzy("nusalloh", "nasrallah"))));
     }
 
     #[test]

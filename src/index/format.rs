@@ -32,7 +32,8 @@
 //! record's JSON; a hit reads the first and copies the last without parsing the middle one. Term records (one per TERMS key, in key order, so a term's
 //! ordinal is its rank) are a varint postings offset followed by the term's bytes. Terms and keys with the
 //! same list of 64 names or more share one offset (the list is written once). The TYPOS FST maps deletion
-//! variants of terms (see [`typo`](super::typo)) to `ordinal << 1 | 1` when one term has the variant,
+//! variants of terms, their consonant skeletons (`#…`) and those skeletons one consonant shorter (`%…`,
+//! format 10; see [`typo`](super::typo)) to `ordinal << 1 | 1` when one term has the variant,
 //! else to `offset << 1`, the offset of a varint count and delta-coded ordinals in `TYPO_LISTS`. The
 //! REVERSED FST maps each term of 4 to [`typo::MAX_TERM_LEN`](super::typo::MAX_TERM_LEN) bytes, written
 //! backwards, to its ordinal (thorough screening walks it from a word's end).
@@ -47,7 +48,7 @@ use crate::text::{Name, NameKind, Script, Token, TokenTag};
 pub const MAGIC: &[u8; 8] = b"SARINGIX";
 /// The format version this build writes and reads. Bump it on any layout change, and when what is
 /// indexed changes (older files would lack the new keys).
-pub const FORMAT_VERSION: u32 = 9;
+pub const FORMAT_VERSION: u32 = 10;
 /// Length of the fixed header.
 pub const HEADER_LEN: usize = 64;
 /// Length of one section table entry.
