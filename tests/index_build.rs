@@ -1,5 +1,9 @@
 //! Index building, opening, lookups and corruption handling on hand-made entities.
 
+mod index_support;
+
+use index_support::with_version;
+use saring::index::format::{FORMAT_VERSION, OLDEST_READABLE_VERSION};
 use saring::index::{Index, IndexBuilder, SourceInfo};
 use saring::model::{Address, DateValue, EntityName, Gender, NameQuality, NameType, PartialDate};
 use saring::screen::Query;
@@ -134,6 +138,37 @@ fn empty_index_opens_and_finds_nothing() {
     assert_eq!(index.entity_count(), 0);
     index.verify().unwrap();
     assert!(index.screen(&Query::name("anyone")).unwrap().results.is_empty());
+}
+
+#[test]
+fn an_index_of_an_older_readable_format_opens_for_its_entities() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = build(dir.path(), &sample());
+    let good = std::fs::read(&path).unwrap();
+    let older = dir.path().join("older.sidx");
+    let version = |v: u32| {
+        std::fs::write(&older, with_version(&good, v)).unwrap();
+        &older
+    };
+    // `open` takes this build's version only; `open_older` the earlier ones of the same layout too.
+    match Index::open(version(OLDEST_READABLE_VERSION)).unwrap_err() {
+        Error::IndexVersion { got, expected, .. } => {
+            assert_eq!((got, expected), (OLDEST_READABLE_VERSION, FORMAT_VERSION))
+        }
+        e => panic!("expected IndexVersion, got {e}"),
+    }
+    let old = Index::open_older(&older).unwrap();
+    let current = Index::open(&path).unwrap();
+    let hashes = |i: &Index| i.entity_hashes().collect::<saring::Result<Vec<_>>>().unwrap();
+    assert_eq!(hashes(&old), hashes(&current));
+    assert_eq!(hashes(&old).len(), sample().len());
+    old.verify().unwrap();
+    for v in [OLDEST_READABLE_VERSION - 1, FORMAT_VERSION + 1] {
+        match Index::open_older(version(v)).unwrap_err() {
+            Error::IndexVersion { got, .. } => assert_eq!(got, v),
+            e => panic!("expected IndexVersion, got {e}"),
+        }
+    }
 }
 
 #[test]

@@ -1,6 +1,9 @@
 //! `saring rescreen` against real index files built from real lists: end to end, SIGKILL and resume,
 //! and delta rescreening between the older (2018) and newer (bundled) OFAC SDN and UN lists.
 
+mod index_support;
+
+use index_support::with_version;
 use saring::index::{build_from_lists, Index};
 use serde_json::Value;
 use std::collections::{BTreeSet, HashSet};
@@ -364,6 +367,21 @@ fn delta_run_equals_full_run_restricted_to_changed_entities() {
     let s = summary(&summary_path);
     assert_eq!(s["resolved"].as_u64().unwrap() as usize, got_resolved.len());
     assert_eq!(s["hits"].as_u64().unwrap() as usize, hits.len());
+
+    // The older index as an earlier build wrote it (format 9: the same layout, fewer typo keys) serves
+    // as well: a delta run reads only its entities.
+    let older = dir.path().join("old9.sidx");
+    std::fs::write(&older, with_version(&std::fs::read(&old_path).unwrap(), 9)).unwrap();
+    assert!(Index::open(&older).is_err());
+    let delta9 = dir.path().join("delta9.jsonl");
+    run_ok(rescreen(&new_path, &delta9).arg("--since").arg(&older).arg("--previous").arg(&prev));
+    assert_eq!(std::fs::read(&delta9).unwrap(), std::fs::read(&delta).unwrap());
+    // One too old is refused with a clear error.
+    std::fs::write(&older, with_version(&std::fs::read(&old_path).unwrap(), 8)).unwrap();
+    let out = rescreen(&new_path, &dir.path().join("delta8.jsonl")).arg("--since").arg(&older).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("older index") && err.contains("format version 8"), "{err}");
 }
 
 /// Customers who share names: the per-thread name cache (on by default, small, or off) changes nothing in

@@ -49,6 +49,10 @@ pub const MAGIC: &[u8; 8] = b"SARINGIX";
 /// The format version this build writes and reads. Bump it on any layout change, and when what is
 /// indexed changes (older files would lack the new keys).
 pub const FORMAT_VERSION: u32 = 10;
+/// The oldest format version whose entities this build reads ([`Index::open_older`](super::Index::open_older)):
+/// format 10 only added typo keys (skeletons one consonant shorter) to format 9's layout. Raise it to
+/// [`FORMAT_VERSION`] when a change touches the layout of the entity store or of the sections before it.
+pub const OLDEST_READABLE_VERSION: u32 = 9;
 /// Length of the fixed header.
 pub const HEADER_LEN: usize = 64;
 /// Length of one section table entry.

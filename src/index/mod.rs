@@ -173,10 +173,22 @@ impl Index {
     /// anything else that is wrong (not an index, truncated, header damaged).
     pub fn open(path: &Path) -> Result<Index> {
         let bytes = Arc::new(mmap::map(path)?);
-        Index::from_bytes(path, bytes)
+        Index::from_bytes(path, bytes, format::FORMAT_VERSION)
     }
 
-    fn from_bytes(path: &Path, bytes: Arc<mmap::Bytes>) -> Result<Index> {
+    /// Opens an index file as [`open`](Index::open) does, accepting also the earlier format versions
+    /// whose layout this build reads ([`format::OLDEST_READABLE_VERSION`] on): the older index of a
+    /// delta rescreen (`rescreen --since`), whose entities and content hashes are all that is read
+    /// ([`rescreen::diff`](crate::rescreen::diff)), so that last month's index still serves after an
+    /// upgrade. Screening with an older file would miss what its format lacks (format 9: the list words
+    /// found by skeletons one consonant shorter): screen with an index built by this version.
+    pub fn open_older(path: &Path) -> Result<Index> {
+        let bytes = Arc::new(mmap::map(path)?);
+        Index::from_bytes(path, bytes, format::OLDEST_READABLE_VERSION)
+    }
+
+    /// The index in `bytes`, of a format version from `oldest` to [`format::FORMAT_VERSION`].
+    fn from_bytes(path: &Path, bytes: Arc<mmap::Bytes>, oldest: u32) -> Result<Index> {
         let corrupt = |reason: String| Error::IndexCorrupt { path: path.to_path_buf(), reason };
         let b: &[u8] = bytes.as_ref().as_ref();
         if b.len() < HEADER_LEN {
@@ -186,7 +198,7 @@ impl Index {
             return Err(corrupt("not a saring index file (bad magic)".into()));
         }
         let header = Header::decode(b).ok_or_else(|| corrupt("unreadable header".into()))?;
-        if header.version != format::FORMAT_VERSION {
+        if !(oldest..=format::FORMAT_VERSION).contains(&header.version) {
             return Err(Error::IndexVersion {
                 path: path.to_path_buf(),
                 expected: format::FORMAT_VERSION,

@@ -57,7 +57,8 @@ pub struct Options {
     /// milliseconds per customer instead of a fraction of one.
     #[arg(long)]
     thorough: bool,
-    /// Delta run: keep only hits on entities added or changed since this older index.
+    /// Delta run: keep only hits on entities added or changed since this older index (built by this
+    /// version, or by an earlier one of index format 9 on: only its entities are read).
     #[arg(long, value_name = "OLD_INDEX")]
     since: Option<PathBuf>,
     /// With --since: the previous run's output (JSONL); its hits on removed entities are written as resolved.
@@ -122,7 +123,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // A run resumes only with the same index and the same screening options.
     job.screener_fingerprint = if args.thorough { format!("{index_fingerprint} thorough") } else { index_fingerprint };
     if let Some(old_path) = &args.since {
-        let old = Index::open(old_path).with_context(|| format!("opening older index {}", old_path.display()))?;
+        let old = Index::open_older(old_path).with_context(|| format!("opening older index {}", old_path.display()))?;
         let diff = saring::rescreen::diff(&old, &index)?;
         eprintln!(
             "delta since {}: {} added, {} changed, {} removed, {} unchanged",
