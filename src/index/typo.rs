@@ -236,20 +236,26 @@ pub fn skeleton_keys_near(term: &[u8], mut emit: impl FnMut(&[u8])) {
 /// Calls `emit` with each key one consonant shorter than the skeleton key `key` (of at least
 /// [`NEAR_MIN_CONSONANTS`] consonants, repeats collapsed again), each with `key`'s first byte.
 pub fn shorter_skeleton_keys(key: &[u8], mut emit: impl FnMut(&[u8])) {
+    for i in 1..key.len().min(PREFIX) {
+        skeleton_without(key, i, &mut emit);
+    }
+}
+
+/// Calls `emit` with the skeleton key `key` without its byte `i` (a consonant: `i` ≥ 1), repeats
+/// collapsed again, if at least [`NEAR_MIN_CONSONANTS`] consonants remain.
+pub(crate) fn skeleton_without(key: &[u8], i: usize, mut emit: impl FnMut(&[u8])) {
     let n = key.len().min(PREFIX);
     let mut near = [0u8; PREFIX];
-    for i in 1..n {
-        let mut m = 0;
-        for (j, &b) in key[..n].iter().enumerate() {
-            if j == i || (m > 1 && near[m - 1] == b) {
-                continue;
-            }
-            near[m] = b;
-            m += 1;
+    let mut m = 0;
+    for (j, &b) in key[..n].iter().enumerate() {
+        if j == i || (m > 1 && near[m - 1] == b) {
+            continue;
         }
-        if m > NEAR_MIN_CONSONANTS {
-            emit(&near[..m]);
-        }
+        near[m] = b;
+        m += 1;
+    }
+    if m > NEAR_MIN_CONSONANTS {
+        emit(&near[..m]);
     }
 }
 
