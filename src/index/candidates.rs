@@ -1077,6 +1077,7 @@ mod tests {
 
     /// The lookups as first written: one TYPOS `get` per deletion variant, strings allocated freely.
     fn reference_lookups(index: &Index, tokens: &[Token], opts: &ScreenOptions) -> Vec<Lookup> {
+        let skeletons = Skeletons::of(index);
         let mut out = Vec::new();
         let lookup = |tokens: u32, offset: u64, quality: f32, strong: bool| Lookup {
             tokens,
@@ -1114,7 +1115,7 @@ mod tests {
                     .collect();
                 // The terms of the same consonant skeleton or one a consonant shorter, found by
                 // reading every term.
-                offsets.extend(near_skeleton(index, &t.text));
+                offsets.extend(skeletons.near(&t.text));
                 for (off, term) in offsets {
                     if term != t.text && fuzzy(&t.text, &term) > 0.0 {
                         out.push(lookup(1 << i, off, fuzzy(&t.text, &term), strong));
@@ -1127,7 +1128,7 @@ mod tests {
                     forms.push(form.as_str());
                     forms.extend(without_article(form));
                 }
-                let terms: BTreeSet<(u64, String)> = forms.iter().flat_map(|f| same_skeleton(index, f)).collect();
+                let terms: BTreeSet<(u64, String)> = forms.iter().flat_map(|f| skeletons.same(f)).collect();
                 for (off, term) in terms {
                     if skeleton_meets(t, &term) {
                         out.push(lookup(1 << i, off, SKELETON, strong));
@@ -1167,7 +1168,7 @@ mod tests {
                         out.push(lookup(1 << i, off, VARIANT, strong));
                     }
                     if opts.typo == Typo::Deletions {
-                        for (off, term) in same_skeleton(index, &rotated) {
+                        for (off, term) in skeletons.same(&rotated) {
                             let s = fuzzy(&rotated, &term);
                             if term != rotated && s >= FREE_JOIN_FLOOR {
                                 out.push(lookup(1 << i, off, s * VARIANT, strong));
@@ -1192,9 +1193,9 @@ mod tests {
                 }
                 if opts.typo == Typo::Deletions {
                     let floor = if b == a + 1 { ADJACENT_JOIN_FLOOR } else { FREE_JOIN_FLOOR };
-                    let mut terms = same_skeleton(index, &joined);
+                    let mut terms = skeletons.same(&joined);
                     if b == a + 1 {
-                        terms.extend(seam_skeletons(index, &tokens[a].text, &joined));
+                        terms.extend(skeletons.seam(&tokens[a].text, &joined));
                     }
                     for (off, term) in terms {
                         let s = fuzzy(&joined, &term);
@@ -1212,58 +1213,59 @@ mod tests {
         out
     }
 
-    /// The typo-eligible terms whose consonant skeleton is `word`'s, or `word`'s with one consonant
-    /// left out and repeats collapsed (of three consonants at least), or whose own skeleton gives
-    /// `word`'s with one of its consonants left out, by reading every term (for each skeleton, none when
-    /// its terms are too many).
-    fn near_skeleton(index: &Index, word: &str) -> Vec<(u64, String)> {
-        let Some(key) = skeleton_string(word.as_bytes()) else { return Vec::new() };
-        let mut keys = shorter_by_one(&key);
-        keys.insert(key.clone());
-        let mut out = Vec::new();
-        for k in keys {
-            let same = same_skeleton_key(index, k.as_bytes());
-            if same.len() as u64 <= MAX_SKELETON_TERMS {
-                out.extend(same);
-            }
-        }
-        let mut longer = Vec::new();
-        let mut stream = index.terms.stream();
-        while let Some((term, off)) = stream.next() {
-            if typo::eligible(term) && skeleton_string(term).is_some_and(|k| shorter_by_one(&k).contains(&key)) {
-                longer.push((off, String::from_utf8(term.to_vec()).unwrap()));
-            }
-        }
-        if longer.len() as u64 <= MAX_SKELETON_TERMS {
-            out.extend(longer);
-        }
-        out
-    }
+    /// Every typo-eligible term of an index with its consonant skeleton key, read once.
+    struct Skeletons(Vec<(u64, String, String)>);
 
-    /// The typo-eligible terms whose skeleton is `joined`'s without the last consonant of `first` (the
-    /// first word of the two joined) or the next one, of three consonants at least, by reading every
-    /// term (for each skeleton, none when its terms are too many).
-    fn seam_skeletons(index: &Index, first: &str, joined: &str) -> Vec<(u64, String)> {
-        let Some(key) = skeleton_string(joined.as_bytes()) else { return Vec::new() };
-        let seam = skeleton_string(first.as_bytes()).map_or(0, |k| k.chars().count() - 1);
-        let consonants: Vec<char> = key.chars().skip(1).collect();
-        let mut keys = BTreeSet::new();
-        for i in [seam, seam + 1].into_iter().filter(|&i| (1..=consonants.len()).contains(&i)) {
-            let mut rest: Vec<char> =
-                consonants.iter().enumerate().filter(|(j, _)| *j != i - 1).map(|(_, &c)| c).collect();
-            rest.dedup();
-            if rest.len() >= typo::NEAR_MIN_CONSONANTS {
-                keys.insert(std::iter::once('#').chain(rest).collect::<String>());
+    impl Skeletons {
+        fn of(index: &Index) -> Skeletons {
+            let mut all = Vec::new();
+            let mut stream = index.terms.stream();
+            while let Some((term, off)) = stream.next() {
+                if let Some(key) = skeleton_string(term).filter(|_| typo::eligible(term)) {
+                    all.push((off, String::from_utf8(term.to_vec()).unwrap(), key));
+                }
             }
+            Skeletons(all)
         }
-        let mut out = Vec::new();
-        for k in keys {
-            let same = same_skeleton_key(index, k.as_bytes());
-            if same.len() as u64 <= MAX_SKELETON_TERMS {
-                out.extend(same);
+
+        /// The terms whose skeleton key `accept`s, none when they are too many.
+        fn terms(&self, accept: impl Fn(&str) -> bool) -> Vec<(u64, String)> {
+            let out: Vec<_> = self.0.iter().filter(|(_, _, k)| accept(k)).map(|(o, t, _)| (*o, t.clone())).collect();
+            if out.len() as u64 > MAX_SKELETON_TERMS {
+                return Vec::new();
             }
+            out
         }
-        out
+
+        /// The terms whose skeleton is `word`'s (none when they are too many).
+        fn same(&self, word: &str) -> Vec<(u64, String)> {
+            let Some(key) = skeleton_string(word.as_bytes()) else { return Vec::new() };
+            self.terms(|k| k == key)
+        }
+
+        /// The terms whose skeleton is `word`'s, or `word`'s with one consonant left out and repeats
+        /// collapsed (of three consonants at least), or whose own skeleton gives `word`'s with one of
+        /// its consonants left out (for each skeleton, none when its terms are too many).
+        fn near(&self, word: &str) -> Vec<(u64, String)> {
+            let Some(key) = skeleton_string(word.as_bytes()) else { return Vec::new() };
+            let consonants = key.chars().count() - 1;
+            let mut keys: BTreeSet<String> = (0..consonants).filter_map(|i| without(&key, i)).collect();
+            keys.insert(key.clone());
+            let mut out: Vec<_> = keys.iter().flat_map(|near| self.terms(|k| k == near)).collect();
+            out.extend(self.terms(|k| (0..k.chars().count() - 1).any(|i| without(k, i).as_ref() == Some(&key))));
+            out
+        }
+
+        /// The terms whose skeleton is `joined`'s without the last consonant of `first` (the first word
+        /// of the two joined) or the next one, of three consonants at least (for each skeleton, none
+        /// when its terms are too many).
+        fn seam(&self, first: &str, joined: &str) -> Vec<(u64, String)> {
+            let Some(key) = skeleton_string(joined.as_bytes()) else { return Vec::new() };
+            let seam = skeleton_string(first.as_bytes()).map_or(0, |k| k.chars().count() - 1);
+            let keys: BTreeSet<String> =
+                [seam.checked_sub(1), Some(seam)].into_iter().flatten().filter_map(|i| without(&key, i)).collect();
+            keys.iter().flat_map(|near| self.terms(|k| k == near)).collect()
+        }
     }
 
     /// The skeleton key of a word, as a string.
@@ -1273,46 +1275,15 @@ mod tests {
         key
     }
 
-    /// The skeleton keys with one consonant of `key` left out, repeats collapsed, of three consonants
-    /// at least.
-    fn shorter_by_one(key: &str) -> BTreeSet<String> {
-        let consonants: Vec<char> = key.chars().skip(1).collect();
-        let mut keys = BTreeSet::new();
-        for i in 0..consonants.len() {
-            let mut rest: Vec<char> = consonants.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, &c)| c).collect();
-            rest.dedup();
-            if rest.len() >= typo::NEAR_MIN_CONSONANTS {
-                keys.insert(std::iter::once('#').chain(rest).collect());
-            }
+    /// The skeleton key `key` without its `i`-th consonant (from 0), repeats collapsed, if three
+    /// consonants at least remain.
+    fn without(key: &str, i: usize) -> Option<String> {
+        if i + 1 >= key.chars().count() {
+            return None;
         }
-        keys
-    }
-
-    /// The typo-eligible terms whose consonant skeleton is `word`'s, by reading every term (none when
-    /// they are too many).
-    fn same_skeleton(index: &Index, word: &str) -> Vec<(u64, String)> {
-        let mut key = None;
-        typo::skeleton_key(word.as_bytes(), |v| key = Some(v.to_vec()));
-        let Some(key) = key else { return Vec::new() };
-        let mut out = same_skeleton_key(index, &key);
-        if out.len() as u64 > MAX_SKELETON_TERMS {
-            out.clear();
-        }
-        out
-    }
-
-    /// Every typo-eligible term whose consonant skeleton key is `key`, by reading every term.
-    fn same_skeleton_key(index: &Index, key: &[u8]) -> Vec<(u64, String)> {
-        let mut out = Vec::new();
-        let mut stream = index.terms.stream();
-        while let Some((term, off)) = stream.next() {
-            let mut k = None;
-            typo::skeleton_key(term, |v| k = Some(v.to_vec()));
-            if typo::eligible(term) && k.as_deref() == Some(key) {
-                out.push((off, String::from_utf8(term.to_vec()).unwrap()));
-            }
-        }
-        out
+        let mut rest: Vec<char> = key.chars().skip(1).enumerate().filter(|(j, _)| *j != i).map(|(_, c)| c).collect();
+        rest.dedup();
+        (rest.len() >= typo::NEAR_MIN_CONSONANTS).then(|| std::iter::once('#').chain(rest).collect())
     }
 
     /// The estimate as first written: the sums taken token by token for each name.
