@@ -182,6 +182,17 @@ impl Index {
     /// ([`rescreen::diff`](crate::rescreen::diff)), so that last month's index still serves after an
     /// upgrade. Screening with an older file would miss what its format lacks (format 9: the list words
     /// found by skeletons one consonant shorter): screen with an index built by this version.
+    ///
+    /// ```
+    /// use saring::index::{Index, IndexBuilder};
+    /// let dir = tempfile::tempdir().unwrap();
+    /// let path = dir.path().join("last-month.sidx");
+    /// IndexBuilder::new(&path).unwrap().finish().unwrap();
+    /// // A file of this build's version opens too; one older than the oldest readable is an
+    /// // `Error::IndexVersion`.
+    /// let old = Index::open_older(&path).unwrap();
+    /// assert_eq!(old.entity_count(), 0);
+    /// ```
     pub fn open_older(path: &Path) -> Result<Index> {
         let bytes = Arc::new(mmap::map(path)?);
         Index::from_bytes(path, bytes, format::OLDEST_READABLE_VERSION)

@@ -235,6 +235,12 @@ pub fn skeleton_keys_near(term: &[u8], mut emit: impl FnMut(&[u8])) {
 
 /// Calls `emit` with each key one consonant shorter than the skeleton key `key` (of at least
 /// [`NEAR_MIN_CONSONANTS`] consonants, repeats collapsed again), each with `key`'s first byte.
+///
+/// ```
+/// let mut keys = Vec::new();
+/// saring::index::typo::shorter_skeleton_keys(b"#btlrmn", |k| keys.push(String::from_utf8(k.to_vec()).unwrap()));
+/// assert_eq!(keys, ["#tlrmn", "#blrmn", "#btrmn", "#btlmn", "#btlrn", "#btlrm"]);
+/// ```
 pub fn shorter_skeleton_keys(key: &[u8], mut emit: impl FnMut(&[u8])) {
     for i in 1..key.len().min(PREFIX) {
         skeleton_without(key, i, &mut emit);
