@@ -617,7 +617,6 @@ impl IndexBuilder {
         let mut typo_runs = Runs::new(&work, "typo-run");
         let mut reversed_runs = Runs::new(&work, "reversed-run");
         let mut backwards = Vec::new();
-        let mut shorter = Vec::new();
         let (mut nterms, mut nkeys) = (0u64, 0u64);
         let mut rec = Vec::new();
         // Long lists are stored once: a phonetic or variant key whose words are one term's has the
@@ -658,12 +657,8 @@ impl IndexBuilder {
                     typo::deletion_variants(k, |v| typo_runs.push(TYPO_MARK, v, ordinal));
                     typo::skeleton_key(k, |v| {
                         typo_runs.push(TYPO_MARK, v, ordinal);
-                        typo::shorter_skeleton_keys(v, |s| {
-                            shorter.clear();
-                            shorter.push(typo::SHORTER_SKELETON_MARK);
-                            shorter.extend_from_slice(&s[1..]);
-                            typo_runs.push(TYPO_MARK, &shorter, ordinal);
-                        });
+                        let marked = typo::shorter_mark(v);
+                        typo::shorter_skeleton_keys(&marked[..v.len()], |s| typo_runs.push(TYPO_MARK, s, ordinal));
                     });
                     typo_runs.spill_if_full()?;
                 }

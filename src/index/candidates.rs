@@ -524,29 +524,30 @@ fn abjad_lookups(index: &Index, t: &Token, ordinals: &mut Ordinals, out: &mut Ve
     Ok(())
 }
 
-/// Adds to `ordinals` the terms sharing `word`'s consonant skeleton, unless they are more than
-/// [`MAX_SKELETON_TERMS`].
+/// Adds to `ordinals` the terms under the skeleton key `key`, unless they are more than
+/// [`MAX_SKELETON_TERMS`]; once a read has failed, nothing more is read and `read` keeps the error.
+fn skeleton_list(index: &Index, key: &[u8], ordinals: &mut Ordinals, read: &mut Result<()>) {
+    if read.is_ok() {
+        *read = index.typo_terms_within(key, MAX_SKELETON_TERMS, |o| ordinals.push(o));
+    }
+}
+
+/// Adds to `ordinals` the terms sharing `word`'s consonant skeleton ([`skeleton_list`]).
 fn skeleton_terms(index: &Index, word: &[u8], ordinals: &mut Ordinals) -> Result<()> {
     let mut read = Ok(());
-    typo::skeleton_key(word, |k| read = index.typo_terms_within(k, MAX_SKELETON_TERMS, |o| ordinals.push(o)));
+    typo::skeleton_key(word, |key| skeleton_list(index, key, ordinals, &mut read));
     read
 }
 
 /// Adds to `ordinals` the terms sharing `word`'s consonant skeleton or one a consonant shorter
-/// ([`typo::skeleton_keys_near`]), and those whose own skeleton is a consonant longer than `word`'s
-/// ([`typo::SHORTER_SKELETON_MARK`]): each key's unless they are more than [`MAX_SKELETON_TERMS`].
+/// ([`typo::shorter_skeleton_keys`]), and those whose own skeleton is a consonant longer than `word`'s
+/// ([`typo::SHORTER_SKELETON_MARK`]), each skeleton's through [`skeleton_list`].
 fn near_skeleton_terms(index: &Index, word: &[u8], ordinals: &mut Ordinals) -> Result<()> {
     let mut read = Ok(());
-    let mut longer = [0u8; typo::PREFIX];
     typo::skeleton_key(word, |key| {
-        longer[0] = typo::SHORTER_SKELETON_MARK;
-        longer[1..key.len()].copy_from_slice(&key[1..]);
-        read = index.typo_terms_within(&longer[..key.len()], MAX_SKELETON_TERMS, |o| ordinals.push(o));
-    });
-    typo::skeleton_keys_near(word, |k| {
-        if read.is_ok() {
-            read = index.typo_terms_within(k, MAX_SKELETON_TERMS, |o| ordinals.push(o));
-        }
+        skeleton_list(index, &typo::shorter_mark(key)[..key.len()], ordinals, &mut read);
+        skeleton_list(index, key, ordinals, &mut read);
+        typo::shorter_skeleton_keys(key, |k| skeleton_list(index, k, ordinals, &mut read));
     });
     read
 }
@@ -598,25 +599,20 @@ fn joined_lookups(
     }
     if matches!(opts.typo, Typo::Deletions | Typo::Reach) {
         ordinals.clear(index.term_count());
-        skeleton_terms(index, joined.as_bytes(), ordinals)?;
-        if let Some(at) = seam {
-            // The first word's consonants in the joined key: the last of them, and the next.
-            let mut first = 0;
-            typo::skeleton_key(&joined.as_bytes()[..at], |k| first = k.len() - 1);
-            let mut read = Ok(());
-            typo::skeleton_key(joined.as_bytes(), |key| {
-                for i in [first, first + 1] {
-                    if (1..key.len()).contains(&i) {
-                        typo::skeleton_without(key, i, |k| {
-                            if read.is_ok() {
-                                read = index.typo_terms_within(k, MAX_SKELETON_TERMS, |o| ordinals.push(o));
-                            }
-                        });
-                    }
-                }
-            });
-            read?;
-        }
+        // The first word's consonants in the joined key: the last of them, and the next, meet at the seam.
+        let first = seam.map(|at| {
+            let mut n = 0;
+            typo::skeleton_key(&joined.as_bytes()[..at], |k| n = k.len() - 1);
+            n
+        });
+        let mut read = Ok(());
+        typo::skeleton_key(joined.as_bytes(), |key| {
+            skeleton_list(index, key, ordinals, &mut read);
+            for i in first.into_iter().flat_map(|n| [n, n + 1]).filter(|i| (1..key.len()).contains(i)) {
+                typo::skeleton_without(key, i, |k| skeleton_list(index, k, ordinals, &mut read));
+            }
+        });
+        read?;
         for &o in ordinals.sorted() {
             let (off, term) = index.term(o)?;
             if term == joined.as_bytes() {

@@ -15,7 +15,7 @@
 //!   The same FST also maps every term's consonant skeleton ([`skeleton_key`]) to the terms: spellings
 //!   that differ in vowels, `h`, doubled letters and close consonants, often more edits apart than the
 //!   distance allows, which the scorer's edit similarity still pairs. A query token is looked up by its
-//!   skeleton and by each skeleton one consonant shorter ([`skeleton_keys_near`]); the FST also maps
+//!   skeleton and by each skeleton one consonant shorter ([`shorter_skeleton_keys`]); the FST also maps
 //!   each term's skeletons one consonant shorter, under their own mark ([`SHORTER_SKELETON_MARK`]), so
 //!   that the query token's skeleton finds the terms with one consonant more.
 //! - **Levenshtein automata** (`levenshtein_automata`, builders made once per process) intersected with
@@ -148,6 +148,15 @@ pub(crate) const SKELETON_MARK: u8 = b'#';
 /// one consonant more.
 pub const SHORTER_SKELETON_MARK: u8 = b'%';
 
+/// The skeleton key `key` under [`SHORTER_SKELETON_MARK`] instead of its own first byte (the key is
+/// the first `key.len()` bytes).
+pub(crate) fn shorter_mark(key: &[u8]) -> [u8; PREFIX] {
+    let mut out = [0u8; PREFIX];
+    out[..key.len()].copy_from_slice(key);
+    out[0] = SHORTER_SKELETON_MARK;
+    out
+}
+
 /// Letter classes of a consonant skeleton: vowels (`y` included) and `h` are dropped (the scorer's edit
 /// similarity inserts and deletes them cheaply), the consonant pairs it substitutes cheaply share a
 /// class, the rest stand for themselves.
@@ -203,43 +212,30 @@ pub fn skeleton_key(term: &[u8], emit: impl FnOnce(&[u8])) {
     }
 }
 
-/// Fewest consonants of a key one consonant shorter than a skeleton ([`skeleton_keys_near`],
-/// [`shorter_skeleton_keys`]). Keys of two consonants list so many terms that checking them took 16%
+/// Fewest consonants of a key one consonant shorter than a skeleton ([`shorter_skeleton_keys`]). Keys of two consonants list so many terms that checking them took 16%
 /// more instructions a bundled query (query side only, on the recall example's 2,000 perturbed names)
 /// for 0.64 points more of the brute-force hits ≥ 40, the loosest ones.
 pub const NEAR_MIN_CONSONANTS: usize = 3;
 
-/// Calls `emit` with the [`skeleton_key`] of `term`, then with each key one consonant shorter of at
-/// least [`NEAR_MIN_CONSONANTS`] consonants (repeats collapsed again where a deletion brings two of a
-/// class together, so a key may come twice). Looked up in the index's skeleton keys, they find the words
-/// with one consonant fewer than `term` and its vowels changed as they may be, which the scorer's edit
-/// similarity pairs and no deletion variant reaches (`berantrading`, `#brntrtnk`, and the list's
-/// `BEHINEH TRADING` joined, `#bntrtnk`, at 0.83). The list words with one consonant *more* are found
-/// the other way round: the index keys each term's shorter skeletons too ([`SHORTER_SKELETON_MARK`]).
+/// Calls `emit` with each key one consonant shorter than the skeleton key `key`, of at least
+/// [`NEAR_MIN_CONSONANTS`] consonants (repeats collapsed again where a deletion brings two of a class
+/// together, so a key may come twice), each with `key`'s first byte. A query word's shorter skeletons,
+/// looked up among the index's skeleton keys, find the words with one consonant fewer and the vowels
+/// changed as they may be, which the scorer's edit similarity pairs and no deletion variant reaches
+/// (`berantrading`, `#brntrtnk`, and the list's `BEHINEH TRADING` joined, `#bntrtnk`, at 0.83). The
+/// list words with one consonant *more* are found the other way round: the index keys each term's
+/// shorter skeletons too, under [`SHORTER_SKELETON_MARK`].
 ///
 /// ```
-/// let mut keys = Vec::new();
-/// saring::index::typo::skeleton_keys_near(b"mustafa", |k| keys.push(String::from_utf8(k.to_vec()).unwrap()));
-/// assert_eq!(keys, ["#mstf", "#stf", "#mtf", "#msf", "#mst"]);
-/// let mut keys = Vec::new();
-/// saring::index::typo::skeleton_keys_near(b"samsam", |k| keys.push(String::from_utf8(k.to_vec()).unwrap()));
+/// let shorter = |key: &[u8]| {
+///     let mut keys = Vec::new();
+///     saring::index::typo::shorter_skeleton_keys(key, |k| keys.push(String::from_utf8(k.to_vec()).unwrap()));
+///     keys
+/// };
+/// assert_eq!(shorter(b"#btlrmn"), ["#tlrmn", "#blrmn", "#btrmn", "#btlmn", "#btlrn", "#btlrm"]);
+/// assert_eq!(shorter(b"#mstf"), ["#stf", "#mtf", "#msf", "#mst"]);
 /// // `#smsm`: deleting the second or third consonant leaves `#sm`, too short.
-/// assert_eq!(keys, ["#smsm", "#msm", "#sms"]);
-/// ```
-pub fn skeleton_keys_near(term: &[u8], mut emit: impl FnMut(&[u8])) {
-    skeleton_key(term, |key| {
-        emit(key);
-        shorter_skeleton_keys(key, emit);
-    });
-}
-
-/// Calls `emit` with each key one consonant shorter than the skeleton key `key` (of at least
-/// [`NEAR_MIN_CONSONANTS`] consonants, repeats collapsed again), each with `key`'s first byte.
-///
-/// ```
-/// let mut keys = Vec::new();
-/// saring::index::typo::shorter_skeleton_keys(b"#btlrmn", |k| keys.push(String::from_utf8(k.to_vec()).unwrap()));
-/// assert_eq!(keys, ["#tlrmn", "#blrmn", "#btrmn", "#btlmn", "#btlrn", "#btlrm"]);
+/// assert_eq!(shorter(b"#smsm"), ["#msm", "#sms"]);
 /// ```
 pub fn shorter_skeleton_keys(key: &[u8], mut emit: impl FnMut(&[u8])) {
     for i in 1..key.len().min(PREFIX) {
