@@ -133,17 +133,30 @@ fn distance_unless(a: &[u8], b: &[u8], limit: u16) -> Option<u16> {
     }
 }
 
-/// Stands for the byte before the first, which no byte equals.
-const NO_BYTE: u16 = 256;
+/// `EVEN_OUT[k]`: the least cost, in tenths, of the insertions or deletions that even out lengths
+/// `|k - MAX|` bytes apart (each at least [`MIN_INDEL_TENTHS`]).
+static EVEN_OUT: [u16; 2 * MAX + 1] = {
+    let mut table = [0u16; 2 * MAX + 1];
+    let mut k = 0;
+    while k <= 2 * MAX {
+        table[k] = k.abs_diff(MAX) as u16 * MIN_INDEL_TENTHS as u16;
+        k += 1;
+    }
+    table
+};
 
 /// The table of [`distance_unless`], with `sub(costs, ca, cb)` the cost of substituting `cb` for `ca`,
-/// given the [`SUB_TENTHS`] row of `ca` (of `ca & 127` for a non-ASCII byte).
+/// given the [`SUB_TENTHS`] row of `ca` (of `ca & 127` for a non-ASCII byte). Each row is built in two
+/// passes: first the cells from the row above (a deletion, a substitution or a transposition), which do
+/// not depend on one another, then the insertions from the left, a short chain of additions that also
+/// gives the row's bound.
 #[inline(always)]
 fn table_unless(a: &[u8], b: &[u8], limit: u16, sub: impl Fn(&[u8; 128], u8, u8) -> u8) -> Option<u16> {
     let (n, m) = (a.len(), b.len());
     let (mut ia, mut ib) = ([0u16; MAX], [0u16; MAX]);
     each_indel_tenths(a, |i, t| ia[i] = u16::from(t));
     each_indel_tenths(b, |i, t| ib[i] = u16::from(t));
+    let ib = &ib[..m];
     // Three rolling rows of the OSA table.
     let (mut r0, mut r1, mut r2) = ([0u16; MAX + 1], [0u16; MAX + 1], [0u16; MAX + 1]);
     let (mut prev2, mut prev, mut cur) = (&mut r0, &mut r1, &mut r2);
@@ -154,23 +167,28 @@ fn table_unless(a: &[u8], b: &[u8], limit: u16, sub: impl Fn(&[u8; 128], u8, u8)
     for i in 1..=n {
         let (ca, del) = (a[i - 1], ia[i - 1]);
         let costs = &SUB_TENTHS[usize::from(ca & 127)];
-        // The bytes before `ca` and before `cb`, widened so that `NO_BYTE` (before a first byte) equals none.
-        let before_a = if i > 1 { u16::from(a[i - 2]) } else { NO_BYTE };
-        let mut before_b = NO_BYTE;
-        let mut left = prev[0] + del;
-        cur[0] = left;
+        let (up, above2, row) = (&prev[..=m], &prev2[..=m], &mut cur[..=m]);
+        row[0] = up[0] + del;
         for j in 1..=m {
             let cb = b[j - 1];
-            let mut v = (prev[j] + del).min(left + ib[j - 1]).min(prev[j - 1] + u16::from(sub(costs, ca, cb)));
-            if before_a == u16::from(cb) && before_b == u16::from(ca) && ca != cb {
-                v = v.min(prev2[j - 2] + u16::from(TRANSPOSE_TENTHS));
+            let mut v = (up[j] + del).min(up[j - 1] + u16::from(sub(costs, ca, cb)));
+            // A transposition of `ca` and the byte before it against `cb` and the byte before it.
+            if i > 1 && j > 1 && a[i - 2] == cb && b[j - 2] == ca && ca != cb {
+                v = v.min(above2[j - 2] + u16::from(TRANSPOSE_TENTHS));
             }
-            cur[j] = v;
-            left = v;
-            before_b = u16::from(cb);
+            row[j] = v;
+        }
+        // The cells before the last row also bound the distance: every path still needs the insertions
+        // or deletions that even out the lengths left.
+        let even_out = &EVEN_OUT[(n - i) + MAX - m..][..=m];
+        let mut left = row[0];
+        let mut bound = left + even_out[0];
+        for ((cell, &ins), &rest) in row[1..].iter_mut().zip(ib).zip(&even_out[1..]) {
+            left = (*cell).min(left + ins);
+            *cell = left;
+            bound = bound.min(left + rest);
         }
         if i < n {
-            let bound = row_bound(&cur[..], n - i, m);
             if bound.min(prev_bound) > limit {
                 return None;
             }
@@ -269,18 +287,24 @@ impl Rows {
     /// known (a doubled letter is cheap to insert).
     pub(crate) fn next(&self, before_last: &Row, last: &Row, before: Option<u8>, c: u8, after: Option<u8>) -> Row {
         let ins = indel_tenths(c, before == Some(c) || after == Some(c));
+        let n = self.n;
         let mut row = [u8::MAX; MAX + 1];
         row[0] = last[0].saturating_add(ins);
-        for i in 1..=self.n {
+        // As in `table_unless`: the cells from the row before, then the deletions from the left.
+        let costs = &SUB_TENTHS[usize::from(c & 127)];
+        for i in 1..=n {
             let a = self.word[i - 1];
-            let mut v = last[i]
-                .saturating_add(ins)
-                .min(row[i - 1].saturating_add(self.indel[i - 1]))
-                .min(last[i - 1].saturating_add(sub_tenths(a, c)));
+            let sub = if a.is_ascii() && c.is_ascii() { costs[usize::from(a)] } else { sub_tenths(a, c) };
+            let mut v = last[i].saturating_add(ins).min(last[i - 1].saturating_add(sub));
             if i > 1 && before == Some(a) && self.word[i - 2] == c && a != c {
                 v = v.min(before_last[i - 2].saturating_add(TRANSPOSE_TENTHS));
             }
             row[i] = v;
+        }
+        let mut left = row[0];
+        for (cell, &del) in row[1..=n].iter_mut().zip(&self.indel[..n]) {
+            left = (*cell).min(left.saturating_add(del));
+            *cell = left;
         }
         row
     }
