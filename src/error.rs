@@ -47,12 +47,19 @@ pub enum Error {
     },
 
     /// An index file has another format version.
-    #[error("{}: index format version {got}, this build reads version {expected}; rebuild the index with `saring index`", path.display())]
+    #[error(
+        "{}: index format version {got}, this build reads {}; rebuild the index with `saring index`",
+        path.display(),
+        readable_versions(*oldest, *expected)
+    )]
     IndexVersion {
         /// The index file.
         path: PathBuf,
-        /// The version this build reads.
+        /// The version this build writes, the newest it reads.
         expected: u32,
+        /// The oldest version the open accepted: `expected` itself, except for
+        /// [`Index::open_older`](crate::index::Index::open_older).
+        oldest: u32,
         /// The version found in the file.
         got: u32,
     },
@@ -101,5 +108,14 @@ impl Error {
             self,
             Error::InvalidInput(_) | Error::ListFormat { .. } | Error::ListParse { .. } | Error::IndexVersion { .. }
         )
+    }
+}
+
+/// "version 10", or "versions 9 to 10" when an open accepts older ones.
+fn readable_versions(oldest: u32, newest: u32) -> String {
+    if oldest >= newest {
+        format!("version {newest}")
+    } else {
+        format!("versions {oldest} to {newest}")
     }
 }

@@ -164,10 +164,14 @@ fn an_index_of_an_older_readable_format_opens_for_its_entities() {
     assert_eq!(hashes(&old).len(), sample().len());
     old.verify().unwrap();
     for v in [OLDEST_READABLE_VERSION - 1, FORMAT_VERSION + 1] {
-        match Index::open_older(version(v)).unwrap_err() {
-            Error::IndexVersion { got, .. } => assert_eq!(got, v),
+        let e = Index::open_older(version(v)).unwrap_err();
+        match &e {
+            Error::IndexVersion { got, oldest, .. } => assert_eq!((*got, *oldest), (v, OLDEST_READABLE_VERSION)),
             e => panic!("expected IndexVersion, got {e}"),
         }
+        // The message names every version `open_older` reads.
+        let reads = format!("this build reads versions {OLDEST_READABLE_VERSION} to {FORMAT_VERSION};");
+        assert!(e.to_string().contains(&reads), "{e}");
     }
 }
 
@@ -198,12 +202,15 @@ fn corrupt_files_give_clear_errors() {
     // Another format version.
     let mut v = good.clone();
     v[8..12].copy_from_slice(&999u32.to_le_bytes());
-    match open_bad(&v).unwrap_err() {
+    let e = open_bad(&v).unwrap_err();
+    match &e {
         Error::IndexVersion { got, expected, .. } => {
-            assert_eq!((got, expected), (999, saring::index::format::FORMAT_VERSION))
+            assert_eq!((*got, *expected), (999, saring::index::format::FORMAT_VERSION))
         }
         e => panic!("expected IndexVersion, got {e}"),
     }
+    let reads = format!("this build reads version {};", saring::index::format::FORMAT_VERSION);
+    assert!(e.to_string().contains(&reads), "{e}");
 
     // Header damaged: caught at open by the header CRC.
     let mut h = good.clone();

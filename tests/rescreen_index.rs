@@ -382,6 +382,7 @@ fn delta_run_equals_full_run_restricted_to_changed_entities() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("older index") && err.contains("format version 8"), "{err}");
+    assert!(err.contains("reads versions 9 to"), "{err}");
 }
 
 /// Customers who share names: the per-thread name cache (on by default, small, or off) changes nothing in

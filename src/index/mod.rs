@@ -213,6 +213,7 @@ impl Index {
             return Err(Error::IndexVersion {
                 path: path.to_path_buf(),
                 expected: format::FORMAT_VERSION,
+                oldest,
                 got: header.version,
             });
         }
