@@ -133,6 +133,17 @@ fn distance_unless(a: &[u8], b: &[u8], limit: u16) -> Option<u16> {
     }
 }
 
+/// The bit of the ordered pair of adjacent bytes `x`, `y` in [`adjacent_pairs`].
+fn pair_bit(x: u8, y: u8) -> u64 {
+    1 << ((u32::from(x) * 31 + u32::from(y)) & 63)
+}
+
+/// Which ordered pairs of adjacent bytes `s` has, hashed into 64 bits: a row of the table can only meet
+/// a transposition when the pair it would swap is there, so most rows skip looking for one.
+fn adjacent_pairs(s: &[u8]) -> u64 {
+    s.windows(2).fold(0, |acc, w| acc | pair_bit(w[0], w[1]))
+}
+
 /// `EVEN_OUT[k]`: the least cost, in tenths, of the insertions or deletions that even out lengths
 /// `|k - MAX|` bytes apart (each at least [`MIN_INDEL_TENTHS`]).
 static EVEN_OUT: [u16; 2 * MAX + 1] = {
@@ -147,9 +158,9 @@ static EVEN_OUT: [u16; 2 * MAX + 1] = {
 
 /// The table of [`distance_unless`], with `sub(costs, ca, cb)` the cost of substituting `cb` for `ca`,
 /// given the [`SUB_TENTHS`] row of `ca` (of `ca & 127` for a non-ASCII byte). Each row is built in two
-/// passes: first the cells from the row above (a deletion, a substitution or a transposition), which do
-/// not depend on one another, then the insertions from the left, a short chain of additions that also
-/// gives the row's bound.
+/// passes: first the cells from the rows above (a deletion or a substitution, then the rare
+/// transpositions), which do not depend on one another, then the insertions from the left, a short chain
+/// of additions that also gives the row's bound.
 #[inline(always)]
 fn table_unless(a: &[u8], b: &[u8], limit: u16, sub: impl Fn(&[u8; 128], u8, u8) -> u8) -> Option<u16> {
     let (n, m) = (a.len(), b.len());
@@ -157,6 +168,7 @@ fn table_unless(a: &[u8], b: &[u8], limit: u16, sub: impl Fn(&[u8; 128], u8, u8)
     each_indel_tenths(a, |i, t| ia[i] = u16::from(t));
     each_indel_tenths(b, |i, t| ib[i] = u16::from(t));
     let ib = &ib[..m];
+    let pairs = adjacent_pairs(b);
     // Three rolling rows of the OSA table.
     let (mut r0, mut r1, mut r2) = ([0u16; MAX + 1], [0u16; MAX + 1], [0u16; MAX + 1]);
     let (mut prev2, mut prev, mut cur) = (&mut r0, &mut r1, &mut r2);
@@ -167,20 +179,23 @@ fn table_unless(a: &[u8], b: &[u8], limit: u16, sub: impl Fn(&[u8; 128], u8, u8)
     for i in 1..=n {
         let (ca, del) = (a[i - 1], ia[i - 1]);
         let costs = &SUB_TENTHS[usize::from(ca & 127)];
-        let (up, above2, row) = (&prev[..=m], &prev2[..=m], &mut cur[..=m]);
-        row[0] = up[0] + del;
-        for j in 1..=m {
-            let cb = b[j - 1];
-            let mut v = (up[j] + del).min(up[j - 1] + u16::from(sub(costs, ca, cb)));
-            // A transposition of `ca` and the byte before it against `cb` and the byte before it.
-            if i > 1 && j > 1 && a[i - 2] == cb && b[j - 2] == ca && ca != cb {
-                v = v.min(above2[j - 2] + u16::from(TRANSPOSE_TENTHS));
-            }
-            row[j] = v;
+        // A deletion from the cell above, or a substitution from the one above on the left.
+        cur[0] = prev[0] + del;
+        for ((cell, w), &cb) in cur[1..=m].iter_mut().zip(prev[..=m].windows(2)).zip(b) {
+            *cell = (w[1] + del).min(w[0] + u16::from(sub(costs, ca, cb)));
         }
-        // The cells before the last row also bound the distance: every path still needs the insertions
-        // or deletions that even out the lengths left.
+        // A transposition of `ca` and the byte before it against the same two bytes of `b` swapped.
+        if i > 1 && a[i - 2] != ca && pairs & pair_bit(ca, a[i - 2]) != 0 {
+            for j in 2..=m {
+                if b[j - 2] == ca && b[j - 1] == a[i - 2] {
+                    cur[j] = cur[j].min(prev2[j - 2] + u16::from(TRANSPOSE_TENTHS));
+                }
+            }
+        }
+        // Then the insertions from the left, a short chain of additions, and the row's bound: every
+        // path still needs the insertions or deletions that even out the lengths left.
         let even_out = &EVEN_OUT[(n - i) + MAX - m..][..=m];
+        let row = &mut cur[..=m];
         let mut left = row[0];
         let mut bound = left + even_out[0];
         for ((cell, &ins), &rest) in row[1..].iter_mut().zip(ib).zip(&even_out[1..]) {
@@ -251,6 +266,8 @@ pub(crate) struct Rows {
     word: [u8; MAX],
     indel: [u8; MAX],
     n: usize,
+    /// The word's [`adjacent_pairs`].
+    pairs: u64,
 }
 
 impl Rows {
@@ -264,7 +281,7 @@ impl Rows {
         w[..n].copy_from_slice(word);
         let mut indel = [0u8; MAX];
         each_indel_tenths(word, |i, t| indel[i] = t);
-        Some(Rows { word: w, indel, n })
+        Some(Rows { word: w, indel, n, pairs: adjacent_pairs(word) })
     }
 
     /// The word's length in bytes: the cell of the last row that is the distance.
@@ -292,14 +309,17 @@ impl Rows {
         row[0] = last[0].saturating_add(ins);
         // As in `table_unless`: the cells from the row before, then the deletions from the left.
         let costs = &SUB_TENTHS[usize::from(c & 127)];
-        for i in 1..=n {
-            let a = self.word[i - 1];
+        for ((cell, w), &a) in row[1..=n].iter_mut().zip(last[..=n].windows(2)).zip(&self.word[..n]) {
             let sub = if a.is_ascii() && c.is_ascii() { costs[usize::from(a)] } else { sub_tenths(a, c) };
-            let mut v = last[i].saturating_add(ins).min(last[i - 1].saturating_add(sub));
-            if i > 1 && before == Some(a) && self.word[i - 2] == c && a != c {
-                v = v.min(before_last[i - 2].saturating_add(TRANSPOSE_TENTHS));
+            *cell = w[1].saturating_add(ins).min(w[0].saturating_add(sub));
+        }
+        // A transposition of `c` and the byte before it against the word's same two bytes swapped.
+        if let Some(b) = before.filter(|&b| b != c && self.pairs & pair_bit(c, b) != 0) {
+            for i in 2..=n {
+                if self.word[i - 1] == b && self.word[i - 2] == c {
+                    row[i] = row[i].min(before_last[i - 2].saturating_add(TRANSPOSE_TENTHS));
+                }
             }
-            row[i] = v;
         }
         let mut left = row[0];
         for (cell, &del) in row[1..=n].iter_mut().zip(&self.indel[..n]) {
@@ -471,6 +491,31 @@ pub(crate) mod tests {
                 last[rows.len()]
             );
         }
+    }
+
+    #[test]
+    fn transpositions_anywhere_in_either_word_cost_one_swap() {
+        let word = "mohammedomar";
+        for i in 0..word.len() - 1 {
+            let mut swapped = word.as_bytes().to_vec();
+            swapped.swap(i, i + 1);
+            let swapped = String::from_utf8(swapped).unwrap();
+            let want = reference_distance(word, &swapped);
+            for (a, b) in [(word, swapped.as_str()), (swapped.as_str(), word)] {
+                assert_eq!(f32::from(distance_tenths(a, b)) / 10.0, want, "{a} / {b}");
+                let rows = Rows::new(a.as_bytes()).unwrap();
+                let (mut before_last, mut last) = ([u8::MAX; MAX + 1], rows.first());
+                for (k, &c) in b.as_bytes().iter().enumerate() {
+                    let next = b.as_bytes().get(k + 1).copied();
+                    let row = rows.next(&before_last, &last, k.checked_sub(1).map(|p| b.as_bytes()[p]), c, next);
+                    before_last = last;
+                    last = row;
+                }
+                assert_eq!(f32::from(last[rows.len()]) / 10.0, want, "rows: {a} / {b}");
+            }
+        }
+        // A swap of two different letters is one transposition (0.8), cheaper than two substitutions.
+        assert_eq!(distance_tenths("hamid", "hamdi"), u16::from(TRANSPOSE_TENTHS));
     }
 
     #[test]
