@@ -1621,33 +1621,26 @@ mod tests {
     }
 
     #[test]
-    fn a_consonant_lost_where_two_words_join_is_found() {
-        // `Abdul Rahman` joined (`#btlrmn`) against `Abderahmane` (`#btrmn`): the article's `l` is
-        // assimilated to the `r`. The scorer pairs them at its floor for joined words; the skeleton
-        // without the consonants at the seam finds them.
-        let joined = fuzzy("abdulrahman", "abderahmane");
-        assert!(joined >= ADJACENT_JOIN_FLOOR);
+    fn two_words_joined_find_list_words_a_consonant_apart() {
         let dir = tempfile::tempdir().unwrap();
         let index = build(dir.path());
         let opts = ScreenOptions { phonetic: false, ..ScreenOptions::default() };
-        assert_eq!(finds(&index, "Abdul Rahman", "abderahmane", &opts), Some((0b11, joined * VARIANT)));
-        // Only in name order: the other order is held to the higher floor of free joins.
-        assert!(fuzzy("rahmanabdul", "abderahmane") < FREE_JOIN_FLOOR);
-    }
-
-    #[test]
-    fn a_joined_pair_a_consonant_short_is_found() {
-        // `Abdu Rahman` joined (`#btrmn`) against `Abdulrahman` (`#btlrmn`): the list word has one
-        // consonant more, found through its skeleton keys one consonant shorter.
-        let joined = fuzzy("abdurahman", "abdulrahman");
-        assert!(joined >= ADJACENT_JOIN_FLOOR);
-        let dir = tempfile::tempdir().unwrap();
-        let index = build(dir.path());
-        let opts = ScreenOptions { phonetic: false, ..ScreenOptions::default() };
-        assert_eq!(finds(&index, "Abdu Rahman", "abdulrahman", &opts), Some((0b11, joined * VARIANT)));
-        // In the other order the pair is held to the higher floor of free joins.
-        assert!(fuzzy("rahmanabdu", "abdulrahman") < FREE_JOIN_FLOOR);
-        assert_eq!(finds(&index, "Rahman Abdu", "abdulrahman", &opts), None);
+        // (query, its words joined, list word): `Abdul Rahman` (`#btlrmn`) against `Abderahmane`
+        // (`#btrmn`), the article's `l` assimilated to the `r`, found by the joined skeleton without
+        // the consonants at the seam; `Abdu Rahman` (`#btrmn`) against `Abdulrahman` (`#btlrmn`), the
+        // list word a consonant longer, found through its skeleton keys one consonant shorter.
+        for (query, joined, term) in
+            [("Abdul Rahman", "abdulrahman", "abderahmane"), ("Abdu Rahman", "abdurahman", "abdulrahman")]
+        {
+            let s = fuzzy(joined, term);
+            assert!(s >= ADJACENT_JOIN_FLOOR, "{joined} / {term}");
+            assert_eq!(finds(&index, query, term, &opts), Some((0b11, s * VARIANT)), "{query}");
+            // Only in name order: the other order is held to the higher floor of free joins.
+            let (first, second) = query.split_once(' ').unwrap();
+            let reversed = format!("{second}{first}").to_lowercase();
+            assert!(fuzzy(&reversed, term) < FREE_JOIN_FLOOR, "{reversed} / {term}");
+            assert_eq!(finds(&index, &format!("{second} {first}"), term, &opts), None, "{query} reversed");
+        }
     }
 
     #[test]
