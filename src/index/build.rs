@@ -657,8 +657,9 @@ impl IndexBuilder {
                     typo::deletion_variants(k, |v| typo_runs.push(TYPO_MARK, v, ordinal));
                     typo::skeleton_key(k, |v| {
                         typo_runs.push(TYPO_MARK, v, ordinal);
-                        let marked = typo::shorter_mark(v);
-                        typo::shorter_skeleton_keys(&marked[..v.len()], |s| typo_runs.push(TYPO_MARK, s, ordinal));
+                        typo::shorter_marked(v, |marked| {
+                            typo::shorter_skeleton_keys(marked, |s| typo_runs.push(TYPO_MARK, s, ordinal))
+                        });
                     });
                     typo_runs.spill_if_full()?;
                 }

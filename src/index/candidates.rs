@@ -545,7 +545,7 @@ fn skeleton_terms(index: &Index, word: &[u8], ordinals: &mut Ordinals) -> Result
 fn near_skeleton_terms(index: &Index, word: &[u8], ordinals: &mut Ordinals) -> Result<()> {
     let mut read = Ok(());
     typo::skeleton_key(word, |key| {
-        skeleton_list(index, &typo::shorter_mark(key)[..key.len()], ordinals, &mut read);
+        typo::shorter_marked(key, |k| skeleton_list(index, k, ordinals, &mut read));
         skeleton_list(index, key, ordinals, &mut read);
         typo::shorter_skeleton_keys(key, |k| skeleton_list(index, k, ordinals, &mut read));
     });
@@ -613,7 +613,7 @@ fn joined_lookups(
                 // The reversed pairs and the last word with the first, held to the higher floor of free
                 // joins, rarely pass with a consonant more: 3.3% more instructions for one hit ≥ 80 in
                 // the recall example's 2,000 queries.
-                skeleton_list(index, &typo::shorter_mark(key)[..key.len()], ordinals, &mut read);
+                typo::shorter_marked(key, |k| skeleton_list(index, k, ordinals, &mut read));
             }
             for i in first.into_iter().flat_map(|n| [n, n + 1]).filter(|i| (1..key.len()).contains(i)) {
                 typo::skeleton_without(key, i, |k| skeleton_list(index, k, ordinals, &mut read));

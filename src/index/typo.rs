@@ -148,13 +148,12 @@ pub(crate) const SKELETON_MARK: u8 = b'#';
 /// one consonant more.
 pub const SHORTER_SKELETON_MARK: u8 = b'%';
 
-/// The skeleton key `key` under [`SHORTER_SKELETON_MARK`] instead of its own first byte (the key is
-/// the first `key.len()` bytes).
-pub(crate) fn shorter_mark(key: &[u8]) -> [u8; PREFIX] {
+/// Calls `f` with the skeleton key `key` under [`SHORTER_SKELETON_MARK`] instead of its own first byte.
+pub(crate) fn shorter_marked<R>(key: &[u8], f: impl FnOnce(&[u8]) -> R) -> R {
     let mut out = [0u8; PREFIX];
     out[..key.len()].copy_from_slice(key);
     out[0] = SHORTER_SKELETON_MARK;
-    out
+    f(&out[..key.len()])
 }
 
 /// Letter classes of a consonant skeleton: vowels (`y` included) and `h` are dropped (the scorer's edit
