@@ -114,11 +114,7 @@ pub(crate) fn distance_tenths(a: &str, b: &str) -> u16 {
 /// `(i, j)` to `(n, m)` adds non-negative costs, among them at least `|(n - i) - (m - j)|` insertions or
 /// deletions of at least [`MIN_INDEL_TENTHS`] each.
 pub(crate) fn row_bound<T: Copy + Into<u16>>(row: &[T], rows_left: usize, m: usize) -> u16 {
-    let mut bound = u16::MAX;
-    for (j, &v) in row[..=m].iter().enumerate() {
-        bound = bound.min(v.into() + rows_left.abs_diff(m - j) as u16 * u16::from(MIN_INDEL_TENTHS));
-    }
-    bound
+    row[..=m].iter().zip(even_out(rows_left, m)).fold(u16::MAX, |bound, (&v, &rest)| bound.min(v.into() + rest))
 }
 
 /// The distance in tenths between `a` and `b` (at most [`MAX`] bytes each), or `None` as soon as a
@@ -145,7 +141,7 @@ fn adjacent_pairs(s: &[u8]) -> u64 {
 }
 
 /// `EVEN_OUT[k]`: the least cost, in tenths, of the insertions or deletions that even out lengths
-/// `|k - MAX|` bytes apart (each at least [`MIN_INDEL_TENTHS`]).
+/// `|k - MAX|` bytes apart (each at least [`MIN_INDEL_TENTHS`]); read through [`even_out`].
 static EVEN_OUT: [u16; 2 * MAX + 1] = {
     let mut table = [0u16; 2 * MAX + 1];
     let mut k = 0;
@@ -155,6 +151,13 @@ static EVEN_OUT: [u16; 2 * MAX + 1] = {
     }
     table
 };
+
+/// For each cell `j` (0 to `m`) of a row with `rows_left` rows after it, the least cost of what a path
+/// from the cell to the last one still needs to even out the lengths left, `|rows_left - (m - j)|`
+/// insertions or deletions.
+fn even_out(rows_left: usize, m: usize) -> &'static [u16] {
+    &EVEN_OUT[rows_left + MAX - m..][..=m]
+}
 
 /// The table of [`distance_unless`], with `sub(costs, ca, cb)` the cost of substituting `cb` for `ca`,
 /// given the [`SUB_TENTHS`] row of `ca` (of `ca & 127` for a non-ASCII byte). Each row is built in two
@@ -194,7 +197,7 @@ fn table_unless(a: &[u8], b: &[u8], limit: u16, sub: impl Fn(&[u8; 128], u8, u8)
         }
         // Then the insertions from the left, a short chain of additions, and the row's bound: every
         // path still needs the insertions or deletions that even out the lengths left.
-        let even_out = &EVEN_OUT[(n - i) + MAX - m..][..=m];
+        let even_out = even_out(n - i, m);
         let row = &mut cur[..=m];
         let mut left = row[0];
         let mut bound = left + even_out[0];
