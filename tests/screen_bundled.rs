@@ -258,8 +258,10 @@ fn the_caches_of_a_pool_share_their_names() {
 
 #[test]
 fn results_do_not_depend_on_what_the_thread_screened_before() {
-    // Each thread keeps its query words' lookups; a thread that has screened other queries, against
-    // another index too, gives what a fresh thread gives.
+    // Each thread keeps its query words' lookups, their edit similarities and the briefs of the
+    // entities met; a thread that has screened other queries, against another index too, gives what a
+    // fresh thread gives. (Dates of birth and nationalities have the briefs weighed: the same entity
+    // numbers are other entities in the other index.)
     let index = bundled();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("un.sidx");
@@ -276,16 +278,20 @@ fn results_do_not_depend_on_what_the_thread_screened_before() {
         "Kaledbelkasam",
         "Ri Chol Man",
     ];
-    let json = |r: saring::screen::ScreenResult| serde_json::to_string(&r.results).unwrap();
-    let fresh = |ix: &Index, q: &str| {
-        std::thread::scope(|s| s.spawn(|| json(ix.screen(&Query::name(q)).unwrap())).join().unwrap())
+    let query = |k: usize, q: &str| match k % 3 {
+        0 => Query::name(q),
+        1 => Query { date_of_birth: Some("1968".into()), nationality: Some("KP".into()), ..Query::name(q) },
+        _ => Query { date_of_birth: Some("1975-03-01".into()), nationality: Some("IQ".into()), ..Query::name(q) },
     };
-    let want: Vec<(String, String)> = names.iter().map(|q| (fresh(index, q), fresh(&un, q))).collect();
-    assert!(want.iter().filter(|(b, u)| b.len() > 20 && u.len() > 20).count() >= 4, "{want:?}");
+    let queries: Vec<Query> = (0..3).flat_map(|k| names.iter().map(move |q| query(k + q.len(), q))).collect();
+    let json = |r: saring::screen::ScreenResult| serde_json::to_string(&r.results).unwrap();
+    let fresh = |ix: &Index, q: &Query| std::thread::scope(|s| s.spawn(|| json(ix.screen(q).unwrap())).join().unwrap());
+    let want: Vec<(String, String)> = queries.iter().map(|q| (fresh(index, q), fresh(&un, q))).collect();
+    assert!(want.iter().filter(|(b, u)| b.len() > 20 && u.len() > 20).count() >= 12, "{want:?}");
     for round in 0..2 {
-        for (q, (b, u)) in names.iter().zip(&want) {
-            assert_eq!(&json(index.screen(&Query::name(*q)).unwrap()), b, "round {round}: {q}");
-            assert_eq!(&json(un.screen(&Query::name(*q)).unwrap()), u, "round {round}: {q}");
+        for (q, (b, u)) in queries.iter().zip(&want) {
+            assert_eq!(&json(index.screen(q).unwrap()), b, "round {round}: {q:?}");
+            assert_eq!(&json(un.screen(q).unwrap()), u, "round {round}: {q:?}");
         }
     }
 }

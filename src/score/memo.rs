@@ -1,37 +1,113 @@
-//! A per-query memo of edit similarities.
+//! A per-thread memo of edit similarities.
 //!
 //! Screening scores one query name against dozens to hundreds of list names, and the same list words
 //! come back (`mohammed`, `ali`, a surname shared by a family): about half the edit-distance tables a
-//! customer query computes are ones it computed before. [`EditMemo`] keeps each (query token, list word)
-//! similarity the first time it is computed; the words are kept in one byte arena and compared in full,
-//! so a hash collision cannot return another word's similarity.
+//! customer query computes are ones it computed before. Customers' own words come back from query to
+//! query as well, so the memo is kept per thread ([`with_thread_memo`]) and keyed by texts: each query
+//! word is interned once, and a (query word, list word) similarity computed for one query serves the
+//! next. The words are kept in one byte arena and compared in full, so a hash collision cannot return
+//! another word's similarity. The memo is emptied when it reaches [`MAX_ENTRIES`] similarities or
+//! [`MAX_WORDS`] query words (at most about 4 MB a thread).
 
-/// Edit similarities of one query's tokens against list words, computed once each.
+use crate::text::Name;
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+/// Similarities kept before the memo is emptied.
+pub(crate) const MAX_ENTRIES: usize = 1 << 16;
+/// Query words interned before the memo is emptied.
+pub(crate) const MAX_WORDS: usize = 1 << 16;
+
+/// What a remembered similarity is of, besides the list-side word it is looked up with.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Key {
+    /// Query token number `i` (of the query being scored) against a list word.
+    Token(usize),
+    /// The query's tokens at these positions joined ([`Run::code`](super::name::Run)), against a list
+    /// word: positions, not texts, so remembered for this query only.
+    QueryRun(u32),
+    /// A joined run of list words against query token number `j`.
+    ListRun(usize),
+}
+
+/// Edit similarities of query words against list words, computed once each.
 #[derive(Debug, Default)]
 pub(crate) struct EditMemo {
     /// Open addressing: 0 is empty, else an index into `entries` plus one. Length a power of two.
     slots: Vec<u32>,
     entries: Vec<Entry>,
     arena: Vec<u8>,
+    /// The query words met, each with its number.
+    words: HashMap<Box<str>, u32>,
+    /// The number of each token of the query being scored.
+    ids: Vec<u32>,
+    /// The number of the query being scored (keys by position hold it).
+    serial: u32,
 }
 
 #[derive(Debug, Clone, Copy)]
 struct Entry {
     hash: u64,
-    token: u32,
+    key: u64,
     start: u32,
     len: u32,
     similarity: f32,
 }
 
+thread_local! {
+    static MEMO: RefCell<EditMemo> = RefCell::new(EditMemo::default());
+}
+
+/// Runs `f` with this thread's memo, made ready for query name `query` ([`EditMemo::start`]).
+pub(crate) fn with_thread_memo<R>(query: &Name, f: impl FnOnce(&mut EditMemo) -> R) -> R {
+    MEMO.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut memo) => {
+            memo.start(query);
+            f(&mut memo)
+        }
+        // Only a scoring nested in another on this thread gets here: it has a memo of its own.
+        Err(_) => {
+            let mut memo = EditMemo::default();
+            memo.start(query);
+            f(&mut memo)
+        }
+    })
+}
+
 impl EditMemo {
-    /// The similarity of query token `token` to list word `word`, from `compute` the first time.
-    pub(crate) fn get_or(&mut self, token: usize, word: &str, compute: impl FnOnce() -> f32) -> f32 {
+    /// Prepares the memo for another query name: its words are numbered, and what earlier queries
+    /// remembered of their own positions can no longer be found. Empties the memo when it is full.
+    pub(crate) fn start(&mut self, query: &Name) {
+        self.serial = self.serial.wrapping_add(1);
+        if self.entries.len() >= MAX_ENTRIES || self.words.len() + query.tokens.len() > MAX_WORDS || self.serial == 0 {
+            *self = EditMemo { serial: 1, ..EditMemo::default() };
+        }
+        self.ids.clear();
+        for t in &query.tokens {
+            let next = self.words.len() as u32;
+            let id = *self.words.entry(t.text.as_str().into()).or_insert(next);
+            self.ids.push(id);
+        }
+    }
+
+    /// The key of `key` as one number: a query word's number, a list run's query word number, or a
+    /// query run's positions and the query's serial number, each under its own tag.
+    fn code(&self, key: Key) -> u64 {
+        let word = |i: usize| u64::from(self.ids.get(i).copied().unwrap_or(u32::MAX));
+        match key {
+            Key::Token(i) => word(i),
+            Key::ListRun(j) => 1 << 62 | word(j),
+            Key::QueryRun(code) => 1 << 63 | u64::from(self.serial) << 32 | u64::from(code),
+        }
+    }
+
+    /// The similarity of `key` to list word `word`, from `compute` the first time.
+    pub(crate) fn get_or(&mut self, key: Key, word: &str, compute: impl FnOnce() -> f32) -> f32 {
         if self.slots.len() < 2 * (self.entries.len() + 1) {
             self.grow();
         }
-        let (token, bytes) = (token as u32, word.as_bytes());
-        let hash = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, u64::from(token));
+        let (key, bytes) = (self.code(key), word.as_bytes());
+        let hash = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, key);
         let mask = self.slots.len() - 1;
         let mut at = hash as usize & mask;
         loop {
@@ -41,7 +117,7 @@ impl EditMemo {
             }
             let e = self.entries[slot as usize - 1];
             if e.hash == hash
-                && e.token == token
+                && e.key == key
                 && self.arena.get(e.start as usize..(e.start + e.len) as usize) == Some(bytes)
             {
                 return e.similarity;
@@ -53,7 +129,7 @@ impl EditMemo {
         if let (Ok(start), Ok(len)) = (u32::try_from(self.arena.len()), u32::try_from(bytes.len())) {
             if start.checked_add(len).is_some() {
                 self.arena.extend_from_slice(bytes);
-                self.entries.push(Entry { hash, token, start, len, similarity });
+                self.entries.push(Entry { hash, key, start, len, similarity });
                 self.slots[at] = self.entries.len() as u32;
             }
         }
@@ -85,12 +161,13 @@ mod tests {
     #[test]
     fn computes_each_pair_once_and_tells_words_and_tokens_apart() {
         let mut memo = EditMemo::default();
+        memo.start(&analyze("alpha beta", NameKind::Unknown));
         let mut calls = 0;
         let words: Vec<String> = (0..500).map(|k| format!("word{k}")).collect();
         for round in 0..3 {
             for (k, w) in words.iter().enumerate() {
                 for token in 0..2 {
-                    let s = memo.get_or(token, w, || {
+                    let s = memo.get_or(Key::Token(token), w, || {
                         calls += 1;
                         (k * 2 + token) as f32
                     });
@@ -100,23 +177,65 @@ mod tests {
         }
         assert_eq!(calls, 1000);
         // A prefix of a remembered word is another word.
-        assert_eq!(memo.get_or(0, "word1", || -1.0), 2.0);
-        assert_eq!(memo.get_or(0, "word", || -1.0), -1.0);
+        assert_eq!(memo.get_or(Key::Token(0), "word1", || -1.0), 2.0);
+        assert_eq!(memo.get_or(Key::Token(0), "word", || -1.0), -1.0);
+        // The three kinds of key are apart.
+        assert_eq!(memo.get_or(Key::ListRun(0), "word1", || -2.0), -2.0);
+        assert_eq!(memo.get_or(Key::QueryRun(0), "word1", || -3.0), -3.0);
+    }
+
+    #[test]
+    fn words_are_remembered_across_queries_by_text_and_positions_for_one_query_only() {
+        let mut memo = EditMemo::default();
+        memo.start(&analyze("alpha beta", NameKind::Unknown));
+        memo.get_or(Key::Token(1), "bete", || 0.9);
+        memo.get_or(Key::ListRun(0), "alphabet", || 0.8);
+        memo.get_or(Key::QueryRun(7), "alphabeta", || 0.7);
+        // `beta` is now the first token, `alpha` the second.
+        memo.start(&analyze("beta alpha", NameKind::Unknown));
+        assert_eq!(memo.get_or(Key::Token(0), "bete", || -1.0), 0.9);
+        assert_eq!(memo.get_or(Key::Token(1), "bete", || -1.0), -1.0);
+        assert_eq!(memo.get_or(Key::ListRun(1), "alphabet", || -1.0), 0.8);
+        assert_eq!(memo.get_or(Key::ListRun(0), "alphabet", || -2.0), -2.0);
+        // The same positions of another query are another run.
+        assert_eq!(memo.get_or(Key::QueryRun(7), "alphabeta", || -3.0), -3.0);
+    }
+
+    #[test]
+    fn a_full_memo_starts_again() {
+        let mut memo = EditMemo::default();
+        memo.start(&analyze("alpha", NameKind::Unknown));
+        for k in 0..MAX_ENTRIES {
+            memo.get_or(Key::Token(0), &k.to_string(), || 0.5);
+        }
+        assert_eq!(memo.get_or(Key::Token(0), "7", || -1.0), 0.5);
+        memo.start(&analyze("alpha", NameKind::Unknown));
+        assert_eq!(memo.get_or(Key::Token(0), "7", || -1.0), -1.0);
+        assert!(memo.entries.len() < 10 && memo.words.len() == 1);
     }
 
     #[test]
     fn a_memo_never_changes_a_score() {
         // A joined query run meets `mohamed` by fuzzy similarity in Latin script and by skeleton in
-        // Arabic script: what one list name taught the memo must not leak into the other's score.
-        let query = analyze("mohám méd mohan", NameKind::Unknown);
-        let list: Vec<_> = ["Mohamed AMIN", "محمد أمين مصطفى", "Mohamed Mustafa", "محمد منصور", "Moham Med"]
+        // Arabic script: what one list name taught the memo must not leak into the other's score; nor
+        // may what one query taught it leak into another's (the same words in other positions, and
+        // other words at the same positions).
+        let queries: Vec<_> = ["mohám méd mohan", "mohan mohám méd", "mustafa mohan", "med mohan moham"]
             .iter()
             .map(|n| analyze(n, NameKind::Unknown))
             .collect();
-        for order in [[0, 1, 2, 3, 4], [1, 0, 3, 2, 4], [4, 3, 2, 1, 0]] {
-            let mut memo = EditMemo::default();
-            for &k in &order {
-                assert_eq!(score_names_memo(&query, &list[k], &mut memo), score_names(&query, &list[k]), "{k}");
+        let list: Vec<_> =
+            ["Mohamed AMIN", "محمد أمين مصطفى", "Mohamed Mustafa", "محمد منصور", "Moham Med", "Mohan Mohamed"]
+                .iter()
+                .map(|n| analyze(n, NameKind::Unknown))
+                .collect();
+        let mut memo = EditMemo::default();
+        for order in [[0, 1, 2, 3, 4, 5], [1, 0, 3, 2, 5, 4], [5, 4, 3, 2, 1, 0]] {
+            for query in queries.iter().chain(queries.iter().rev()) {
+                memo.start(query);
+                for &k in &order {
+                    assert_eq!(score_names_memo(query, &list[k], &mut memo), score_names(query, &list[k]), "{k}");
+                }
             }
         }
     }

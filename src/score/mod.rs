@@ -13,7 +13,7 @@ mod token;
 
 pub use decision::{Decision, Thresholds};
 // What the index's candidate ranking needs to estimate scores the same way.
-pub(crate) use memo::EditMemo;
+pub(crate) use memo::{with_thread_memo, EditMemo};
 pub(crate) use name::{
     freely_joinable, miss_cost, miss_costs, ADJACENT_JOIN_FLOOR, FREE_JOIN_FLOOR, FREE_JOIN_MIN_LEN,
 };
@@ -111,20 +111,20 @@ pub fn compare(a: &str, b: &str, options: &CompareOptions) -> Similarity {
 /// assert_eq!(compare_names(&query, &listed, &CompareOptions::default()).score, 100.0);
 /// ```
 pub fn compare_names(a: &Name, b: &Name, options: &CompareOptions) -> Similarity {
-    let al = name::align(a, b, None);
+    let al = name::align(a, b, None, true);
     let score = final_score(a, b, &al);
     Similarity { score, decision: options.thresholds.decide(score), explanation: explain(a, b, &al) }
 }
 
 /// The 0–100 score of two analysed names, without building an explanation (for hot loops).
 pub fn score_names(a: &Name, b: &Name) -> f64 {
-    final_score(a, b, &name::align(a, b, None))
+    final_score(a, b, &name::align(a, b, None, false))
 }
 
 /// [`score_names`] of one query name `a` against many list names, its edit similarities remembered in
 /// `memo` (one memo per query name).
 pub(crate) fn score_names_memo(a: &Name, b: &Name, memo: &mut EditMemo) -> f64 {
-    final_score(a, b, &name::align(a, b, Some(memo)))
+    final_score(a, b, &name::align(a, b, Some(memo), false))
 }
 
 fn final_score(a: &Name, b: &Name, al: &name::Alignment) -> f64 {

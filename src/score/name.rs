@@ -14,10 +14,8 @@
 //! particles, legal forms or initials, or a name word only against an initial) and the names are not
 //! identical, the score is capped at 35.
 
-use super::memo::EditMemo;
-use super::token::{
-    add_skeletons, consonant_mask, fuzzy, masks_may_fuzz, may_fuzz, similarity, skeleton_meets, Facts, How, SKELETON,
-};
+use super::memo::{EditMemo, Key};
+use super::token::{add_skeletons, fuzzy, masks_may_fuzz, may_fuzz, similarity, skeleton_meets, Facts, How, SKELETON};
 use crate::text::{is_abjad, Name, Token, TokenTag};
 
 /// Cost factor of an unmatched query token.
@@ -117,15 +115,20 @@ pub(crate) struct Pair {
     pub how: How,
 }
 
-const NO_PAIR: Pair =
-    Pair { q: Run { pos: [0; 3], len: 0 }, c: Run { pos: [0; 3], len: 0 }, sim: 0.0, how: How::Exact };
-
-/// The alignment of two names and its score. Kept on the stack: no allocation per comparison.
-#[derive(Debug, Clone)]
+/// The alignment of two names and its score. Scoring keeps only the sums the score is made of (no
+/// allocation per comparison); the pairs themselves are kept when an explanation needs them.
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Alignment {
-    /// Pairs in the order they were made (every pair uses a token of each side: at most `MAX_TOKENS`).
-    pairs: [Pair; MAX_TOKENS],
-    n_pairs: usize,
+    /// Pairs in the order they were made, if kept.
+    pairs: Vec<Pair>,
+    keep: bool,
+    /// Sums over the pairs of similarity × the weight of their tokens (both sides), and of the weight.
+    numerator: f32,
+    matched: f32,
+    /// Some pair has a name word or number on both sides.
+    any_heavy: bool,
+    /// Every pair is at similarity 1.
+    all_full: bool,
     pub unmatched_q: Set,
     pub unmatched_c: Set,
     pub denominator: f32,
@@ -136,14 +139,25 @@ pub(crate) struct Alignment {
 }
 
 impl Alignment {
-    /// The aligned groups, in the order they were made.
+    /// The aligned groups, in the order they were made (empty unless kept: see [`align`]).
     pub fn pairs(&self) -> &[Pair] {
-        &self.pairs[..self.n_pairs]
+        &self.pairs
     }
 
-    fn push(&mut self, p: Pair) {
-        self.pairs[self.n_pairs] = p;
-        self.n_pairs += 1;
+    /// Adds a pair, of query tokens from `q` and list tokens from `c`, to the sums (and to the pairs,
+    /// if kept).
+    fn push(&mut self, p: Pair, q: &[Token], c: &[Token]) {
+        let w: f32 = p.q.iter().map(|i| q[i].weight).sum::<f32>() + p.c.iter().map(|j| c[j].weight).sum::<f32>();
+        self.numerator += p.sim * w;
+        self.matched += w;
+        // Evidence needs a pair with a name word or number on both sides: initials alone (`C.I.` against
+        // `Chongsng Ionhap`) or particles alone do not identify anyone.
+        let heavy = |t: &Token| t.tag.is_name_word_or_number();
+        self.any_heavy |= p.q.iter().any(|i| heavy(&q[i])) && p.c.iter().any(|j| heavy(&c[j]));
+        self.all_full &= p.sim >= 1.0;
+        if self.keep {
+            self.pairs.push(p);
+        }
     }
 }
 
@@ -155,23 +169,15 @@ type Cand = (f32, f32, u8, u8, How);
 const STACK_CANDS: usize = 64;
 
 /// The alignment of query name `a` with list name `b`; with a memo of the query's edit similarities
-/// (which must have been made for `a` alone).
-pub(crate) fn align(a: &Name, b: &Name, mut memo: Option<&mut EditMemo>) -> Alignment {
+/// (which must have been made for `a` alone). `keep_pairs`: keep the aligned groups, for an
+/// explanation (the score needs only their sums).
+pub(crate) fn align(a: &Name, b: &Name, mut memo: Option<&mut EditMemo>, keep_pairs: bool) -> Alignment {
     let q = &a.tokens[..a.tokens.len().min(MAX_TOKENS)];
     let c = &b.tokens[..b.tokens.len().min(MAX_TOKENS)];
     let (n, m) = (q.len(), c.len());
     let mut used_q: Set = 0;
     let mut used_c: Set = 0;
-    let mut al = Alignment {
-        pairs: [NO_PAIR; MAX_TOKENS],
-        n_pairs: 0,
-        unmatched_q: 0,
-        unmatched_c: 0,
-        denominator: 0.0,
-        score: 0.0,
-        capped: false,
-        conflict: false,
-    };
+    let mut al = Alignment { keep: keep_pairs, all_full: true, ..Alignment::default() };
 
     let mut stack = [(0f32, 0f32, 0u8, 0u8, How::Exact); STACK_CANDS];
     let mut heap: Vec<Cand> = Vec::new();
@@ -202,10 +208,13 @@ pub(crate) fn align(a: &Name, b: &Name, mut memo: Option<&mut EditMemo>) -> Alig
         if used_q & bi == 0 && used_c & bj == 0 {
             used_q |= bi;
             used_c |= bj;
-            al.push(Pair { q: Run::new(i as usize, 1), c: Run::new(j as usize, 1), sim: 1.0, how: How::Exact });
+            al.push(Pair { q: Run::new(i as usize, 1), c: Run::new(j as usize, 1), sim: 1.0, how: How::Exact }, q, c);
         }
     }
 
+    // The consonant masks of the tokens left after the exact pairs (the joins below look only at those).
+    let mut masks_q = [0u32; MAX_TOKENS];
+    let mut masks_c = [0u32; MAX_TOKENS];
     if used_q != span(0, n) && used_c != span(0, m) {
         let (todo_q, todo_c) = (span(0, n) & !used_q, span(0, m) & !used_c);
         let mut stack_q = [NO_FACTS; STACK_FACTS];
@@ -213,6 +222,8 @@ pub(crate) fn align(a: &Name, b: &Name, mut memo: Option<&mut EditMemo>) -> Alig
         let (mut heap_q, mut heap_c) = (Vec::new(), Vec::new());
         let fq = facts(q, todo_q, &mut stack_q, &mut heap_q);
         let fc = facts(c, todo_c, &mut stack_c, &mut heap_c);
+        members(todo_q).for_each(|i| masks_q[i] = fq[i].mask());
+        members(todo_c).for_each(|j| masks_c[j] = fc[j].mask());
         let abjad_q = members(todo_q).filter(|&i| fq[i].abjad).count();
         let abjad_c = members(todo_c).filter(|&j| fc[j].abjad).count();
         let k = if (abjad_q > 0 && abjad_c < todo_c.count_ones() as usize)
@@ -236,35 +247,28 @@ pub(crate) fn align(a: &Name, b: &Name, mut memo: Option<&mut EditMemo>) -> Alig
             if used_q & bi == 0 && used_c & bj == 0 {
                 used_q |= bi;
                 used_c |= bj;
-                al.push(Pair { q: Run::new(i as usize, 1), c: Run::new(j as usize, 1), sim: s, how });
+                al.push(Pair { q: Run::new(i as usize, 1), c: Run::new(j as usize, 1), sim: s, how }, q, c);
             }
         }
     }
 
+    // (Both sides have tokens left whenever a join is possible, so their masks were made above.)
     let mut joined = String::new();
-    join_leftovers(q, c, &mut used_q, &mut used_c, &mut al, false, &mut joined, memo.as_deref_mut());
-    join_leftovers(c, q, &mut used_c, &mut used_q, &mut al, true, &mut joined, memo);
+    let (lq, lc) = (Leftovers { toks: q, masks: &masks_q }, Leftovers { toks: c, masks: &masks_c });
+    join_leftovers(lq, lc, &mut used_q, &mut used_c, &mut al, false, &mut joined, memo.as_deref_mut());
+    join_leftovers(lc, lq, &mut used_c, &mut used_q, &mut al, true, &mut joined, memo);
 
     let unmatched_q = span(0, n) & !used_q;
     let unmatched_c = span(0, m) & !used_c;
-    let mut numerator = 0.0;
-    let mut denominator = 0.0;
-    for p in al.pairs() {
-        let w: f32 = p.q.iter().map(|i| q[i].weight).sum::<f32>() + p.c.iter().map(|j| c[j].weight).sum::<f32>();
-        numerator += p.sim * w;
-        denominator += w;
-    }
+    let numerator = al.numerator;
+    let mut denominator = al.matched;
     let conflict = is_conflict(q, c, unmatched_q, unmatched_c);
     let costs = miss_costs(conflict);
     denominator += members(unmatched_q).map(|i| miss_cost(&q[i], costs.query, costs.floor)).sum::<f32>();
     denominator += members(unmatched_c).map(|j| miss_cost(&c[j], costs.candidate, costs.floor)).sum::<f32>();
     let mut score = if denominator > 0.0 { 100.0 * numerator / denominator } else { 0.0 };
-    let heavy = |t: &Token| t.tag.is_name_word_or_number();
-    // Evidence needs a pair with a name word or number on both sides: initials alone (`C.I.` against
-    // `Chongsng Ionhap`) or particles alone do not identify anyone.
-    let any_heavy = al.pairs().iter().any(|p| p.q.iter().any(|i| heavy(&q[i])) && p.c.iter().any(|j| heavy(&c[j])));
-    let identical = unmatched_q == 0 && unmatched_c == 0 && al.pairs().iter().all(|p| p.sim >= 1.0);
-    let capped = !any_heavy && !identical && score > LIGHT_ONLY_CAP;
+    let identical = unmatched_q == 0 && unmatched_c == 0 && al.all_full;
+    let capped = !al.any_heavy && !identical && score > LIGHT_ONLY_CAP;
     if capped {
         score = LIGHT_ONLY_CAP;
     }
@@ -365,18 +369,21 @@ pub(crate) fn miss_cost(t: &Token, factor: f32, floor: f32) -> f32 {
     }
 }
 
-/// Memo keys of joined words (apart from the query tokens' own, which are token positions): a run of
-/// query tokens joined, against a list word; a run of list tokens joined, against query token `j`.
-const JOINED_QUERY_RUN: u32 = 1 << 30;
-const JOINED_LIST_RUN: u32 = 1 << 31;
+/// One name's tokens, and the [`consonant_mask`](super::token::consonant_mask) of each token left
+/// unmatched by the greedy pass.
+#[derive(Clone, Copy)]
+struct Leftovers<'a> {
+    toks: &'a [Token],
+    masks: &'a [u32; MAX_TOKENS],
+}
 
 /// Tries runs of 2–3 adjacent unmatched tokens of `side` against single unmatched tokens of `other`.
 /// `joined` is scratch space for the joined run. `swapped`: `side` is the list name, `other` the query.
 /// With a memo, the similarities of joined words are kept for the query's other list names.
 #[allow(clippy::too_many_arguments)]
 fn join_leftovers(
-    side: &[Token],
-    other: &[Token],
+    Leftovers { toks: side, masks }: Leftovers,
+    Leftovers { toks: other, masks: other_masks }: Leftovers,
     used_side: &mut Set,
     used_other: &mut Set,
     al: &mut Alignment,
@@ -389,16 +396,8 @@ fn join_leftovers(
     if (all_side & !*used_side).count_ones() < 2 || *used_other == all_other {
         return;
     }
-    // Lengths and consonant masks of the leftovers: most joined words are ruled out by them alone,
-    // before they are written (a joined word's mask is the union of its parts').
-    let mut masks = [0u32; MAX_TOKENS];
-    let mut other_masks = [0u32; MAX_TOKENS];
-    for i in members(all_side & !*used_side) {
-        masks[i] = consonant_mask(&side[i].text);
-    }
-    for j in members(all_other & !*used_other) {
-        other_masks[j] = consonant_mask(&other[j].text);
-    }
+    // Lengths and consonant masks of the leftovers rule out most joined words before they are written
+    // (a joined word's mask is the union of its parts').
     // Leftovers of the other side in an abjad script, when this side has none: a joined run of this
     // side may have their consonant skeleton (`abdul rahman` against عبدالرحمن, `bdlrhmn`).
     let abjad_other = if side.iter().any(|t| is_abjad(t.script)) {
@@ -427,17 +426,21 @@ fn join_leftovers(
         }
         match memo.as_deref_mut() {
             // The joined query run is known by its positions; the list word is the memo's word.
-            Some(memo) if !swapped => memo.get_or((JOINED_QUERY_RUN | run.code()) as usize, o, || fuzzy(joined, o)),
+            Some(memo) if !swapped => memo.get_or(Key::QueryRun(run.code()), o, || fuzzy(joined, o)),
             // A joined list word against query token `j`.
-            Some(memo) => memo.get_or((JOINED_LIST_RUN | j as u32) as usize, joined, || fuzzy(joined, o)),
+            Some(memo) => memo.get_or(Key::ListRun(j), joined, || fuzzy(joined, o)),
             None => fuzzy(joined, o),
         }
     };
     // Records a joined group of this side against leftover `j` of the other.
     let push = |al: &mut Alignment, run: Run, j: usize, s: f32| {
         let one = Run::new(j, 1);
-        let (q, c) = if swapped { (one, run) } else { (run, one) };
-        al.push(Pair { q, c, sim: s * super::token::VARIANT, how: How::Joined });
+        let pair = |q, c| Pair { q, c, sim: s * super::token::VARIANT, how: How::Joined };
+        if swapped {
+            al.push(pair(one, run), other, side);
+        } else {
+            al.push(pair(run, one), side, other);
+        }
     };
     for len in [3usize, 2] {
         let mut i = 0;

@@ -8,7 +8,7 @@
 //! Numbers match only when equal. Measures run on the canonical ASCII forms, character by character.
 
 use super::edit::{row_bound, similarity_of, tenths_within, Row, Rows, MAX, MIN_INDEL_TENTHS, TRANSPOSE_TENTHS};
-use super::memo::EditMemo;
+use super::memo::{EditMemo, Key};
 use crate::text::{is_abjad, skeleton_chars, Token, TokenTag};
 
 /// How two tokens matched.
@@ -149,6 +149,11 @@ impl Facts {
     /// The facts of a token, without its skeletons.
     pub(crate) fn of(t: &Token) -> Facts {
         Facts { mask: consonant_mask(&t.text), abjad: is_abjad(t.script), skeleton: 0, alternates_at: UNLISTED }
+    }
+
+    /// The token's [`consonant_mask`].
+    pub(crate) fn mask(&self) -> u32 {
+        self.mask
     }
 }
 
@@ -304,7 +309,7 @@ fn fuzzy_masked(a: &str, b: &str, mask_a: u32, mask_b: u32, floor: f32, memo: Op
     // Below the floor earns nothing: the edit distance may stop as soon as it is sure of that.
     let edit = || super::edit::similarity_at_least(a, b, floor).unwrap_or(0.0);
     match memo {
-        Some((memo, token)) => memo.get_or(token, b, edit),
+        Some((memo, token)) => memo.get_or(Key::Token(token), b, edit),
         None => edit(),
     }
 }

@@ -12,6 +12,7 @@ use crate::score::entity::{qualifier_points, EntryFactsOf};
 use crate::text::NameKind;
 use crate::Result;
 use serde_json::value::RawValue;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
@@ -252,6 +253,30 @@ impl Brief {
 fn weigh<C: AsRef<str>>(q: &ValidQuery, publisher: Option<Publisher>, entry: &EntryFactsOf<C>) -> Option<f64> {
     let keep = q.publishers.is_empty() || publisher.is_some_and(|p| q.publishers.contains(&p));
     keep.then(|| qualifier_points(&q.facts, entry))
+}
+
+thread_local! {
+    /// The entity briefs of single queries on this thread, and the index they are of.
+    static SINGLE: RefCell<(Option<u64>, EntitySlots)> = RefCell::new((None, EntitySlots::default()));
+}
+
+/// Runs `f` with slots for one query on `index`: this thread's briefs, kept from query to query on the
+/// same index (a query meets a hundred entities or more, and the next query many of the same), and no
+/// hit slots (a single query's hits are decoded afresh, not kept).
+pub(super) fn with_single_slots<R>(index: &Index, f: impl FnOnce(&mut EntitySlots) -> R) -> R {
+    SINGLE.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut single) => {
+            let (owner, slots) = &mut *single;
+            if *owner != Some(index.instance) {
+                *owner = Some(index.instance);
+                slots.briefs.clear();
+                slots.briefs.resize(BRIEF_SLOTS, Brief::NONE);
+            }
+            f(slots)
+        }
+        // A query screened while another is on this thread: slots of its own.
+        Err(_) => f(&mut EntitySlots::default()),
+    })
 }
 
 impl EntitySlots {
