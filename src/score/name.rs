@@ -405,6 +405,25 @@ fn join_leftovers(
     } else {
         members(all_other & !*used_other).filter(|&j| is_abjad(other[j].script)).fold(0 as Set, |s, j| s | 1 << j)
     };
+    // Every joined word is at least as long as the two shortest leftovers together: when even that is
+    // too long for the longest leftover of the other side, nothing joins (the common case: a list name's
+    // given names left over against a short query word).
+    if abjad_other == 0 {
+        let (mut short, mut second) = (usize::MAX, usize::MAX);
+        for i in members(all_side & !*used_side) {
+            let l = side[i].text.len();
+            if l < short {
+                (short, second) = (l, short);
+            } else if l < second {
+                second = l;
+            }
+        }
+        let least = short.saturating_add(second);
+        let longest = members(all_other & !*used_other).map(|j| other[j].text.len()).max().unwrap_or(0);
+        if least > longest && !may_fuzz(least, longest) {
+            return;
+        }
+    }
     // The leftovers of the other side a joined word of this length and mask may be similar to.
     let fits = |len: usize, mask: u32, used_other: Set| {
         members(all_other & !used_other)
