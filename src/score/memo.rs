@@ -3,14 +3,14 @@
 //! Screening scores one query name against dozens to hundreds of list names, and the same list words
 //! come back (`mohammed`, `ali`, a surname shared by a family): about half the edit-distance tables a
 //! customer query computes are ones it computed before. Customers' own words come back from query to
-//! query as well, so the memo is kept per thread ([`with_thread_memo`]) and keyed by texts: each query
+//! query as well, so the memo is kept per thread ([`ThreadMemo`]) and keyed by texts: each query
 //! word is interned once, and a (query word, list word) similarity computed for one query serves the
 //! next. The words are kept in one byte arena and compared in full, so a hash collision cannot return
 //! another word's similarity. The memo is emptied when it reaches [`MAX_ENTRIES`] similarities or
 //! [`MAX_WORDS`] query words (at most about 4 MB a thread).
 
 use crate::text::Name;
-use std::cell::RefCell;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 /// Similarities kept before the memo is emptied.
@@ -55,23 +55,41 @@ struct Entry {
 }
 
 thread_local! {
-    static MEMO: RefCell<EditMemo> = RefCell::new(EditMemo::default());
+    static MEMO: Cell<EditMemo> = Cell::new(EditMemo::default());
 }
 
-/// Runs `f` with this thread's memo, made ready for query name `query` ([`EditMemo::start`]).
-pub(crate) fn with_thread_memo<R>(query: &Name, f: impl FnOnce(&mut EditMemo) -> R) -> R {
-    MEMO.with(|cell| match cell.try_borrow_mut() {
-        Ok(mut memo) => {
-            memo.start(query);
-            f(&mut memo)
-        }
-        // Only a scoring nested in another on this thread gets here: it has a memo of its own.
-        Err(_) => {
-            let mut memo = EditMemo::default();
-            memo.start(query);
-            f(&mut memo)
-        }
-    })
+/// This thread's memo, taken out for one query name and given back when dropped (a scoring nested in
+/// another on the same thread takes an empty one).
+pub(crate) struct ThreadMemo(EditMemo);
+
+impl ThreadMemo {
+    /// This thread's memo, made ready for query name `query` ([`EditMemo::start`]).
+    pub(crate) fn take(query: &Name) -> ThreadMemo {
+        let mut memo = MEMO.try_with(Cell::take).unwrap_or_default();
+        memo.start(query);
+        ThreadMemo(memo)
+    }
+}
+
+impl std::ops::Deref for ThreadMemo {
+    type Target = EditMemo;
+    fn deref(&self) -> &EditMemo {
+        &self.0
+    }
+}
+
+impl std::ops::DerefMut for ThreadMemo {
+    fn deref_mut(&mut self) -> &mut EditMemo {
+        &mut self.0
+    }
+}
+
+impl Drop for ThreadMemo {
+    fn drop(&mut self) {
+        let memo = std::mem::take(&mut self.0);
+        // A thread being torn down keeps nothing.
+        let _ = MEMO.try_with(|cell| cell.set(memo));
+    }
 }
 
 impl EditMemo {
@@ -220,17 +238,32 @@ mod tests {
         // Arabic script: what one list name taught the memo must not leak into the other's score; nor
         // may what one query taught it leak into another's (the same words in other positions, and
         // other words at the same positions).
-        let queries: Vec<_> = ["mohám méd mohan", "mohan mohám méd", "mustafa mohan", "med mohan moham"]
-            .iter()
-            .map(|n| analyze(n, NameKind::Unknown))
-            .collect();
-        let list: Vec<_> =
-            ["Mohamed AMIN", "محمد أمين مصطفى", "Mohamed Mustafa", "محمد منصور", "Moham Med", "Mohan Mohamed"]
-                .iter()
-                .map(|n| analyze(n, NameKind::Unknown))
-                .collect();
+        let queries: Vec<_> = [
+            "mohám méd mohan",
+            "mohan mohám méd",
+            "mustafa mohan",
+            "med mohan moham",
+            "zorbatak plimsoll",
+            "zorbaxek plimsoll",
+            "plimsol zorbaxek",
+        ]
+        .iter()
+        .map(|n| analyze(n, NameKind::Unknown))
+        .collect();
+        let list: Vec<_> = [
+            "Mohamed AMIN",
+            "محمد أمين مصطفى",
+            "Mohamed Mustafa",
+            "محمد منصور",
+            "Moham Med",
+            "Mohan Mohamed",
+            "Zorbatek Plimsoll",
+        ]
+        .iter()
+        .map(|n| analyze(n, NameKind::Unknown))
+        .collect();
         let mut memo = EditMemo::default();
-        for order in [[0, 1, 2, 3, 4, 5], [1, 0, 3, 2, 5, 4], [5, 4, 3, 2, 1, 0]] {
+        for order in [[0, 1, 2, 3, 4, 5, 6], [1, 0, 3, 2, 5, 4, 6], [6, 5, 4, 3, 2, 1, 0]] {
             for query in queries.iter().chain(queries.iter().rev()) {
                 memo.start(query);
                 for &k in &order {

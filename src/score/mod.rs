@@ -13,7 +13,7 @@ mod token;
 
 pub use decision::{Decision, Thresholds};
 // What the index's candidate ranking needs to estimate scores the same way.
-pub(crate) use memo::{with_thread_memo, EditMemo};
+pub(crate) use memo::{EditMemo, ThreadMemo};
 pub(crate) use name::{
     freely_joinable, miss_cost, miss_costs, ADJACENT_JOIN_FLOOR, FREE_JOIN_FLOOR, FREE_JOIN_MIN_LEN,
 };

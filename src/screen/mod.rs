@@ -17,7 +17,7 @@ use crate::index::{Index, ScreenOptions};
 use crate::model::{EntityKind, Gender, NameQuality, PartialDate, Publisher};
 use crate::score::entity::{qualified, score_entity, EntryFacts, QueryFacts, COUNTRY_SAME, DOB_PARTIAL, DOB_SAME};
 use crate::score::{
-    compare_names, score_names_memo, with_thread_memo, CompareOptions, Decision, Explanation, Similarity, Thresholds,
+    compare_names, score_names_memo, CompareOptions, Decision, Explanation, Similarity, ThreadMemo, Thresholds,
 };
 use crate::text::{analyze, Name, NameKind};
 use crate::{Error, Result};
@@ -460,6 +460,8 @@ fn screen_work(
     let bonus = max_bonus(q);
     let plain = q.facts.states_nothing() && q.publishers.is_empty();
     let NameWork { candidates, scores: name_scores, .. } = work;
+    // The query's edit similarities, remembered from name to name and from query to query.
+    let mut memo = ThreadMemo::take(&q.name);
     // Entities met, at most one per name scored, and each one's qualifier points (None: filtered out by
     // publisher); the maps are kept from query to query in bulk screening.
     let (mut best, mut points_of) = std::mem::take(&mut kept.maps);
@@ -482,76 +484,72 @@ fn screen_work(
     // Every entity's score so far, ascending in `total_cmp` order: the limit-th best is read off it.
     let mut sorted: Vec<f64> = Vec::new();
     let position = |sorted: &[f64], x: f64| sorted.partition_point(|y| y.total_cmp(&x).is_lt());
-    // The query's edit similarities are remembered from name to name, and from query to query.
-    with_thread_memo(&q.name, |memo| -> Result<()> {
-        for (scored, c) in candidates.iter().enumerate() {
-            let reach = f64::from(c.reach) + bonus;
-            if scored >= cap || reach < q.score_threshold || reach < kth {
-                break;
-            }
-            if let Some(b) = best.get(&c.entity) {
-                // This entity already has a name the candidate cannot beat.
-                if b.adjusted >= reach {
-                    continue;
-                }
-            }
-            let points = match points_of.entry(c.entity) {
-                std::collections::hash_map::Entry::Occupied(e) => *e.get(),
-                // Nothing to weigh and every publisher kept: no need to decode the entity's facts.
-                std::collections::hash_map::Entry::Vacant(e) if plain => *e.insert(Some(0.0)),
-                std::collections::hash_map::Entry::Vacant(e) => *e.insert(kept.points(index, q, c.entity, &mut facts)?),
-            };
-            // The qualifiers' points are not used to skip names: estimates run low often enough that the
-            // slack of the largest bonus keeps hits (measured on qualified customer queries). Except for a
-            // name found only through initials or particles: its reach is the scorer's cap for such names,
-            // and only its own entity's qualifiers can lift it into the results.
-            let Some(points) = points else { continue };
-            if c.light {
-                let own = f64::from(c.reach) + points.max(0.0);
-                if own < q.score_threshold || own < kth {
-                    continue;
-                }
-            }
-            let name = match name_scores.get(scored).copied().flatten() {
-                Some(known) => known,
-                None => {
-                    index.name_record_into(c.name, &mut record)?;
-                    let score = score_names_memo(&q.name, &record.name, memo);
-                    let known = NameScore::new(score, record.quality == NameQuality::Weak, record.name.kind);
-                    if let Some(slot) = name_scores.get_mut(scored) {
-                        *slot = Some(known);
-                    }
-                    known
-                }
-            };
-            let kind = if q.kind == NameKind::Unknown { name.kind } else { q.kind };
-            let (score, weak) = (name.score(), name.weak);
-            let discount = if weak { crate::score::entity::WEAK_ALIAS } else { 0.0 };
-            let adjusted = score - discount;
-            let better = match best.get(&c.entity) {
-                None => true,
-                Some(b) => adjusted > b.adjusted || (adjusted == b.adjusted && !weak && b.weak),
-            };
-            if !better {
+    for (scored, c) in candidates.iter().enumerate() {
+        let reach = f64::from(c.reach) + bonus;
+        if scored >= cap || reach < q.score_threshold || reach < kth {
+            break;
+        }
+        if let Some(b) = best.get(&c.entity) {
+            // This entity already has a name the candidate cannot beat.
+            if b.adjusted >= reach {
                 continue;
             }
-            let entity_score = qualified(score, points - discount);
-            let previous = best.insert(c.entity, Best { adjusted, weak, name: c.name, score, kind, entity_score });
-            if let Some(p) = &previous {
-                let at = position(&sorted, p.entity_score);
-                if at < sorted.len() {
-                    sorted.remove(at);
-                }
-            }
-            sorted.insert(position(&sorted, entity_score), entity_score);
-            // The bar only rises; raising it only every few new entities keeps it low, which is safe (more is
-            // scored, nothing is missed).
-            if best.len() >= q.limit && (previous.is_some() || (best.len() - q.limit) % 8 == 0) {
-                kth = sorted.get(sorted.len().saturating_sub(q.limit)).copied().unwrap_or(f64::NEG_INFINITY);
+        }
+        let points = match points_of.entry(c.entity) {
+            std::collections::hash_map::Entry::Occupied(e) => *e.get(),
+            // Nothing to weigh and every publisher kept: no need to decode the entity's facts.
+            std::collections::hash_map::Entry::Vacant(e) if plain => *e.insert(Some(0.0)),
+            std::collections::hash_map::Entry::Vacant(e) => *e.insert(kept.points(index, q, c.entity, &mut facts)?),
+        };
+        // The qualifiers' points are not used to skip names: estimates run low often enough that the
+        // slack of the largest bonus keeps hits (measured on qualified customer queries). Except for a
+        // name found only through initials or particles: its reach is the scorer's cap for such names,
+        // and only its own entity's qualifiers can lift it into the results.
+        let Some(points) = points else { continue };
+        if c.light {
+            let own = f64::from(c.reach) + points.max(0.0);
+            if own < q.score_threshold || own < kth {
+                continue;
             }
         }
-        Ok(())
-    })?;
+        let name = match name_scores.get(scored).copied().flatten() {
+            Some(known) => known,
+            None => {
+                index.name_record_into(c.name, &mut record)?;
+                let score = score_names_memo(&q.name, &record.name, &mut memo);
+                let known = NameScore::new(score, record.quality == NameQuality::Weak, record.name.kind);
+                if let Some(slot) = name_scores.get_mut(scored) {
+                    *slot = Some(known);
+                }
+                known
+            }
+        };
+        let kind = if q.kind == NameKind::Unknown { name.kind } else { q.kind };
+        let (score, weak) = (name.score(), name.weak);
+        let discount = if weak { crate::score::entity::WEAK_ALIAS } else { 0.0 };
+        let adjusted = score - discount;
+        let better = match best.get(&c.entity) {
+            None => true,
+            Some(b) => adjusted > b.adjusted || (adjusted == b.adjusted && !weak && b.weak),
+        };
+        if !better {
+            continue;
+        }
+        let entity_score = qualified(score, points - discount);
+        let previous = best.insert(c.entity, Best { adjusted, weak, name: c.name, score, kind, entity_score });
+        if let Some(p) = &previous {
+            let at = position(&sorted, p.entity_score);
+            if at < sorted.len() {
+                sorted.remove(at);
+            }
+        }
+        sorted.insert(position(&sorted, entity_score), entity_score);
+        // The bar only rises; raising it only every few new entities keeps it low, which is safe (more is
+        // scored, nothing is missed).
+        if best.len() >= q.limit && (previous.is_some() || (best.len() - q.limit) % 8 == 0) {
+            kth = sorted.get(sorted.len().saturating_sub(q.limit)).copied().unwrap_or(f64::NEG_INFINITY);
+        }
+    }
     // Only the entities that make the results have their facts decoded in full (ids order ties).
     let mut passing: Vec<(f64, u32, &Best)> = best
         .iter()
