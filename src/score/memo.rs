@@ -98,7 +98,7 @@ impl EditMemo {
     pub(crate) fn start(&mut self, query: &Name) {
         self.serial = self.serial.wrapping_add(1);
         if self.entries.len() >= MAX_ENTRIES || self.words.len() + query.tokens.len() > MAX_WORDS || self.serial == 0 {
-            *self = EditMemo { serial: 1, ..EditMemo::default() };
+            self.empty();
         }
         self.ids.clear();
         for t in &query.tokens {
@@ -106,6 +106,15 @@ impl EditMemo {
             let id = *self.words.entry(t.text.as_str().into()).or_insert(next);
             self.ids.push(id);
         }
+    }
+
+    /// Forgets everything, keeping the buffers.
+    fn empty(&mut self) {
+        self.slots.fill(0);
+        self.entries.clear();
+        self.arena.clear();
+        self.words.clear();
+        self.serial = 1;
     }
 
     /// The key of `key` as one number: a query word's number, a list run's query word number, or a
@@ -229,6 +238,8 @@ mod tests {
         assert_eq!(memo.get_or(Key::Token(0), "7", || -1.0), 0.5);
         memo.start(&analyze("alpha", NameKind::Unknown));
         assert_eq!(memo.get_or(Key::Token(0), "7", || -1.0), -1.0);
+        // Emptied in place: what it remembers again is found again.
+        assert_eq!(memo.get_or(Key::Token(0), "7", || -2.0), -1.0);
         assert!(memo.entries.len() < 10 && memo.words.len() == 1);
     }
 

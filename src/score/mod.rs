@@ -122,7 +122,7 @@ pub fn score_names(a: &Name, b: &Name) -> f64 {
 }
 
 /// [`score_names`] of one query name `a` against many list names, its edit similarities remembered in
-/// `memo` (one memo per query name).
+/// `memo` (started for `a`: [`EditMemo::start`]).
 pub(crate) fn score_names_memo(a: &Name, b: &Name, memo: &mut EditMemo) -> f64 {
     final_score(a, b, &name::align(a, b, Some(memo), false))
 }

@@ -169,7 +169,7 @@ type Cand = (f32, f32, u8, u8, How);
 const STACK_CANDS: usize = 64;
 
 /// The alignment of query name `a` with list name `b`; with a memo of the query's edit similarities
-/// (which must have been made for `a` alone). `keep_pairs`: keep the aligned groups, for an
+/// (started for `a`: [`EditMemo::start`]). `keep_pairs`: keep the aligned groups, for an
 /// explanation (the score needs only their sums).
 pub(crate) fn align(a: &Name, b: &Name, mut memo: Option<&mut EditMemo>, keep_pairs: bool) -> Alignment {
     let q = &a.tokens[..a.tokens.len().min(MAX_TOKENS)];

@@ -269,8 +269,7 @@ pub(super) fn with_single_slots<R>(index: &Index, f: impl FnOnce(&mut EntitySlot
             let (owner, slots) = &mut *single;
             if *owner != Some(index.instance) {
                 *owner = Some(index.instance);
-                slots.briefs.clear();
-                slots.briefs.resize(BRIEF_SLOTS, Brief::NONE);
+                slots.reset_briefs();
             }
             f(slots)
         }
@@ -282,10 +281,15 @@ pub(super) fn with_single_slots<R>(index: &Index, f: impl FnOnce(&mut EntitySlot
 impl EntitySlots {
     /// Empty slots, `BRIEF_SLOTS` and `HIT_SLOTS` of them.
     fn reset(&mut self) {
-        self.briefs.clear();
-        self.briefs.resize(BRIEF_SLOTS, Brief::NONE);
+        self.reset_briefs();
         self.hits.clear();
         self.hits.resize_with(HIT_SLOTS, || None);
+    }
+
+    /// Empty brief slots, `BRIEF_SLOTS` of them.
+    fn reset_briefs(&mut self) {
+        self.briefs.clear();
+        self.briefs.resize(BRIEF_SLOTS, Brief::NONE);
     }
 
     /// The qualifier points of `entity` for `q` (`None`: publisher left out), from its brief (one slot
