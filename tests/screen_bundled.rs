@@ -160,6 +160,14 @@ fn cli_uses_the_cached_bundled_index_and_builds_from_lists() {
     let out = saring(cache.path()).args(["index", "--out"]).arg(&out_file).arg(&junk).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("junk.txt"));
+    // A missing index names the file and says why, once.
+    let missing = cache.path().join("missing.sidx");
+    let out = saring(cache.path()).args(["screen", "Kim", "--index"]).arg(&missing).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    let cause = std::io::Error::from_raw_os_error(2).to_string(); // "not found", as the OS words it
+    assert!(err.starts_with("error: ") && err.contains("missing.sidx"), "{err}");
+    assert_eq!(err.matches(&cause).count(), 1, "{err} / {cause}");
 }
 
 #[test]

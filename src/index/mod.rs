@@ -685,7 +685,7 @@ pub fn analysis_fingerprint() -> u64 {
             ("Soekarno Djojo Ba'asyir", NameKind::Person),
             ("Сергей Шойгу", NameKind::Person),
             ("麦克里里 김경옥 ザポトッキー", NameKind::Person),
-            ("محمد علي", NameKind::Person),
+            ("محمد علي عماد", NameKind::Person),
             ("PT Bank Rakyat Indonesia (Persero) Tbk", NameKind::Entity),
             ("YUK TUNG ENERGY PTE. LTD.", NameKind::Entity),
             ("11420 CORP", NameKind::Unknown),

@@ -886,6 +886,19 @@ mod tests {
     }
 
     #[test]
+    fn an_arabic_skeleton_is_not_a_latin_abbreviation() {
+        // عماد (Imad) romanises mechanically to `md` and مهد (Mahd) to `mhd`, both abbreviations of
+        // Muhammad in Latin script; علي (Ali) to `ly`, a spelling of Lee. Only the dictionary's spellings
+        // are variants.
+        for (arabic, latin) in [("عماد", "muhamad"), ("مهد", "muhammad"), ("علي", "lee")] {
+            assert_ne!(across_scripts(arabic, latin).1, How::Variant, "{arabic} / {latin}");
+        }
+        for (arabic, latin) in [("عماد", "imad"), ("محمد", "mohd"), ("علي", "aly"), ("بن", "bin")] {
+            assert_eq!(across_scripts(arabic, latin), (VARIANT, How::Variant), "{arabic} / {latin}");
+        }
+    }
+
+    #[test]
     fn a_particle_meets_no_name_word_by_its_skeleton() {
         // `al` has the skeleton of Ali (علي): a brother of the list entry, not the entry itself.
         let opts = crate::CompareOptions { kind: crate::NameKind::Person, ..Default::default() };

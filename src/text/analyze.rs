@@ -15,7 +15,7 @@
 
 use super::names::tables;
 use super::phonetic::phonetic_key;
-use super::translit::{alternate, char_script, is_unspaced, romanize};
+use super::translit::{alternate, char_script, is_abjad, is_unspaced, romanize};
 use super::{dictionary, Name, NameKind, Script, Token, TokenTag};
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{is_nfkc_quick, IsNormalized, UnicodeNormalization};
@@ -27,6 +27,10 @@ struct Piece {
     original: String,
     script: Script,
     alternates: Vec<String>,
+    /// An abjad word's mechanical romanisation (its text or one of its alternates): a consonant skeleton,
+    /// not a spelling, so it is not looked up in the variant classes (`عماد` → `md` is not the `Md` of
+    /// Muhammad).
+    skeleton: Option<String>,
     /// Followed by a dot in the input (`H.`, `M.`).
     dotted: bool,
     /// A comma stood between the previous piece and this one.
@@ -135,6 +139,7 @@ fn piece(text: String, original: String, script: Script, alternates: Vec<String>
         original,
         script,
         alternates,
+        skeleton: None,
         dotted: false,
         comma_before: false,
         is_particle: false,
@@ -194,6 +199,7 @@ fn transliterate(run: &str, script: Script, out: &mut Vec<Piece>) {
         return;
     }
     let primary = romanize(run);
+    let skeleton = is_abjad(script).then(|| primary.clone());
     let known = dictionary::equivalents(run);
     let in_dictionary = !known.is_empty();
     let mut alts: Vec<String> = known;
@@ -216,7 +222,7 @@ fn transliterate(run: &str, script: Script, out: &mut Vec<Piece>) {
     };
     rest.retain(|a| a != &text && !a.is_empty());
     rest.dedup();
-    out.push(piece(text, run.to_string(), script, rest));
+    out.push(Piece { skeleton, ..piece(text, run.to_string(), script, rest) });
 }
 
 /// Analyses a raw name into tokens.
@@ -329,6 +335,7 @@ fn mark_legal_forms(pieces: &mut Vec<Piece>, is_entity: bool) -> (bool, bool) {
                     original,
                     script: Script::Latin,
                     alternates: Vec::new(),
+                    skeleton: None,
                     dotted,
                     comma_before,
                     is_particle: false,
@@ -439,7 +446,7 @@ fn make_token(p: Piece, kind: NameKind) -> Token {
         TokenTag::Name => rarity_weight(&p.text),
     };
     let mut keys: Vec<String> = Vec::new();
-    for form in std::iter::once(&p.text).chain(&p.alternates) {
+    for form in std::iter::once(&p.text).chain(&p.alternates).filter(|f| p.skeleton.as_ref() != Some(*f)) {
         if let Some(k) = t.variant_class.get(form) {
             if !keys.contains(k) {
                 keys.push(k.clone());
