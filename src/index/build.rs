@@ -5,8 +5,9 @@
 //! output: the entity store, the name records and the fact records. Only offsets (8 bytes per
 //! entity and per name) and ids stay in memory. The (term, name id) pairs for the inverted index are
 //! collected in a byte arena and, whenever it reaches its budget, sorted and written out as a sorted
-//! run; [`IndexBuilder::finish`] merges the runs into the FSTs and posting lists, then writes the
-//! sections into one file under a temporary name and renames it into place.
+//! run; [`IndexBuilder::finish`] merges the runs into the FSTs and posting lists (pairs that all fitted
+//! in memory are sorted and read where they are, without a run file), then writes the sections into one
+//! file under a temporary name and renames it into place.
 //!
 //! Terms of a name: each token's canonical text, alternates and equivalence keys
 //! ([`Name::index_keys`]), plus the concatenation of every pair of adjacent tokens (so `Abdul Rahman`
@@ -159,11 +160,34 @@ impl PairBuffer {
         &self.arena[e.0 as usize..(e.0 + e.1) as usize]
     }
 
-    /// Sorts and writes the pairs as a run file; clears the buffer.
-    fn spill(&mut self, path: &Path) -> Result<()> {
+    /// Sorts the pairs by key, then id.
+    fn sort(&mut self) {
         let arena = &self.arena;
         let key = |e: &(u32, u32, u32)| &arena[e.0 as usize..(e.0 + e.1) as usize];
         self.entries.par_sort_unstable_by(|a, b| key(a).cmp(key(b)).then(a.2.cmp(&b.2)));
+    }
+
+    /// Sorts the pairs and calls `f` once per distinct key, in order, with its ascending, deduplicated
+    /// ids, as [`merge_sorted`] does for run files.
+    fn for_each_key(&mut self, mut f: impl FnMut(&[u8], &mut Vec<u32>) -> Result<()>) -> Result<()> {
+        self.sort();
+        let mut ids: Vec<u32> = Vec::new();
+        let mut start = 0;
+        while start < self.entries.len() {
+            let key = self.key(&self.entries[start]);
+            let end = start + self.entries[start..].iter().take_while(|e| self.key(e) == key).count();
+            ids.clear();
+            ids.extend(self.entries[start..end].iter().map(|e| e.2));
+            ids.dedup();
+            f(key, &mut ids)?;
+            start = end;
+        }
+        Ok(())
+    }
+
+    /// Sorts and writes the pairs as a run file; clears the buffer.
+    fn spill(&mut self, path: &Path) -> Result<()> {
+        self.sort();
         let mut w = BufWriter::with_capacity(1 << 20, File::create(path).map_err(|e| Error::io(path, e))?);
         let mut rec = Vec::with_capacity(64);
         for e in &self.entries {
@@ -189,11 +213,13 @@ struct Runs {
     paths: Vec<PathBuf>,
     dir: PathBuf,
     prefix: &'static str,
+    /// Bytes of pairs kept in memory before a run is spilled ([`RUN_BUDGET`]).
+    budget: usize,
 }
 
 impl Runs {
     fn new(dir: &Path, prefix: &'static str) -> Runs {
-        Runs { pairs: PairBuffer::default(), paths: Vec::new(), dir: dir.to_path_buf(), prefix }
+        Runs { pairs: PairBuffer::default(), paths: Vec::new(), dir: dir.to_path_buf(), prefix, budget: RUN_BUDGET }
     }
 
     fn push(&mut self, mark: u8, key: &[u8], id: u32) {
@@ -202,7 +228,7 @@ impl Runs {
 
     /// Spills the buffer if it has reached [`RUN_BUDGET`].
     fn spill_if_full(&mut self) -> Result<()> {
-        if self.pairs.bytes() >= RUN_BUDGET {
+        if self.pairs.bytes() >= self.budget {
             self.spill()?;
         }
         Ok(())
@@ -215,14 +241,18 @@ impl Runs {
         Ok(())
     }
 
-    /// Spills what the buffer holds (or an empty run if there is none yet) and frees the buffer:
-    /// `paths` then lists every run.
-    fn finish(&mut self) -> Result<()> {
-        if !self.pairs.entries.is_empty() || self.paths.is_empty() {
+    /// Calls `f` once per distinct key, in order, with its ascending, deduplicated ids, and frees the
+    /// buffer. When no run was spilled (every pair fitted in memory), the pairs are sorted and read
+    /// where they are; otherwise the rest is spilled too and the run files are merged.
+    fn merge(&mut self, f: impl FnMut(&[u8], &mut Vec<u32>) -> Result<()>) -> Result<()> {
+        if self.paths.is_empty() {
+            return std::mem::take(&mut self.pairs).for_each_key(f);
+        }
+        if !self.pairs.entries.is_empty() {
             self.spill()?;
         }
         self.pairs = PairBuffer::default();
-        Ok(())
+        merge_sorted(&self.paths, f)
     }
 }
 
@@ -453,7 +483,6 @@ impl IndexBuilder {
 
     fn finish_inner(&mut self) -> Result<IndexInfo> {
         self.flush()?;
-        self.runs.finish()?;
         let entity_count = self.entity_offsets.len() as u32;
         let name_count = self.name_offsets.len() as u32;
         let finish = |s: &mut Spill, work: &Path, name: &str| -> Result<(PathBuf, u64)> {
@@ -622,7 +651,7 @@ impl IndexBuilder {
         // Long lists are stored once: a phonetic or variant key whose words are one term's has the
         // term's list, and a query that reaches both then reads it once (xxh3-128 of the encoded list).
         let mut stored: HashMap<u128, u64> = HashMap::new();
-        merge_sorted(&self.runs.paths, |key, ids| {
+        self.runs.merge(|key, ids| {
             rec.clear();
             put_postings(&mut rec, ids);
             let hash = (ids.len() >= SHARED_LIST_LEN).then(|| xxhash_rust::xxh3::xxh3_128(&rec));
@@ -669,8 +698,6 @@ impl IndexBuilder {
             }
             Ok(())
         })?;
-        typo_runs.finish()?;
-        reversed_runs.finish()?;
         postings.finish()?;
         let term_data_len = term_data.len;
         let term_data = term_data.finish()?;
@@ -680,7 +707,7 @@ impl IndexBuilder {
         let (typos_path, w) = create("typos.fst")?;
         let mut typos = fst::MapBuilder::new(w).map_err(fst_err)?;
         let mut lists = Spill::create(work.join("typolists"))?;
-        merge_sorted(&typo_runs.paths, |key, ids| {
+        typo_runs.merge(|key, ids| {
             let value = if let [one] = ids.as_slice() {
                 u64::from(*one) << 1 | 1
             } else {
@@ -698,7 +725,7 @@ impl IndexBuilder {
         // Terms are unique, and so are their backward spellings: one ordinal each.
         let (reversed_path, w) = create("reversed.fst")?;
         let mut reversed = fst::MapBuilder::new(w).map_err(fst_err)?;
-        merge_sorted(&reversed_runs.paths, |key, ids| {
+        reversed_runs.merge(|key, ids| {
             let ordinal =
                 ids.first().copied().ok_or_else(|| Error::Internal("reversed term without ordinal".into()))?;
             reversed.insert(key.get(1..).unwrap_or_default(), u64::from(ordinal)).map_err(fst_err)
@@ -897,4 +924,58 @@ pub fn build_from_lists(paths: &[PathBuf], out: &Path) -> Result<BuildReport> {
     warnings.extend(builder.warnings().iter().cloned());
     let info = builder.finish()?;
     Ok(BuildReport { path: out.to_path_buf(), info, warnings })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A key and its ids, as `Runs::merge` gives them.
+    type Group = (Vec<u8>, Vec<u32>);
+
+    /// The groups `Runs::merge` gives for these pairs with this budget, and how many runs were spilled.
+    fn merged(pairs: &[(&[u8], u32)], budget: usize) -> (Vec<Group>, usize) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut runs = Runs::new(dir.path(), "run");
+        runs.budget = budget;
+        for &(key, id) in pairs {
+            runs.push(TERM_MARK, key, id);
+            runs.spill_if_full().unwrap();
+        }
+        let spilled = runs.paths.len();
+        let mut out = Vec::new();
+        runs.merge(|key, ids| {
+            out.push((key.to_vec(), ids.clone()));
+            Ok(())
+        })
+        .unwrap();
+        (out, spilled)
+    }
+
+    #[test]
+    fn pairs_merge_the_same_from_memory_and_from_spilled_runs() {
+        // Keys sharing prefixes, of one to nine bytes, an empty one, ids repeated and out of order.
+        let mut pairs: Vec<(&[u8], u32)> = Vec::new();
+        let keys: [&[u8]; 9] = [b"abdul", b"abd", b"", b"abdulrahman", b"a", b"zz", b"abd\0", b"abdullahi", b"ab"];
+        for i in 0..200u32 {
+            pairs.push((keys[(i * 7 % 9) as usize], i % 13));
+        }
+        let (in_memory, none) = merged(&pairs, RUN_BUDGET);
+        let (from_runs, spilled) = merged(&pairs, 64);
+        assert_eq!(none, 0);
+        assert!(spilled > 10, "{spilled}");
+        assert_eq!(in_memory, from_runs);
+        // Every key once, in byte order, with its ids ascending and distinct.
+        let mut want: Vec<Group> = Vec::new();
+        for k in keys {
+            let mut key = vec![TERM_MARK];
+            key.extend_from_slice(k);
+            let mut ids: Vec<u32> = pairs.iter().filter(|p| p.0 == k).map(|p| p.1).collect();
+            ids.sort_unstable();
+            ids.dedup();
+            want.push((key, ids));
+        }
+        want.sort();
+        assert_eq!(in_memory, want);
+    }
 }
