@@ -303,6 +303,51 @@ fn cli_screen_single_and_batch() {
 }
 
 #[test]
+fn cli_batch_options_apply_to_the_lines_that_do_not_set_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = build(dir.path());
+    let queries = dir.path().join("q.jsonl");
+    std::fs::write(
+        &queries,
+        concat!(
+            "{\"given_name\": \"Kim Kyong\", \"surname\": \"Ok\"}\n",
+            "{\"given_name\": \"Kim Kyong\", \"surname\": \"Ok\", \"publishers\": [\"UNSCR\"], \"limit\": 5}\n",
+            "{\"name\": \"Kim Kyong Ok\", \"score_threshold\": 101}\n",
+        ),
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let out = saring().args(["screen", "--queries"]).arg(&queries).arg("--index").arg(&path).args(extra).output();
+        out.unwrap()
+    };
+    let out = run(&["--publisher", "UK", "--limit", "1", "--explain"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids = |v: &serde_json::Value| -> Vec<String> {
+        v["results"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect()
+    };
+    // The flags fill what the line leaves out: UK only, one hit, explained.
+    assert_eq!(ids(&lines[0]), ["UK-8"]);
+    assert!(lines[0]["results"][0]["explanation"]["name"]["tokens"].is_array(), "{}", lines[0]);
+    // A line's own publishers and limit win.
+    assert_eq!(ids(&lines[1]), ["UN-KPi.1"]);
+    assert!(lines[2]["error"].as_str().unwrap().contains("score_threshold"), "{}", lines[2]);
+    // Without the flags, every publisher, and no explanations.
+    let out = run(&[]);
+    let first: serde_json::Value =
+        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
+    assert!(ids(&first).len() > 1 && ids(&first)[0] == "UN-KPi.1", "{first}");
+    assert!(first["results"][0].get("explanation").is_none());
+    // Bad flags stop the run before it starts; query fields come from the lines only.
+    for bad in [&["--threshold", "101"][..], &["--publisher", "FOO"], &["--dob", "1950"], &["--given", "Kim"]] {
+        let out = run(bad);
+        assert_eq!(out.status.code(), Some(2), "{bad:?}");
+        assert!(out.stdout.is_empty(), "{bad:?}");
+    }
+}
+
+#[test]
 fn cli_index_info_and_verify() {
     let dir = tempfile::tempdir().unwrap();
     let path = build(dir.path());

@@ -14,31 +14,36 @@ use std::process::ExitCode;
 /// `saring screen "NAME"` screens a plain name; `--entity` makes it a business name; `--given`,
 /// `--middle`, `--surname` make a person query. Without `--index`, the bundled lists are used (their
 /// index is built on first use into the cache directory).
+///
+/// With `--queries FILE.jsonl`, each line is a query object. `--publisher`, `--threshold`, `--upper`,
+/// `--lower` and `--limit` then apply to every line that does not set the field itself, and
+/// `--explain` keeps each hit's explanation; the query fields (`--entity`, `--given`, `--dob`, ...)
+/// come from the lines only.
 #[derive(clap::Args)]
 pub struct Args {
     /// The name to screen (a plain name; with --entity, a business name).
     #[arg(value_name = "NAME", conflicts_with = "queries")]
     name: Option<String>,
     /// Treat NAME as an organisation (business_name).
-    #[arg(long)]
+    #[arg(long, conflicts_with = "queries")]
     entity: bool,
     /// Person: given name.
-    #[arg(long, value_name = "G")]
+    #[arg(long, value_name = "G", conflicts_with = "queries")]
     given: Option<String>,
     /// Person: middle name.
-    #[arg(long, value_name = "M")]
+    #[arg(long, value_name = "M", conflicts_with = "queries")]
     middle: Option<String>,
     /// Person: surname.
-    #[arg(long, value_name = "S")]
+    #[arg(long, value_name = "S", conflicts_with = "queries")]
     surname: Option<String>,
     /// Date of birth (or of registration with --entity): YYYY, YYYY-MM or YYYY-MM-DD.
-    #[arg(long, value_name = "D")]
+    #[arg(long, value_name = "D", conflicts_with = "queries")]
     dob: Option<String>,
     /// Nationality (or domicile with --entity), ISO alpha-2.
-    #[arg(long, value_name = "CC")]
+    #[arg(long, value_name = "CC", conflicts_with = "queries")]
     nationality: Option<String>,
     /// Gender: male or female.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "queries")]
     gender: Option<String>,
     /// Only these publishers (UNSCR, OFAC, PPATK, MAS, EC, UK, DOWJONES, CUSTOM); repeatable.
     #[arg(long = "publisher", value_name = "P")]
@@ -67,6 +72,7 @@ pub struct Args {
     #[arg(long)]
     explain: bool,
     /// Batch: a JSONL file of queries (Query field names); prints one JSON line per query, in order.
+    /// --publisher, --threshold, --upper, --lower and --limit apply to the lines that do not set them.
     #[arg(long, value_name = "FILE.jsonl")]
     queries: Option<PathBuf>,
     /// Thorough screening: find every list word the scorer would pair with a query word (of up to 16
@@ -83,10 +89,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => Index::open_bundled().context("opening the index of the bundled lists")?,
     };
     let options = if args.thorough { ScreenOptions::thorough() } else { ScreenOptions::default() };
-    if let Some(file) = &args.queries {
-        return batch(&index, &options, file);
-    }
     let query = query_of(&args)?;
+    if let Some(file) = &args.queries {
+        // The options every line inherits are checked once, before the file is read, on a stand-in name.
+        Query { name: Some("x".into()), ..query.clone() }.validate()?;
+        return batch(&index, &options, file, &query, args.explain);
+    }
     let result = index.screen_with(&query, &options)?;
     if args.json {
         let mut v = serde_json::to_value(&result)?;
@@ -201,7 +209,15 @@ fn truncate(s: &str, n: usize) -> String {
 /// Lines screened together (in parallel) before their results are written, in order.
 const CHUNK: usize = 4096;
 
-fn batch(index: &Index, options: &ScreenOptions, file: &PathBuf) -> anyhow::Result<ExitCode> {
+/// Screens each line of `file`; `defaults` gives the options a line does not set (publishers,
+/// thresholds, limit).
+fn batch(
+    index: &Index,
+    options: &ScreenOptions,
+    file: &PathBuf,
+    defaults: &Query,
+    explain: bool,
+) -> anyhow::Result<ExitCode> {
     let f = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
     let reader = std::io::BufReader::new(f);
     let out = std::io::stdout();
@@ -213,7 +229,7 @@ fn batch(index: &Index, options: &ScreenOptions, file: &PathBuf) -> anyhow::Resu
     let flush = |chunk: &mut Vec<(usize, Result<String, String>)>, out: &mut BufWriter<_>| -> anyhow::Result<()> {
         let lines: Vec<String> = chunk
             .par_iter()
-            .map(|(n, line)| caches.with(|cache| screen_line(index, options, *n, line, cache)))
+            .map(|(n, line)| caches.with(|cache| screen_line(index, options, *n, line, defaults, explain, cache)))
             .collect();
         for l in lines {
             writeln!(out, "{l}")?;
@@ -243,6 +259,8 @@ fn screen_line(
     options: &ScreenOptions,
     n: usize,
     line: &Result<String, String>,
+    defaults: &Query,
+    explain: bool,
     cache: &mut NameCache,
 ) -> String {
     let error = |msg: String| serde_json::json!({ "line": n, "error": msg }).to_string();
@@ -250,14 +268,23 @@ fn screen_line(
         Ok(l) => l,
         Err(e) => return error(format!("unreadable line: {e}")),
     };
-    let query: Query = match serde_json::from_str(line) {
+    let mut query: Query = match serde_json::from_str(line) {
         Ok(q) => q,
         Err(e) => return error(format!("not a query object: {e}")),
     };
+    if query.publishers.is_empty() {
+        query.publishers.clone_from(&defaults.publishers);
+    }
+    query.score_threshold = query.score_threshold.or(defaults.score_threshold);
+    query.upper_threshold = query.upper_threshold.or(defaults.upper_threshold);
+    query.lower_threshold = query.lower_threshold.or(defaults.lower_threshold);
+    query.limit = query.limit.or(defaults.limit);
     match index.screen_cached_with(&query, options, cache) {
         Ok(r) => {
             let mut v = serde_json::json!({ "line": n, "results": r.results });
-            strip_explanations(&mut v);
+            if !explain {
+                strip_explanations(&mut v);
+            }
             v.to_string()
         }
         Err(e) => error(e.to_string()),
