@@ -246,6 +246,11 @@ fn saring() -> Command {
     Command::new(env!("CARGO_BIN_EXE_saring"))
 }
 
+/// The JSON lines a batch run printed.
+fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
+    String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+}
+
 #[test]
 fn cli_screen_single_and_batch() {
     let dir = tempfile::tempdir().unwrap();
@@ -289,8 +294,7 @@ fn cli_screen_single_and_batch() {
     .unwrap();
     let out = saring().args(["screen", "--queries"]).arg(&queries).arg("--index").arg(&path).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let lines: Vec<serde_json::Value> =
-        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines = json_lines(&out);
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["line"], 1);
     assert_eq!(lines[0]["results"][0]["id"], "UN-KPi.1");
@@ -322,8 +326,7 @@ fn cli_batch_options_apply_to_the_lines_that_do_not_set_them() {
     };
     let out = run(&["--publisher", "UK", "--limit", "1", "--explain"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let lines: Vec<serde_json::Value> =
-        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines = json_lines(&out);
     let ids = |v: &serde_json::Value| -> Vec<String> {
         v["results"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect()
     };
@@ -334,9 +337,7 @@ fn cli_batch_options_apply_to_the_lines_that_do_not_set_them() {
     assert_eq!(ids(&lines[1]), ["UN-KPi.1"]);
     assert!(lines[2]["error"].as_str().unwrap().contains("score_threshold"), "{}", lines[2]);
     // Without the flags, every publisher, and no explanations.
-    let out = run(&[]);
-    let first: serde_json::Value =
-        serde_json::from_str(String::from_utf8_lossy(&out.stdout).lines().next().unwrap()).unwrap();
+    let first = json_lines(&run(&[])).remove(0);
     assert!(ids(&first).len() > 1 && ids(&first)[0] == "UN-KPi.1", "{first}");
     assert!(first["results"][0].get("explanation").is_none());
     // Bad flags stop the run before it starts; query fields come from the lines only.
