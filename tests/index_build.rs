@@ -2,7 +2,7 @@
 
 mod index_support;
 
-use index_support::with_version;
+use index_support::{with_analysis, with_version};
 use saring::index::format::{FORMAT_VERSION, OLDEST_READABLE_VERSION};
 use saring::index::{Index, IndexBuilder, SourceInfo};
 use saring::model::{Address, DateValue, EntityName, Gender, NameQuality, NameType, PartialDate};
@@ -173,6 +173,31 @@ fn an_index_of_an_older_readable_format_opens_for_its_entities() {
         let reads = format!("this build reads versions {OLDEST_READABLE_VERSION} to {FORMAT_VERSION};");
         assert!(e.to_string().contains(&reads), "{e}");
     }
+}
+
+#[test]
+fn an_index_of_another_name_analysis_is_flagged_when_screened() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = build(dir.path(), &sample());
+    let good = std::fs::read(&path).unwrap();
+    let other = dir.path().join("other.sidx");
+    let fingerprint = u64::from_le_bytes(good[52..60].try_into().unwrap());
+    std::fs::write(&other, with_analysis(&good, fingerprint ^ 1)).unwrap();
+    assert!(Index::open(&path).unwrap().is_current_analysis());
+    assert!(!Index::open(&other).unwrap().is_current_analysis());
+    // The CLI screens with it, and says on stderr that it should be rebuilt.
+    let screen = |file: &std::path::Path| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_saring"))
+            .args(["screen", "Farkhad Akilov", "--json", "--index"])
+            .arg(file)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    };
+    let (results, warning) = screen(&other);
+    assert!(warning.contains("other.sidx") && warning.contains("rebuild it with `saring index`"), "{warning}");
+    assert_eq!(screen(&path), (results, String::new()));
 }
 
 #[test]

@@ -7,7 +7,10 @@ mod rescreen;
 mod screen;
 mod verify;
 
+use anyhow::Context;
 use clap::{Parser, Subcommand};
+use saring::index::Index;
+use std::path::Path;
 use std::process::ExitCode;
 
 /// Offline fuzzy name matching and sanctions/PEP watchlist screening.
@@ -71,4 +74,21 @@ fn message(e: &anyhow::Error) -> String {
         out.push_str(&text);
     }
     out
+}
+
+/// Opens the index file given, or the cached index of the bundled lists. Warns when the file was built
+/// with another version of the name analysis: its names are matched as they were analysed then.
+pub(crate) fn open_index(path: Option<&Path>) -> anyhow::Result<Index> {
+    let index = match path {
+        Some(p) => Index::open(p).with_context(|| format!("opening index {}", p.display()))?,
+        None => Index::open_bundled().context("opening the index of the bundled lists")?,
+    };
+    if !index.is_current_analysis() {
+        eprintln!(
+            "warning: {} was built with another version of saring's name analysis; rebuild it with `saring index` \
+             for the results of this version",
+            index.path().display()
+        );
+    }
+    Ok(index)
 }

@@ -79,17 +79,9 @@ pub struct Options {
 
 /// Opens the given index, or the cached index of the bundled lists.
 fn open_index(path: Option<&Path>) -> anyhow::Result<(Index, String)> {
-    match path {
-        Some(p) => {
-            let index = Index::open(p).with_context(|| format!("opening index {}", p.display()))?;
-            Ok((index, fingerprint(p)?))
-        }
-        None => {
-            let index = Index::open_bundled().context("opening the index of the bundled lists")?;
-            let fingerprint = fingerprint(index.path())?;
-            Ok((index, fingerprint))
-        }
-    }
+    let index = crate::open_index(path)?;
+    let fingerprint = fingerprint(index.path())?;
+    Ok((index, fingerprint))
 }
 
 fn fingerprint(path: &Path) -> anyhow::Result<String> {

@@ -84,10 +84,7 @@ pub struct Args {
 
 /// Runs `saring screen`.
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let index = match &args.index {
-        Some(p) => Index::open(p)?,
-        None => Index::open_bundled().context("opening the index of the bundled lists")?,
-    };
+    let index = crate::open_index(args.index.as_deref())?;
     let options = if args.thorough { ScreenOptions::thorough() } else { ScreenOptions::default() };
     let query = query_of(&args)?;
     if let Some(file) = &args.queries {

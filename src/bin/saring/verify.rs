@@ -109,10 +109,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         config.http.read_timeout = Duration::from_millis(ms);
     }
     // The local side.
-    let index = match &args.index {
-        Some(path) => saring::index::Index::open(path).with_context(|| format!("opening index {}", path.display()))?,
-        None => saring::index::Index::open_bundled()?,
-    };
+    let index = crate::open_index(args.index.as_deref())?;
     let local = |q: &Query| -> saring::Result<ScreenResult> { index.screen(q) };
     let cmp = match args.provider {
         ProviderName::Iluma => run_with(&local, &IlumaClient::new(&config.iluma, &config.http)?, &query)?,
