@@ -193,8 +193,9 @@ impl PairBuffer {
         let mut ids: Vec<u32> = Vec::new();
         let mut start = 0;
         while start < self.entries.len() {
-            let key = self.key(&self.entries[start]);
-            let end = start + self.entries[start..].iter().take_while(|e| self.key(e) == key).count();
+            let (head, key) = (self.entries[start].head, self.key(&self.entries[start]));
+            let same = |e: &&Pair| e.head == head && self.key(e) == key;
+            let end = start + self.entries[start..].iter().take_while(same).count();
             ids.clear();
             ids.extend(self.entries[start..end].iter().map(|e| e.id));
             ids.dedup();
@@ -252,7 +253,7 @@ impl Runs {
         self.pairs.push(mark, key, id);
     }
 
-    /// Spills the buffer if it has reached [`RUN_BUDGET`].
+    /// Spills the buffer if it has reached its budget.
     fn spill_if_full(&mut self) -> Result<()> {
         if self.pairs.bytes() >= self.budget {
             self.spill()?;
