@@ -55,6 +55,13 @@ pub fn sample() -> Vec<Entity> {
     ]
 }
 
+/// [`build`], and the file's bytes.
+fn built(dir: &Path, entities: &[Entity]) -> (PathBuf, Vec<u8>) {
+    let path = build(dir, entities);
+    let bytes = std::fs::read(&path).unwrap();
+    (path, bytes)
+}
+
 pub fn build(dir: &Path, entities: &[Entity]) -> PathBuf {
     let path = dir.join("test.sidx");
     let mut b = IndexBuilder::new(&path).unwrap();
@@ -143,8 +150,7 @@ fn empty_index_opens_and_finds_nothing() {
 #[test]
 fn an_index_of_an_older_readable_format_opens_for_its_entities() {
     let dir = tempfile::tempdir().unwrap();
-    let path = build(dir.path(), &sample());
-    let good = std::fs::read(&path).unwrap();
+    let (path, good) = built(dir.path(), &sample());
     let older = dir.path().join("older.sidx");
     let version = |v: u32| {
         std::fs::write(&older, with_version(&good, v)).unwrap();
@@ -178,8 +184,7 @@ fn an_index_of_an_older_readable_format_opens_for_its_entities() {
 #[test]
 fn an_index_of_another_name_analysis_is_flagged_when_screened() {
     let dir = tempfile::tempdir().unwrap();
-    let path = build(dir.path(), &sample());
-    let good = std::fs::read(&path).unwrap();
+    let (path, good) = built(dir.path(), &sample());
     let other = dir.path().join("other.sidx");
     let fingerprint = u64::from_le_bytes(good[52..60].try_into().unwrap());
     std::fs::write(&other, with_analysis(&good, fingerprint ^ 1)).unwrap();
@@ -203,8 +208,7 @@ fn an_index_of_another_name_analysis_is_flagged_when_screened() {
 #[test]
 fn corrupt_files_give_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let path = build(dir.path(), &sample());
-    let good = std::fs::read(&path).unwrap();
+    let (_, good) = built(dir.path(), &sample());
     let bad = dir.path().join("bad.sidx");
     let open_bad = |bytes: &[u8]| {
         std::fs::write(&bad, bytes).unwrap();
@@ -256,8 +260,7 @@ fn corrupt_files_give_clear_errors() {
 fn every_single_byte_corruption_is_an_error_or_harmless() {
     // No panic whatever byte is damaged: open, verify and screen return errors or results.
     let dir = tempfile::tempdir().unwrap();
-    let path = build(dir.path(), &sample()[..3]);
-    let good = std::fs::read(&path).unwrap();
+    let (_, good) = built(dir.path(), &sample()[..3]);
     let bad = dir.path().join("bad.sidx");
     let step = (good.len() / 400).max(1);
     for i in (0..good.len()).step_by(step) {
