@@ -360,19 +360,7 @@ impl Query {
             Some(g) if g == "female" || g == "f" => Some(Gender::Female),
             Some(g) => return bad(format!("gender {g:?}: expected male or female")),
         };
-        let defaults = Thresholds::default();
-        let thresholds = Thresholds::new(
-            self.upper_threshold.unwrap_or(defaults.upper),
-            self.lower_threshold.unwrap_or(defaults.lower),
-        )?;
-        let score_threshold = self.score_threshold.unwrap_or(thresholds.lower);
-        if !score_threshold.is_finite() || !(0.0..=100.0).contains(&score_threshold) {
-            return bad(format!("score_threshold {score_threshold} is outside 0–100"));
-        }
-        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
-        if limit == 0 {
-            return bad("limit must be at least 1".into());
-        }
+        let (thresholds, score_threshold, limit) = self.options()?;
         let mut publishers = self.publishers.clone();
         publishers.sort();
         publishers.dedup();
@@ -386,6 +374,37 @@ impl Query {
             score_threshold,
             limit,
         })
+    }
+
+    /// Checks the query's options alone, whatever its name: thresholds outside 0–100 or lower above
+    /// upper, and a limit of 0, are errors ([`Error::InvalidInput`]). What [`validate`](Query::validate)
+    /// checks of them, for options given once for many queries (a batch's defaults).
+    ///
+    /// ```
+    /// use saring::screen::Query;
+    /// assert!(Query { limit: Some(5), ..Default::default() }.validate_options().is_ok());
+    /// assert!(Query { score_threshold: Some(101.0), ..Default::default() }.validate_options().is_err());
+    /// ```
+    pub fn validate_options(&self) -> Result<()> {
+        self.options().map(|_| ())
+    }
+
+    /// The thresholds, the score below which hits are dropped, and the limit, checked.
+    fn options(&self) -> Result<(Thresholds, f64, usize)> {
+        let defaults = Thresholds::default();
+        let thresholds = Thresholds::new(
+            self.upper_threshold.unwrap_or(defaults.upper),
+            self.lower_threshold.unwrap_or(defaults.lower),
+        )?;
+        let score_threshold = self.score_threshold.unwrap_or(thresholds.lower);
+        if !score_threshold.is_finite() || !(0.0..=100.0).contains(&score_threshold) {
+            return Err(Error::InvalidInput(format!("score_threshold {score_threshold} is outside 0–100")));
+        }
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if limit == 0 {
+            return Err(Error::InvalidInput("limit must be at least 1".into()));
+        }
+        Ok((thresholds, score_threshold, limit))
     }
 }
 

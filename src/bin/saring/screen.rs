@@ -88,8 +88,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let options = if args.thorough { ScreenOptions::thorough() } else { ScreenOptions::default() };
     let query = query_of(&args)?;
     if let Some(file) = &args.queries {
-        // The options every line inherits are checked once, before the file is read, on a stand-in name.
-        Query { name: Some("x".into()), ..query.clone() }.validate()?;
+        // The options every line inherits are checked once, before the file is read.
+        query.validate_options()?;
         return batch(&index, &options, file, &query, args.explain);
     }
     let result = index.screen_with(&query, &options)?;
