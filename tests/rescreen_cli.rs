@@ -35,6 +35,19 @@ fn malformed_dispositions_name_the_line() {
 }
 
 #[test]
+fn zero_threads_or_rows_per_chunk_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let customers = write(dir.path(), "c.csv", "customer_id,name\n1,Budi\n");
+    for flag in ["--threads", "--chunk-size"] {
+        let out = run(saring().args(["rescreen", "--customers"]).arg(&customers).args([flag, "0"]));
+        assert_eq!(out.status.code(), Some(2), "{flag} 0");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(flag) && err.contains("must be at least 1"), "{err}");
+        assert!(out.stdout.is_empty(), "{flag} 0 screened nothing");
+    }
+}
+
+#[test]
 fn previous_needs_since() {
     let dir = tempfile::tempdir().unwrap();
     let customers = write(dir.path(), "c.csv", "customer_id,name\n1,Budi\n");

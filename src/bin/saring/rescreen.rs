@@ -41,8 +41,8 @@ pub struct Options {
     /// Keep hits scoring at least this (0–100; default: the lower decision threshold).
     #[arg(long, value_name = "N")]
     threshold: Option<f64>,
-    /// Worker threads (default: all cores).
-    #[arg(long, value_name = "N")]
+    /// Worker threads, at least 1 (default: all cores).
+    #[arg(long, value_name = "N", value_parser = at_least_one)]
     threads: Option<usize>,
     /// Reject file (default: <out>.rejects.jsonl).
     #[arg(long, value_name = "FILE")]
@@ -67,14 +67,23 @@ pub struct Options {
     /// Dispositions (JSONL: customer_id, entity_id, entity_hash, status cleared|confirmed, note).
     #[arg(long, value_name = "FILE")]
     dispositions: Option<PathBuf>,
-    /// Rows per committed chunk.
-    #[arg(long, value_name = "N", default_value_t = DEFAULT_CHUNK_SIZE)]
+    /// Rows per committed chunk, at least 1.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_CHUNK_SIZE, value_parser = at_least_one)]
     chunk_size: usize,
     /// Candidate names kept for each worker thread (the threads share them) for customers who share a
     /// name, so that a repeated name is not looked up and scored again (20 bytes each; 0 keeps no
     /// names; results are the same).
     #[arg(long, value_name = "N", default_value_t = NameCache::DEFAULT_BUDGET)]
     name_cache: usize,
+}
+
+/// A count that must be at least 1: `--threads 0` or `--chunk-size 0` is refused rather than read as 1.
+fn at_least_one(s: &str) -> Result<usize, String> {
+    match s.parse::<usize>() {
+        Ok(0) => Err("must be at least 1".into()),
+        Ok(n) => Ok(n),
+        Err(e) => Err(e.to_string()),
+    }
 }
 
 /// Opens the given index, or the cached index of the bundled lists.
@@ -152,7 +161,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let screener = IndexWith { index: &index, options };
     let result = match args.threads {
         Some(n) => {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(n.max(1)).build()?;
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build()?;
             pool.install(|| job.run(&screener, &mut on_progress))
         }
         None => job.run(&screener, &mut on_progress),
