@@ -283,9 +283,10 @@ fn cli_screen_single_and_batch() {
     let queries = dir.path().join("q.jsonl");
     std::fs::write(
         &queries,
+        // Saved by a Windows editor: a byte order mark first, CRLF line ends.
         concat!(
-            "{\"given_name\": \"Kim Kyong\", \"surname\": \"Ok\"}\n",
-            "this is not json\n",
+            "\u{feff}{\"given_name\": \"Kim Kyong\", \"surname\": \"Ok\"}\r\n",
+            "this is not json\r\n",
             "\n",
             "{\"business_name\": \"Yuk Tung Energy\", \"business_domicile\": \"SG\"}\n",
             "{\"name\": \"x\", \"date_of_birth\": \"1975-13\"}\n",

@@ -27,6 +27,18 @@ struct Table {
     rows: Vec<Country>,
     /// Normalised key → index into `rows`.
     keys: HashMap<String, usize>,
+    /// Upper-case alpha-2 code (`26 × first + second` letter) → index into `rows` plus 1 (0: none).
+    codes: Vec<u16>,
+}
+
+/// The [`Table::codes`] slot of an upper-case two-letter code.
+fn code_slot(code: &str) -> Option<usize> {
+    match code.as_bytes() {
+        &[a, b] if a.is_ascii_uppercase() && b.is_ascii_uppercase() => {
+            Some(usize::from(a - b'A') * 26 + usize::from(b - b'A'))
+        }
+        _ => None,
+    }
 }
 
 fn table() -> &'static Table {
@@ -61,7 +73,13 @@ fn table() -> &'static Table {
                 }
             }
         }
-        Table { rows, keys }
+        let mut codes = vec![0u16; 26 * 26];
+        for (idx, c) in rows.iter().enumerate() {
+            if let Some(slot) = code_slot(c.alpha2) {
+                codes[slot] = idx as u16 + 1;
+            }
+        }
+        Table { rows, keys, codes }
     })
 }
 
@@ -116,10 +134,24 @@ pub fn to_iso(name_or_code: &str) -> Option<&'static str> {
     t.keys.get(&key).and_then(|&i| t.rows.get(i)).map(|c| c.alpha2)
 }
 
-/// The table row for an ISO alpha-2 code.
+/// The table row for an ISO alpha-2 code (either case).
+///
+/// ```
+/// use saring::lists::country::by_alpha2;
+/// assert_eq!(by_alpha2("sg").map(|c| c.alpha3), Some("SGP"));
+/// assert_eq!(by_alpha2("XK").map(|c| c.name), Some("Kosovo"));
+/// assert!(by_alpha2("ZZ").is_none() && by_alpha2("SGP").is_none());
+/// ```
 pub fn by_alpha2(alpha2: &str) -> Option<&'static Country> {
     let t = table();
-    t.rows.iter().find(|c| c.alpha2.eq_ignore_ascii_case(alpha2))
+    let slot = code_slot(&alpha2.to_ascii_uppercase())?;
+    let row = usize::from(t.codes[slot]).checked_sub(1)?;
+    t.rows.get(row)
+}
+
+/// Whether `code` is an ISO 3166-1 alpha-2 code of the table, written in upper case.
+pub fn is_alpha2(code: &str) -> bool {
+    code_slot(code).is_some_and(|slot| table().codes[slot] != 0)
 }
 
 /// All countries in the table.
@@ -349,6 +381,14 @@ mod tests {
             assert_eq!(to_iso(c.alpha2), Some(c.alpha2));
             assert_eq!(to_iso(c.alpha3), Some(c.alpha2));
             assert_eq!(to_iso(c.name), Some(c.alpha2), "{}", c.name);
+            assert!(is_alpha2(c.alpha2), "{c:?}");
+            assert_eq!(by_alpha2(&c.alpha2.to_ascii_lowercase()), Some(c));
+        }
+        // 250 codes of the 676 two-letter ones, upper case only.
+        let codes = (b'A'..=b'Z').flat_map(|a| (b'A'..=b'Z').map(move |b| String::from_utf8(vec![a, b]).unwrap()));
+        assert_eq!(codes.filter(|c| is_alpha2(c)).count(), rows.len());
+        for bad in ["id", "Id", "IDN", "I", "", "ZZ", "UK", "É1"] {
+            assert!(!is_alpha2(bad), "{bad}");
         }
         assert_eq!(by_alpha2("id").map(|c| c.name), Some("Indonesia"));
         // Every Dow Jones code and Indonesian name resolves to its own row (no key is shadowed).

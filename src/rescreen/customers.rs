@@ -47,6 +47,9 @@ impl CustomerFormat {
     }
 }
 
+/// The UTF-8 byte order mark.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
 /// A customer ready to screen.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Customer {
@@ -311,6 +314,10 @@ impl CustomerReader {
                 }
                 *line += 1;
                 let line = *line;
+                // A byte order mark before the first line is not part of the record.
+                if line == 1 && buf.starts_with(BOM) {
+                    buf.drain(..BOM.len());
+                }
                 if buf.iter().all(|b| b.is_ascii_whitespace()) {
                     continue;
                 }
@@ -488,7 +495,7 @@ fn country_code(value: &str) -> Option<String> {
     let v = value.trim();
     if v.len() == 2 && v.bytes().all(|b| b.is_ascii_alphabetic()) {
         let up = v.to_ascii_uppercase();
-        if crate::screen::is_iso_alpha2(&up) {
+        if crate::lists::country::is_alpha2(&up) {
             return Some(up);
         }
         return None;
@@ -609,6 +616,18 @@ mod tests {
         assert_eq!(reject(&rows[4]).reason, "field name must be a string");
         assert_eq!(reject(&rows[4]).customer_id.as_deref(), Some("X"));
         assert_eq!(customer(&rows[5]).query.business_name.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_the_first_json_line_is_skipped() {
+        let f =
+            write(".jsonl", "\u{feff}{\"customer_id\":\"1\",\"name\":\"Ani\"}\r\n\u{feff}{\"customer_id\":\"2\"}\r\n");
+        let rows = rows(f.path());
+        assert_eq!(rows.len(), 2);
+        let c = customer(&rows[0]);
+        assert_eq!((c.customer_id.as_str(), c.line, c.query.name.as_deref()), ("1", 1, Some("Ani")));
+        // Only the first line's: a mark further on is a malformed line.
+        assert!(reject(&rows[1]).reason.starts_with("not valid JSON"), "{:?}", reject(&rows[1]));
     }
 
     #[test]

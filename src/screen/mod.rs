@@ -234,15 +234,6 @@ pub struct ScreenResult {
 /// Hits returned when the query sets no `limit`.
 pub const DEFAULT_LIMIT: usize = 10;
 
-/// ISO 3166-1 alpha-2 codes (plus `XK`, Kosovo, as used by several lists).
-const ISO_ALPHA2: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ \
-BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET \
-FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR \
-IS IT JE JM JO JP KE KG KH KI KM KN KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN \
-MO MP MQ MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM PN PR PS PT PW PY \
-QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR \
-TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW";
-
 /// Checks an ISO 3166-1 alpha-2 code (case-insensitive; `UK` is read as `GB`) and returns it upper-case.
 ///
 /// ```
@@ -255,16 +246,11 @@ TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI VN VU WF WS XK YE YT ZA ZM ZW";
 pub fn country_code(raw: &str) -> Result<String> {
     let up = raw.trim().to_ascii_uppercase();
     let up = if up == "UK" { "GB".to_string() } else { up };
-    if is_iso_alpha2(&up) {
+    if crate::lists::country::is_alpha2(&up) {
         Ok(up)
     } else {
         Err(Error::InvalidInput(format!("{raw:?} is not an ISO 3166-1 alpha-2 country code (e.g. ID, SG, US)")))
     }
-}
-
-/// Whether `code` is an upper-case ISO 3166-1 alpha-2 code (or `XK`).
-pub(crate) fn is_iso_alpha2(code: &str) -> bool {
-    code.len() == 2 && code.bytes().all(|b| b.is_ascii_uppercase()) && ISO_ALPHA2.split(' ').any(|c| c == code)
 }
 
 /// A query after validation: what screening runs on.

@@ -236,8 +236,12 @@ fn batch(
     };
     for (i, line) in reader.lines().enumerate() {
         let n = i + 1;
-        // A line that is not UTF-8 is reported and the run goes on.
-        let line = line.map_err(|e| e.to_string());
+        // A line that is not UTF-8 is reported and the run goes on; a byte order mark before the first
+        // line (files saved by some Windows editors) is not part of the query.
+        let line = line.map_err(|e| e.to_string()).map(|l| match l.strip_prefix('\u{feff}') {
+            Some(rest) if n == 1 => rest.to_string(),
+            _ => l,
+        });
         if line.as_ref().is_ok_and(|l| l.trim().is_empty()) {
             continue;
         }
