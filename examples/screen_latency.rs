@@ -6,6 +6,7 @@
 //! cargo run --release --example screen_latency -- --thorough  # ScreenOptions::thorough()
 //! cargo run --release --example screen_latency -- --slowest 20 # and the 20 slowest queries
 //! cargo run --release --example screen_latency -- --customers customers.csv  # a customer file's queries
+//! cargo run --release --example screen_latency -- --common-postings 2000        # ScreenOptions::common_postings
 //! ```
 //!
 //! The queries are perturbed list names (`tests/recall/gen.rs`), or with `--customers FILE` the first N
@@ -27,12 +28,15 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 fn main() {
     let all: Vec<String> = std::env::args().skip(1).collect();
-    let options =
+    let mut options =
         if all.iter().any(|a| a == "--thorough") { ScreenOptions::thorough() } else { ScreenOptions::default() };
     let value = |flag: &str| all.iter().position(|a| a == flag).and_then(|i| all.get(i + 1)).cloned();
+    if let Some(v) = value("--common-postings") {
+        options.common_postings = v.parse().expect("--common-postings N");
+    }
     let slowest: usize = value("--slowest").and_then(|v| v.parse().ok()).unwrap_or(0);
     let customers = value("--customers");
-    let takes_value = |a: &str| a == "--slowest" || a == "--customers";
+    let takes_value = |a: &str| a == "--slowest" || a == "--customers" || a == "--common-postings";
     let args: Vec<&String> = all
         .iter()
         .enumerate()

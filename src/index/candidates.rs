@@ -39,8 +39,8 @@ use super::format::{long_entries, long_entry, posting_parts, NameInfo};
 use super::typo::{self, max_distance};
 use super::Index;
 use crate::score::{
-    freely_joinable, fuzzy_at_least, miss_cost, miss_costs, skeleton_meets, without_article, FuzzyReach, FuzzyScan,
-    ADJACENT_JOIN_FLOOR, FREE_JOIN_FLOOR, FREE_JOIN_MIN_LEN, INITIAL, PHONETIC, SKELETON, VARIANT,
+    freely_joinable, fuzzy_at_least, may_fuzz, miss_cost, miss_costs, skeleton_meets, without_article, FuzzyReach,
+    FuzzyScan, ADJACENT_JOIN_FLOOR, FREE_JOIN_FLOOR, FREE_JOIN_MIN_LEN, INITIAL, PHONETIC, SKELETON, VARIANT,
 };
 use crate::text::{Name, Token, TokenTag};
 use crate::Result;
@@ -429,7 +429,7 @@ fn token_lookups(
         let mut scan = FuzzyScan::new(&t.text);
         let mut typo_hit = |term: &[u8], off: u64| -> Result<()> {
             if term != t.text.as_bytes() {
-                let s = std::str::from_utf8(term).map(|term| scan.fuzzy(term)).unwrap_or(0.0);
+                let s = scan.fuzzy(term);
                 if s > 0.0 {
                     out.push(found(index, 1, off, s, strong)?);
                 }
@@ -622,7 +622,8 @@ fn joined_lookups(
         read?;
         for &o in ordinals.sorted() {
             let (off, term) = index.term(o)?;
-            if term == joined.as_bytes() {
+            // Most terms are ruled out by their length alone, before their text is read as UTF-8.
+            if term == joined.as_bytes() || !may_fuzz(joined.len(), term.len()) {
                 continue;
             }
             let s = std::str::from_utf8(term).map(|term| fuzzy_at_least(joined, term, floor)).unwrap_or(0.0);

@@ -66,15 +66,27 @@ const fn sub_tenths(a: u8, b: u8) -> u8 {
 pub(crate) const MIN_INDEL_TENTHS: u8 = 3;
 
 /// The cost of inserting or deleting `c`, in tenths, given whether a neighbour is the same letter.
+#[inline]
 fn indel_tenths(c: u8, doubled: bool) -> u8 {
     if doubled {
         MIN_INDEL_TENTHS
-    } else if is_vowel(c) || c == b'h' {
-        5
     } else {
-        10
+        INDEL_TENTHS[usize::from(c)]
     }
 }
+
+/// The cost of inserting or deleting each byte when not doubled: a vowel or `h` 0.5, anything else 1.
+static INDEL_TENTHS: [u8; 256] = {
+    let mut table = [10u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        if is_vowel(c as u8) || c as u8 == b'h' {
+            table[c] = 5;
+        }
+        c += 1;
+    }
+    table
+};
 
 /// The cost of transposing two adjacent letters, in tenths.
 pub(crate) const TRANSPOSE_TENTHS: u8 = 8;
@@ -160,51 +172,61 @@ fn even_out(rows_left: usize, m: usize) -> &'static [u16] {
 }
 
 /// The table of [`distance_unless`], with `sub(costs, ca, cb)` the cost of substituting `cb` for `ca`,
-/// given the [`SUB_TENTHS`] row of `ca` (of `ca & 127` for a non-ASCII byte). Each row is built in two
-/// passes: first the cells from the rows above (a deletion or a substitution, then the rare
-/// transpositions), which do not depend on one another, then the insertions from the left, a short chain
-/// of additions that also gives the row's bound.
+/// given the [`SUB_TENTHS`] row of `ca` (of `ca & 127` for a non-ASCII byte). A row without a possible
+/// transposition (most rows) is built in one pass: each cell from the one above (a deletion), the one
+/// above on the left (a substitution) and the one on the left (an insertion), the row's bound alongside.
+/// A row that may meet a transposition is built in two: first the cells from the rows above, then the
+/// rare transpositions, then the insertions from the left.
 #[inline(always)]
 fn table_unless(a: &[u8], b: &[u8], limit: u16, sub: impl Fn(&[u8; 128], u8, u8) -> u8) -> Option<u16> {
     let (n, m) = (a.len(), b.len());
-    let (mut ia, mut ib) = ([0u16; MAX], [0u16; MAX]);
-    each_indel_tenths(a, |i, t| ia[i] = u16::from(t));
-    each_indel_tenths(b, |i, t| ib[i] = u16::from(t));
-    let ib = &ib[..m];
-    let pairs = adjacent_pairs(b);
-    // Three rolling rows of the OSA table.
+    // Three rolling rows of the OSA table, the first inserting `b`'s prefixes.
     let (mut r0, mut r1, mut r2) = ([0u16; MAX + 1], [0u16; MAX + 1], [0u16; MAX + 1]);
     let (mut prev2, mut prev, mut cur) = (&mut r0, &mut r1, &mut r2);
-    for j in 1..=m {
-        prev[j] = prev[j - 1] + ib[j - 1];
-    }
+    let mut ib = [0u16; MAX];
+    each_indel_tenths(b, |j, t| {
+        ib[j] = u16::from(t);
+        prev[j + 1] = prev[j] + u16::from(t);
+    });
+    let ib = &ib[..m];
+    let pairs = adjacent_pairs(b);
     let mut prev_bound = row_bound(&prev[..], n, m);
     for i in 1..=n {
-        let (ca, del) = (a[i - 1], ia[i - 1]);
+        let ca = a[i - 1];
+        let del = u16::from(indel_tenths(ca, (i > 1 && a[i - 2] == ca) || a.get(i) == Some(&ca)));
         let costs = &SUB_TENTHS[usize::from(ca & 127)];
-        // A deletion from the cell above, or a substitution from the one above on the left.
-        cur[0] = prev[0] + del;
-        for ((cell, w), &cb) in cur[1..=m].iter_mut().zip(prev[..=m].windows(2)).zip(b) {
-            *cell = (w[1] + del).min(w[0] + u16::from(sub(costs, ca, cb)));
-        }
-        // A transposition of `ca` and the byte before it against the same two bytes of `b` swapped.
+        // Every path still needs the insertions or deletions that even out the lengths left.
+        let even_out = even_out(n - i, m);
+        let mut left = prev[0] + del;
+        cur[0] = left;
+        let mut bound = left + even_out[0];
         if i > 1 && a[i - 2] != ca && pairs & pair_bit(ca, a[i - 2]) != 0 {
+            // A deletion from the cell above, or a substitution from the one above on the left.
+            for ((cell, w), &cb) in cur[1..=m].iter_mut().zip(prev[..=m].windows(2)).zip(b) {
+                *cell = (w[1] + del).min(w[0] + u16::from(sub(costs, ca, cb)));
+            }
+            // A transposition of `ca` and the byte before it against the same two bytes of `b` swapped.
             for j in 2..=m {
                 if b[j - 2] == ca && b[j - 1] == a[i - 2] {
                     cur[j] = cur[j].min(prev2[j - 2] + u16::from(TRANSPOSE_TENTHS));
                 }
             }
-        }
-        // Then the insertions from the left, a short chain of additions, and the row's bound: every
-        // path still needs the insertions or deletions that even out the lengths left.
-        let even_out = even_out(n - i, m);
-        let row = &mut cur[..=m];
-        let mut left = row[0];
-        let mut bound = left + even_out[0];
-        for ((cell, &ins), &rest) in row[1..].iter_mut().zip(ib).zip(&even_out[1..]) {
-            left = (*cell).min(left + ins);
-            *cell = left;
-            bound = bound.min(left + rest);
+            // Then the insertions from the left, a short chain of additions, and the row's bound.
+            for ((cell, &ins), &rest) in cur[1..=m].iter_mut().zip(ib).zip(&even_out[1..]) {
+                left = (*cell).min(left + ins);
+                *cell = left;
+                bound = bound.min(left + rest);
+            }
+        } else {
+            let mut diag = prev[0];
+            for (((cell, &up), &cb), (&ins, &rest)) in
+                cur[1..=m].iter_mut().zip(&prev[1..=m]).zip(b).zip(ib.iter().zip(&even_out[1..]))
+            {
+                left = (up + del).min(diag + u16::from(sub(costs, ca, cb))).min(left + ins);
+                *cell = left;
+                diag = up;
+                bound = bound.min(left + rest);
+            }
         }
         if i < n {
             if bound.min(prev_bound) > limit {

@@ -20,8 +20,8 @@ pub(crate) use name::{
 #[cfg(test)]
 pub(crate) use token::fuzzy;
 pub(crate) use token::{
-    fuzzy_at_least, skeleton_meets, without_article, FuzzyReach, FuzzyScan, INITIAL, MAX_REACH_LEN, PHONETIC, SKELETON,
-    VARIANT,
+    fuzzy_at_least, may_fuzz, skeleton_meets, without_article, FuzzyReach, FuzzyScan, INITIAL, MAX_REACH_LEN, PHONETIC,
+    SKELETON, VARIANT,
 };
 
 use crate::text::{analyze, Name, NameKind};

@@ -364,12 +364,16 @@ impl<'w> FuzzyScan<'w> {
         FuzzyScan { word, mask: consonant_mask(word), rows, stack, term: Vec::new(), limits }
     }
 
-    /// [`fuzzy`] of the word and `term`.
-    pub(crate) fn fuzzy(&mut self, term: &str) -> f32 {
+    /// [`fuzzy`] of the word and `term`, a term read from an index: 0 if it is not UTF-8 (a damaged
+    /// file), which is checked only once the lengths and the consonants leave the pair in the running.
+    pub(crate) fn fuzzy(&mut self, term: &[u8]) -> f32 {
         let (word, mask) = (self.word, consonant_mask(term));
         if !may_fuzz(word.len(), term.len()) || !masks_may_fuzz(self.mask, mask) {
             return 0.0;
         }
+        let Ok(term) = std::str::from_utf8(term) else {
+            return 0.0;
+        };
         let long = word.len().max(term.len());
         let Some(rows) = self.rows.as_ref().filter(|_| long <= MAX) else {
             return fuzzy_masked(word, term, self.mask, mask, 0.0, None);
@@ -421,8 +425,8 @@ const MAX_FOREIGN: u32 = 3;
 
 /// Bit set of the consonants (a–z other than vowels) in a canonical token (of a joined word, the union
 /// of its parts' masks).
-pub(crate) fn consonant_mask(s: &str) -> u32 {
-    s.bytes().fold(0, |m, b| m | CONSONANT_BIT[b as usize])
+pub(crate) fn consonant_mask(s: impl AsRef<[u8]>) -> u32 {
+    s.as_ref().iter().fold(0, |m, &b| m | CONSONANT_BIT[usize::from(b)])
 }
 
 /// The [`consonant_mask`] bit of each byte (none for vowels, `h`, `y` and anything not `a`–`z`).
@@ -709,7 +713,7 @@ mod tests {
             for order in [terms.clone(), terms.iter().rev().cloned().collect()] {
                 for term in &order {
                     let want = fuzzy(&word, term);
-                    assert_eq!(scan.fuzzy(term).to_bits(), want.to_bits(), "{word} / {term}");
+                    assert_eq!(scan.fuzzy(term.as_bytes()).to_bits(), want.to_bits(), "{word} / {term}");
                     credited += usize::from(want > 0.0);
                 }
             }
