@@ -104,6 +104,19 @@ fn saring(cache: &Path) -> Command {
 }
 
 #[test]
+fn an_unusable_cache_directory_says_how_to_screen_anyway() {
+    let dir = tempfile::tempdir().unwrap();
+    // A cache directory under a regular file cannot be created, whoever runs the test.
+    let file = dir.path().join("file");
+    std::fs::write(&file, "").unwrap();
+    let out = saring(&file.join("cache")).args(["screen", "Kim Kyong Ok"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("SARING_CACHE_DIR") && err.contains("--index FILE"), "{err}");
+    assert!(err.contains(&file.join("cache").display().to_string()), "{err}");
+}
+
+#[test]
 fn cli_uses_the_cached_bundled_index_and_builds_from_lists() {
     let cache = tempfile::tempdir().unwrap();
     // First use builds the cache (two processes at once: both must succeed).

@@ -81,7 +81,13 @@ fn message(e: &anyhow::Error) -> String {
 pub(crate) fn open_index(path: Option<&Path>) -> anyhow::Result<Index> {
     let index = match path {
         Some(p) => Index::open(p).with_context(|| format!("opening index {}", p.display()))?,
-        None => Index::open_bundled().context("opening the index of the bundled lists")?,
+        None => Index::open_bundled().with_context(|| {
+            format!(
+                "opening the index of the bundled lists, cached in {} (set SARING_CACHE_DIR to a writable \
+                 directory, or build an index with `saring index --out FILE` and pass `--index FILE`)",
+                saring::index::cache::cache_dir().display()
+            )
+        })?,
     };
     if !index.is_current_analysis() {
         eprintln!(
