@@ -7,6 +7,7 @@
 //! cargo run --release --example screen_latency -- --slowest 20 # and the 20 slowest queries
 //! cargo run --release --example screen_latency -- --customers customers.csv  # a customer file's queries
 //! cargo run --release --example screen_latency -- --common-postings 2000        # ScreenOptions::common_postings
+//! cargo run --release --example screen_latency -- --max-scored 250              # ScreenOptions::max_scored
 //! ```
 //!
 //! The queries are perturbed list names (`tests/recall/gen.rs`), or with `--customers FILE` the first N
@@ -34,9 +35,12 @@ fn main() {
     if let Some(v) = value("--common-postings") {
         options.common_postings = v.parse().expect("--common-postings N");
     }
+    if let Some(v) = value("--max-scored") {
+        options.max_scored = v.parse().expect("--max-scored N");
+    }
     let slowest: usize = value("--slowest").and_then(|v| v.parse().ok()).unwrap_or(0);
     let customers = value("--customers");
-    let takes_value = |a: &str| a == "--slowest" || a == "--customers" || a == "--common-postings";
+    let takes_value = |a: &str| a == "--slowest" || a == "--customers" || a == "--common-postings" || a == "--max-scored";
     let args: Vec<&String> = all
         .iter()
         .enumerate()
