@@ -40,7 +40,8 @@ fn main() {
     }
     let slowest: usize = value("--slowest").and_then(|v| v.parse().ok()).unwrap_or(0);
     let customers = value("--customers");
-    let takes_value = |a: &str| a == "--slowest" || a == "--customers" || a == "--common-postings" || a == "--max-scored";
+    let takes_value =
+        |a: &str| a == "--slowest" || a == "--customers" || a == "--common-postings" || a == "--max-scored";
     let args: Vec<&String> = all
         .iter()
         .enumerate()
