@@ -406,6 +406,15 @@ impl Index {
         format::read_postings(lists, start, f).ok_or_else(|| self.corrupt("typo list truncated"))
     }
 
+    /// Decodes a name record into `out`, originals included (unlike [`name_record_into`]), reusing its
+    /// allocations.
+    ///
+    /// [`name_record_into`]: Index::name_record_into
+    pub(crate) fn name_record_full_into(&self, name: u32, out: &mut NameRecord) -> Result<()> {
+        format::decode_name_into(self.name_bytes(name)?, out)
+            .ok_or_else(|| self.corrupt(format!("name {name}: undecodable")))
+    }
+
     /// A decoded name record.
     pub(crate) fn name_record(&self, name: u32) -> Result<NameRecord> {
         format::decode_name(self.name_bytes(name)?).ok_or_else(|| self.corrupt(format!("name {name}: undecodable")))

@@ -5,7 +5,7 @@
 
 use super::{entry_facts, floor_of, not_json, screen_work, Best, Raw, RawRecord, ScreenResult, ValidQuery};
 use crate::index::candidates::{Candidate, IdMap};
-use crate::index::format::Facts;
+use crate::index::format::{Facts, NameRecord};
 use crate::index::{Index, ScreenOptions};
 use crate::model::{DateValue, EntityKind, Gender, PartialDate, Publisher};
 use crate::score::entity::{qualifier_points, EntryFactsOf};
@@ -160,6 +160,8 @@ pub(super) struct EntitySlots {
     hits: Vec<Option<(u32, Arc<HitParts>)>>,
     /// A query's entities: their best names and qualifier points (kept for their allocations).
     pub(super) maps: (IdMap<Best>, IdMap<Option<f64>>),
+    /// The record names are decoded into (kept for its tokens' allocations).
+    pub(super) record: Option<NameRecord>,
 }
 
 /// What a hit shows of its entity: decoded once and shared by the hits on the entity in bulk screening.

@@ -478,12 +478,12 @@ fn screen_work(
     best.reserve(room);
     points_of.reserve(room);
     let mut facts = Facts::default();
-    let mut record = NameRecord {
+    let mut decoded = kept.record.take().unwrap_or_else(|| NameRecord {
         entity: 0,
         name_type: crate::model::NameType::Primary,
         quality: NameQuality::Strong,
         name: Name { original: String::new(), kind: NameKind::Unknown, tokens: Vec::new() },
-    };
+    });
     // The limit-th best entity score so far (recomputed as scores come in).
     let mut kth = f64::NEG_INFINITY;
     // Every entity's score so far, ascending in `total_cmp` order: the limit-th best is read off it.
@@ -520,9 +520,9 @@ fn screen_work(
         let name = match name_scores.get(scored).copied().flatten() {
             Some(known) => known,
             None => {
-                index.name_record_into(c.name, &mut record)?;
-                let score = score_names_memo(&q.name, &record.name, &mut memo);
-                let known = NameScore::new(score, record.quality == NameQuality::Weak, record.name.kind);
+                index.name_record_into(c.name, &mut decoded)?;
+                let score = score_names_memo(&q.name, &decoded.name, &mut memo);
+                let known = NameScore::new(score, decoded.quality == NameQuality::Weak, decoded.name.kind);
                 if let Some(slot) = name_scores.get_mut(scored) {
                     *slot = Some(known);
                 }
@@ -578,16 +578,16 @@ fn screen_work(
         // Moved out when decoded for this query alone, copied when shared.
         let HitParts { facts: f, names, dates_of_birth, record } =
             Arc::try_unwrap(parts).unwrap_or_else(|shared| (*shared).clone());
-        let name = index.name_record(b.name)?;
+        index.name_record_full_into(b.name, &mut decoded)?;
         let similarity: Similarity =
-            compare_names(&q.name, &name.name, &CompareOptions { kind: b.kind, thresholds: q.thresholds });
+            compare_names(&q.name, &decoded.name, &CompareOptions { kind: b.kind, thresholds: q.thresholds });
         let s = score_entity(b.score, b.weak, &q.facts, &entry_facts(&f));
         results.push(Hit {
             publisher: f.publisher.unwrap_or(Publisher::Custom),
             kind: f.kind,
             entity_hash: format!("{:016x}", f.hash),
             names,
-            matched_name: name.name.original.clone(),
+            matched_name: decoded.name.original.clone(),
             score,
             decision: q.thresholds.decide(score),
             dates_of_birth,
@@ -603,6 +603,7 @@ fn screen_work(
         });
     }
     kept.maps = (best, points_of);
+    kept.record = Some(decoded);
     Ok(ScreenResult { results })
 }
 
