@@ -308,6 +308,33 @@ fn cli_screen_single_and_batch() {
 }
 
 #[test]
+fn a_closed_standard_output_ends_the_run_quietly() {
+    // `saring screen … | head`: the reader is gone before anything is written.
+    let dir = tempfile::tempdir().unwrap();
+    let path = build(dir.path());
+    let queries = dir.path().join("q.jsonl");
+    std::fs::write(&queries, "{\"name\": \"Kim Kyong Ok\"}\n").unwrap();
+    let runs: [Vec<std::ffi::OsString>; 4] = [
+        vec!["screen".into(), "Kim Kyong Ok".into(), "--index".into(), path.clone().into()],
+        vec!["screen".into(), "Kim Kyong Ok".into(), "--json".into(), "--index".into(), path.clone().into()],
+        vec!["screen".into(), "--queries".into(), queries.into(), "--index".into(), path.clone().into()],
+        vec!["index".into(), "info".into(), path.into()],
+    ];
+    for args in runs {
+        let mut child = saring()
+            .args(&args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        drop(child.stdout.take());
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success() && err.is_empty(), "{args:?}: {:?} {err}", out.status);
+    }
+}
+
+#[test]
 fn cli_batch_options_apply_to_the_lines_that_do_not_set_them() {
     let dir = tempfile::tempdir().unwrap();
     let path = build(dir.path());

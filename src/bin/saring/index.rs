@@ -69,7 +69,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let index = Index::open(&file)?;
             let start = Instant::now();
             index.verify()?;
-            println!(
+            outln!(
                 "{}: OK ({} entities, {} names, checked in {:.2} s)",
                 file.display(),
                 index.entity_count(),
@@ -81,9 +81,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(IndexCommand::Info { file, json }) => {
             let info = Index::open(&file)?.info()?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&info)?);
+                outln!("{}", serde_json::to_string_pretty(&info)?);
             } else {
-                print_info(&file, &info);
+                print_info(&file, &info)?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -97,7 +97,7 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
     let report = build_from_lists(&lists, &args.out).with_context(|| format!("building {}", args.out.display()))?;
     let secs = start.elapsed().as_secs_f64();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        outln!("{}", serde_json::to_string_pretty(&report)?);
         return Ok(ExitCode::SUCCESS);
     }
     let shown = if args.all_warnings { report.warnings.len() } else { 10 };
@@ -107,21 +107,25 @@ fn build(args: BuildArgs) -> anyhow::Result<ExitCode> {
     if report.warnings.len() > shown {
         eprintln!("... {} more warnings (--all-warnings shows them)", report.warnings.len() - shown);
     }
-    print_info(&args.out, &report.info);
-    println!("built in {secs:.2} s");
+    print_info(&args.out, &report.info)?;
+    outln!("built in {secs:.2} s");
     Ok(ExitCode::SUCCESS)
 }
 
-fn print_info(file: &std::path::Path, info: &IndexInfo) {
-    println!("index     {}", file.display());
-    println!("format    version {}, built {} by saring {}", info.format_version, info.build_time, info.saring_version);
-    println!(
+fn print_info(file: &std::path::Path, info: &IndexInfo) -> std::io::Result<()> {
+    outln!("index     {}", file.display());
+    outln!("format    version {}, built {} by saring {}", info.format_version, info.build_time, info.saring_version);
+    outln!(
         "contents  {} entities, {} names, {} terms, {} phonetic keys, {} bytes",
-        info.entities, info.names, info.terms, info.phonetic_keys, info.file_size
+        info.entities,
+        info.names,
+        info.terms,
+        info.phonetic_keys,
+        info.file_size
     );
-    println!("warnings  {}", info.warnings);
+    outln!("warnings  {}", info.warnings);
     for s in &info.sources {
-        println!(
+        outln!(
             "source    {} [{} {}] published {} hash {} ({} entities, {} warnings)",
             s.path,
             s.publisher,
@@ -132,4 +136,5 @@ fn print_info(file: &std::path::Path, info: &IndexInfo) {
             s.warnings
         );
     }
+    Ok(())
 }

@@ -81,13 +81,13 @@ fn inspect(args: InspectArgs) -> anyhow::Result<ExitCode> {
     }
     let failed = reports.iter().any(|r| r.error.is_some());
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&reports)?);
+        outln!("{}", serde_json::to_string_pretty(&reports)?);
         for r in reports.iter().filter(|r| r.error.is_some()) {
             eprintln!("error: {}: {}", r.source.display(), r.error.as_deref().unwrap_or_default());
         }
     } else {
         for r in &reports {
-            print_report(r);
+            print_report(r)?;
         }
     }
     Ok(if failed { ExitCode::from(2) } else { ExitCode::SUCCESS })
@@ -148,32 +148,39 @@ fn read_one(path: PathBuf, show: usize) -> Report {
     r
 }
 
-fn print_report(r: &Report) {
-    println!("{}", r.source.display());
+fn print_report(r: &Report) -> std::io::Result<()> {
+    outln!("{}", r.source.display());
     if let Some(info) = &r.info {
         let fmt = serde_json::to_value(info.format).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-        println!(
+        outln!(
             "  format {fmt}, publisher {}, published {}",
             info.publisher,
             info.publication_date.as_deref().unwrap_or("(not stated)")
         );
         let kinds: Vec<String> = r.kinds.iter().map(|(k, n)| format!("{k} {n}")).collect();
-        println!("  entities {} ({})", r.entities, kinds.join(", "));
-        println!(
+        outln!("  entities {} ({})", r.entities, kinds.join(", "));
+        outln!(
             "  names {}: aliases {} strong, {} weak; {} in original script",
-            r.names, r.aliases_strong, r.aliases_weak, r.original_script_names
+            r.names,
+            r.aliases_strong,
+            r.aliases_weak,
+            r.original_script_names
         );
-        println!(
+        outln!(
             "  dates of birth {}, addresses {}, identifiers {}; read in {} ms",
-            r.dates_of_birth, r.addresses, r.identifiers, r.elapsed_ms
+            r.dates_of_birth,
+            r.addresses,
+            r.identifiers,
+            r.elapsed_ms
         );
-        println!("  warnings {}", r.warnings);
+        outln!("  warnings {}", r.warnings);
         for w in &r.first_warnings {
-            println!("    {}:{}: {}", w.file.display(), w.line, w.reason);
+            outln!("    {}:{}: {}", w.file.display(), w.line, w.reason);
         }
     }
     if let Some(e) = &r.error {
-        println!("  error: {e}");
+        outln!("  error: {e}");
         eprintln!("error: {}: {e}", r.source.display());
     }
+    Ok(())
 }

@@ -1,5 +1,16 @@
 //! `saring`: the command-line interface. Thin: parse arguments, call the library, print.
 
+/// `println!` that returns the error (with `?`) instead of panicking when standard output is closed
+/// (`saring screen … | head`): [`main`] then exits quietly.
+macro_rules! outln {
+    () => {
+        std::io::Write::write_all(&mut std::io::stdout(), b"\n")?
+    };
+    ($($arg:tt)*) => {
+        std::io::Write::write_fmt(&mut std::io::stdout(), format_args!("{}\n", format_args!($($arg)*)))?
+    };
+}
+
 mod compare;
 mod index;
 mod lists;
@@ -52,11 +63,18 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // `saring screen … | head`: a reader that stops reading is not an error.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("error: {}", message(&e));
             ExitCode::from(2)
         }
     }
+}
+
+/// Whether the error comes from writing to a closed pipe (saring's I/O errors give theirs as source).
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
 /// The error and its causes, joined by `: `, each said once: a cause whose text the message already ends

@@ -98,10 +98,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if !args.explain {
             strip_explanations(&mut v);
         }
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
     }
-    print_table(&result.results, args.explain);
+    print_table(&result.results, args.explain)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -149,18 +149,23 @@ fn strip_explanations(v: &mut serde_json::Value) {
     }
 }
 
-fn print_table(hits: &[Hit], explain: bool) {
+fn print_table(hits: &[Hit], explain: bool) -> std::io::Result<()> {
     if hits.is_empty() {
-        println!("no hits");
-        return;
+        outln!("no hits");
+        return Ok(());
     }
-    println!(
+    outln!(
         "{:>5}  {:<9}  {:<8}  {:<10}  {:<18}  {:<10}  MATCHED NAME",
-        "SCORE", "DECISION", "PUBLISH.", "LIST", "ID", "KIND"
+        "SCORE",
+        "DECISION",
+        "PUBLISH.",
+        "LIST",
+        "ID",
+        "KIND"
     );
     for h in hits {
         let kind = serde_json::to_value(h.kind).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default();
-        println!(
+        outln!(
             "{:>5.1}  {:<9}  {:<8}  {:<10}  {:<18}  {:<10}  {}",
             h.score,
             h.decision.as_str(),
@@ -172,25 +177,30 @@ fn print_table(hits: &[Hit], explain: bool) {
         );
         if explain {
             let e = &h.explanation;
-            println!("       name score {:.1}: {:?} ~ {:?}", e.name_score, e.name.query, e.name.candidate);
+            outln!("       name score {:.1}: {:?} ~ {:?}", e.name_score, e.name.query, e.name.candidate);
             for t in &e.name.tokens {
-                println!(
+                outln!(
                     "         {:<16} ~ {:<16} {:<9} sim {:.2}  cost {:.1}",
-                    t.query, t.candidate, t.how, t.similarity, t.cost
+                    t.query,
+                    t.candidate,
+                    t.how,
+                    t.similarity,
+                    t.cost
                 );
             }
             for n in &e.name.notes {
-                println!("         note: {n}");
+                outln!("         note: {n}");
             }
             for q in &e.qualifiers {
-                println!("       {:+.1} {}: {}", q.points, q.name, q.reason);
+                outln!("       {:+.1} {}: {}", q.points, q.name, q.reason);
             }
             if !h.dates_of_birth.is_empty() || !h.nationalities.is_empty() {
                 let dobs: Vec<String> = h.dates_of_birth.iter().map(|d| d.to_string()).collect();
-                println!("       dob {}  nationality {}", dobs.join(", "), h.nationalities.join(", "));
+                outln!("       dob {}  nationality {}", dobs.join(", "), h.nationalities.join(", "));
             }
         }
     }
+    Ok(())
 }
 
 fn truncate(s: &str, n: usize) -> String {
