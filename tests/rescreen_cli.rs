@@ -48,6 +48,30 @@ fn zero_threads_or_rows_per_chunk_are_refused() {
 }
 
 #[test]
+fn resuming_a_finished_run_says_so_and_screens_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let customers = write(dir.path(), "c.csv", "customer_id,name\n1,Kim Kyong Ok\n2,Budi\n");
+    let index = dir.path().join("un.sidx");
+    let un = saring::lists::bundled_dir().join("un_consolidated_2026-02-27.xml");
+    assert!(run(saring().args(["index", "--out"]).arg(&index).arg(&un)).status.success());
+    let out = dir.path().join("hits.csv");
+    let rescreen = || {
+        let mut c = saring();
+        c.args(["rescreen", "--customers"]).arg(&customers).arg("--index").arg(&index).arg("--out").arg(&out);
+        c
+    };
+    assert!(run(&mut rescreen()).status.success());
+    let written = std::fs::read(&out).unwrap();
+    assert!(String::from_utf8_lossy(&written).contains("UN-KPi.045"));
+    // The finished run left no checkpoint: nothing to resume, the file is screened again.
+    assert!(!dir.path().join("hits.csv.checkpoint").exists());
+    let again = run(rescreen().arg("--resume"));
+    assert!(again.status.success());
+    assert!(String::from_utf8_lossy(&again.stderr).contains("nothing to resume"));
+    assert_eq!(std::fs::read(&out).unwrap(), written);
+}
+
+#[test]
 fn previous_needs_since() {
     let dir = tempfile::tempdir().unwrap();
     let customers = write(dir.path(), "c.csv", "customer_id,name\n1,Budi\n");

@@ -121,6 +121,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     job.chunk_size = args.chunk_size;
     job.name_cache = args.name_cache;
     job.resume = args.resume;
+    if let Some(out) = args.out.as_deref().filter(|_| args.resume) {
+        let checkpoint = saring::rescreen::checkpoint::Checkpoint::path_for(out);
+        if !checkpoint.exists() {
+            // A finished run removes its checkpoint: resuming it screens the file again, from the start.
+            eprintln!("note: nothing to resume (no {}): screening from the first row", checkpoint.display());
+        }
+    }
     // A run resumes only with the same index and the same screening options.
     job.screener_fingerprint = if args.thorough { format!("{index_fingerprint} thorough") } else { index_fingerprint };
     if let Some(old_path) = &args.since {
