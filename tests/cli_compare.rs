@@ -150,6 +150,12 @@ fn missing_names_are_a_usage_error() {
         assert_eq!(o.status.code(), Some(2), "{args:?}");
         assert!(stderr(&o).contains("required"), "{}", stderr(&o));
     }
+    // An empty name is refused, as a `--pairs` row with one is.
+    for (args, what) in [(["compare", "", "Kim"], "name_a is empty"), (["compare", "Kim", "  "], "name_b is empty")] {
+        let o = saring(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(o.stdout.is_empty() && stderr(&o).contains(what), "{args:?}: {}", stderr(&o));
+    }
     let f = csv_file(b"name_a,name_b\na,b\n");
     let o = saring(&["compare", "a", "b", "--pairs", f.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));

@@ -131,6 +131,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             let (Some(a), Some(b)) = (&args.name_a, &args.name_b) else {
                 bail!("two names are needed (or --pairs FILE.csv)");
             };
+            // As in `--pairs`, where such a row is an error line.
+            for (what, name) in [("name_a", a), ("name_b", b)] {
+                if name.trim().is_empty() {
+                    bail!("{what} is empty");
+                }
+            }
             run_one(a, b, &options, &args)
         }
     };
