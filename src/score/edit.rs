@@ -95,9 +95,17 @@ pub(crate) const TRANSPOSE_TENTHS: u8 = 8;
 /// most [`MAX`]): a letter next to the same letter is a doubled one.
 #[inline]
 fn each_indel_tenths(s: &[u8], mut f: impl FnMut(usize, u8)) {
-    for (i, &c) in s.iter().enumerate() {
-        f(i, indel_tenths(c, (i > 0 && s[i - 1] == c) || s.get(i + 1) == Some(&c)));
+    for i in 0..s.len() {
+        f(i, indel_at(s, i));
     }
+}
+
+/// The cost, in tenths, of inserting or deleting byte `i` of `s`: a letter next to the same letter is a
+/// doubled one.
+#[inline]
+fn indel_at(s: &[u8], i: usize) -> u8 {
+    let c = s[i];
+    indel_tenths(c, (i > 0 && s[i - 1] == c) || s.get(i + 1) == Some(&c))
 }
 
 /// [`sub_tenths`] for every pair of ASCII bytes, read by the distance table's inner loop.
@@ -192,8 +200,7 @@ fn table_unless(a: &[u8], b: &[u8], limit: u16, sub: impl Fn(&[u8; 128], u8, u8)
     let pairs = adjacent_pairs(b);
     let mut prev_bound = row_bound(&prev[..], n, m);
     for i in 1..=n {
-        let ca = a[i - 1];
-        let del = u16::from(indel_tenths(ca, (i > 1 && a[i - 2] == ca) || a.get(i) == Some(&ca)));
+        let (ca, del) = (a[i - 1], u16::from(indel_at(a, i - 1)));
         let costs = &SUB_TENTHS[usize::from(ca & 127)];
         // Every path still needs the insertions or deletions that even out the lengths left.
         let even_out = even_out(n - i, m);

@@ -133,9 +133,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             };
             // As in `--pairs`, where such a row is an error line.
             for (what, name) in [("name_a", a), ("name_b", b)] {
-                if name.trim().is_empty() {
-                    bail!("{what} is empty");
-                }
+                not_empty(what, name).map_err(anyhow::Error::msg)?;
             }
             run_one(a, b, &options, &args)
         }
@@ -311,6 +309,14 @@ fn parse_row_kind(cell: &str, default: NameKind) -> Result<NameKind, String> {
     })
 }
 
+/// A blank name is an error, in a `--pairs` row as for two names given.
+fn not_empty(what: &str, text: &str) -> Result<(), String> {
+    if text.trim().is_empty() {
+        return Err(format!("{what} is empty"));
+    }
+    Ok(())
+}
+
 /// Turns one CSV record into the inputs of a comparison, or says why it cannot.
 fn read_row(rec: &csv::ByteRecord, cols: &Columns, default: NameKind) -> Result<(String, String, NameKind), String> {
     let field = |idx: usize, what: &str| -> Result<String, String> {
@@ -322,9 +328,7 @@ fn read_row(rec: &csv::ByteRecord, cols: &Columns, default: NameKind) -> Result<
                 e.valid_up_to()
             )
         })?;
-        if text.trim().is_empty() {
-            return Err(format!("{what} is empty"));
-        }
+        not_empty(what, text)?;
         Ok(text.to_string())
     };
     let a = field(cols.name_a, "name_a")?;
