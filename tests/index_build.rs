@@ -223,6 +223,11 @@ fn corrupt_files_give_clear_errors() {
     assert!(matches!(e, Error::IndexCorrupt { .. }), "{e}");
     assert!(matches!(open_bad(&[]).unwrap_err(), Error::IndexCorrupt { .. }));
 
+    // A directory, not a file.
+    let e = Index::open(dir.path()).unwrap_err();
+    assert!(matches!(e, Error::Io { .. }), "{e}");
+    assert!(e.to_string().contains("is a directory, not an index file"), "{e}");
+
     // Not an index.
     let e = open_bad(b"<?xml version=\"1.0\"?><sdnList></sdnList> and some more bytes to pass the header length..")
         .unwrap_err();

@@ -211,6 +211,10 @@ fn invalid_queries_are_clear_errors() {
     bad(Query::name("  ,.;  "), "no letters or digits");
     bad(Query { surname: Some("Ok".into()), ..Default::default() }, "given_name is required");
     bad(Query { given_name: Some("A".into()), business_name: Some("B".into()), ..Default::default() }, "not both");
+    // A plain name beside a person's or an entity's name fields is not dropped silently.
+    bad(Query { given_name: Some("Jong".into()), ..Query::name("Kim") }, "name once");
+    bad(Query { surname: Some("Ok".into()), ..Query::name("Kim") }, "name once");
+    bad(Query { business_name: Some("Yuk Tung".into()), ..Query::name("Energy") }, "name once");
     bad(Query { date_of_birth: Some("1975-13-01".into()), ..Query::name("x") }, "date_of_birth");
     bad(Query { date_of_birth: Some("75".into()), ..Query::name("x") }, "YYYY");
     bad(Query { nationality: Some("Indonesia".into()), ..Query::name("x") }, "ISO 3166-1");
@@ -332,6 +336,48 @@ fn a_closed_standard_output_ends_the_run_quietly() {
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success() && err.is_empty(), "{args:?}: {:?} {err}", out.status);
     }
+}
+
+#[test]
+fn unreadable_files_and_conflicting_fields_are_usage_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = build(dir.path());
+    let usage_error = |args: &[&std::ffi::OsStr], needle: &str| {
+        // A run that does not end within a minute is killed: a read error must end the run, not be
+        // reported again and again.
+        let mut child = saring()
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let start = std::time::Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if start.elapsed() > std::time::Duration::from_secs(60) {
+                child.kill().unwrap();
+                panic!("{args:?} still running after a minute");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let out = child.wait_with_output().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}: {}", String::from_utf8_lossy(&out.stdout));
+        assert!(err.contains(needle), "{args:?}: {err} should say {needle:?}");
+    };
+    let (d, p) = (dir.path().as_os_str(), path.as_os_str());
+    let os = std::ffi::OsStr::new;
+    usage_error(&[os("screen"), os("--queries"), d, os("--index"), p], "at line 1");
+    usage_error(&[os("screen"), os("Kim"), os("--index"), d], "is a directory, not an index file");
+    // NAME with --given would have been dropped; with --surname it is the given name.
+    usage_error(&[os("screen"), os("Kim"), os("--given"), os("Jong"), os("--index"), p], "NAME and --given");
+    usage_error(
+        &[os("screen"), os("Yuk Tung"), os("--entity"), os("--gender"), os("male"), os("--index"), p],
+        "--gender",
+    );
+    let out = saring().args(["screen", "Kim Kyong", "--surname", "Ok", "--json", "--index"]).arg(p).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["results"][0]["id"], "UN-KPi.1");
 }
 
 #[test]

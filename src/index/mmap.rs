@@ -38,7 +38,13 @@ impl AsRef<[u8]> for Bytes {
 #[allow(unsafe_code)]
 pub fn map(path: &Path) -> Result<Bytes> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
-    let len = file.metadata().map_err(|e| Error::io(path, e))?.len();
+    let meta = file.metadata().map_err(|e| Error::io(path, e))?;
+    if meta.is_dir() {
+        // Mapping a directory fails with "No such device", which says nothing useful.
+        let e = std::io::Error::new(std::io::ErrorKind::IsADirectory, "is a directory, not an index file");
+        return Err(Error::io(path, e));
+    }
+    let len = meta.len();
     if len == 0 {
         return Ok(Bytes::Owned(Vec::new()));
     }

@@ -287,7 +287,8 @@ impl Query {
     /// Checks the query and analyses its name.
     ///
     /// Errors ([`Error::InvalidInput`]): no name (or a name without letters or digits); a middle name or
-    /// surname without a given name; both person and business fields; a malformed date; a country that is
+    /// surname without a given name; both person and business fields, or a plain `name` with either (a
+    /// query names one party, once); a malformed date; a country that is
     /// not ISO alpha-2; thresholds outside 0–100 or lower above upper; a limit of 0; an unknown gender.
     ///
     /// ```
@@ -302,6 +303,11 @@ impl Query {
         let person = [present(&self.given_name), present(&self.middle_name), present(&self.surname)];
         let business = present(&self.business_name);
         let plain = present(&self.name);
+        if plain.is_some() && (business.is_some() || person.iter().any(Option::is_some)) {
+            return bad(
+                "a query gives its name once: name, or given_name (with middle_name, surname), or business_name".into(),
+            );
+        }
         let (name_text, kind) = if person.iter().any(Option::is_some) {
             if person[0].is_none() {
                 return bad("given_name is required for a person query (middle_name/surname alone are not)".into());

@@ -23,8 +23,8 @@ pub struct DiffArgs {
 
 /// Runs `saring index diff`.
 pub fn run_diff(args: DiffArgs) -> anyhow::Result<ExitCode> {
-    let old = Index::open(&args.old).with_context(|| format!("opening {}", args.old.display()))?;
-    let new = Index::open(&args.new).with_context(|| format!("opening {}", args.new.display()))?;
+    let old = Index::open(&args.old).context("opening the old index")?;
+    let new = Index::open(&args.new).context("opening the new index")?;
     let diff = saring::rescreen::diff(&old, &new)?;
     let mut out = std::io::stdout().lock();
     if args.json {

@@ -98,7 +98,7 @@ fn message(e: &anyhow::Error) -> String {
 /// with another version of the name analysis: its names are matched as they were analysed then.
 pub(crate) fn open_index(path: Option<&Path>) -> anyhow::Result<Index> {
     let index = match path {
-        Some(p) => Index::open(p).with_context(|| format!("opening index {}", p.display()))?,
+        Some(p) => Index::open(p).context("opening the index")?,
         None => Index::open_bundled().with_context(|| {
             format!(
                 "opening the index of the bundled lists, cached in {} (set SARING_CACHE_DIR to a writable \

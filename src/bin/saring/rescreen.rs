@@ -131,7 +131,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // A run resumes only with the same index and the same screening options.
     job.screener_fingerprint = if args.thorough { format!("{index_fingerprint} thorough") } else { index_fingerprint };
     if let Some(old_path) = &args.since {
-        let old = Index::open_older(old_path).with_context(|| format!("opening older index {}", old_path.display()))?;
+        let old = Index::open_older(old_path).context("opening the older index (--since)")?;
         let diff = saring::rescreen::diff(&old, &index)?;
         eprintln!(
             "delta since {}: {} added, {} changed, {} removed, {} unchanged",

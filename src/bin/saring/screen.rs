@@ -123,11 +123,19 @@ fn query_of(args: &Args) -> anyhow::Result<Query> {
         if args.entity {
             anyhow::bail!("--entity cannot be combined with --given/--middle/--surname");
         }
+        if args.given.is_some() && args.name.is_some() {
+            anyhow::bail!(
+                "NAME and --given both give the given name: pass one (NAME with --middle/--surname is the given name)"
+            );
+        }
         q.given_name = args.given.clone().or_else(|| args.name.clone());
         q.middle_name = args.middle.clone();
         q.surname = args.surname.clone();
         q.nationality = args.nationality.clone();
     } else if args.entity {
+        if args.gender.is_some() {
+            anyhow::bail!("--gender is a person's: it cannot be combined with --entity");
+        }
         q.business_name = args.name.clone();
         q.business_domicile = args.nationality.clone();
         q.date_of_registration = q.date_of_birth.take();
@@ -247,11 +255,20 @@ fn batch(
     for (i, line) in reader.lines().enumerate() {
         let n = i + 1;
         // A line that is not UTF-8 is reported and the run goes on; a byte order mark before the first
-        // line (files saved by some Windows editors) is not part of the query.
-        let line = line.map_err(|e| e.to_string()).map(|l| match l.strip_prefix('\u{feff}') {
-            Some(rest) if n == 1 => rest.to_string(),
-            _ => l,
-        });
+        // line (files saved by some Windows editors) is not part of the query. Any other read error (the
+        // path is a directory, the disk fails) ends the run after the lines read so far are written.
+        let line = match line {
+            Ok(l) => Ok(match l.strip_prefix('\u{feff}') {
+                Some(rest) if n == 1 => rest.to_string(),
+                _ => l,
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(e.to_string()),
+            Err(e) => {
+                flush(&mut chunk, &mut out)?;
+                out.flush()?;
+                return Err(e).with_context(|| format!("reading {} at line {n}", file.display()));
+            }
+        };
         if line.as_ref().is_ok_and(|l| l.trim().is_empty()) {
             continue;
         }
