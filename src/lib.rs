@@ -20,6 +20,7 @@
 #![warn(missing_docs)]
 
 pub mod error;
+pub mod files;
 pub mod index;
 pub mod lists;
 pub mod model;

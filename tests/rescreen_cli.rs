@@ -79,3 +79,32 @@ fn previous_needs_since() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--since"));
 }
+
+#[test]
+fn no_file_written_is_one_read_or_another_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "customer_id,name\n1,Kim Kyong Ok\n";
+    let customers = write(dir.path(), "c.csv", text);
+    let d = |name: &str| dir.path().join(name);
+    let cases: [(Vec<PathBuf>, &str); 5] = [
+        (vec!["--out".into(), customers.clone()], "the output file is the customer file"),
+        (
+            vec!["--out".into(), d("./hits.jsonl"), "--summary".into(), d("hits.jsonl")],
+            "the summary file is the output file",
+        ),
+        (vec!["--rejects".into(), customers.clone()], "the reject file is the customer file"),
+        (vec!["--out".into(), d("h.jsonl"), "--index".into(), d("h.jsonl")], "the output file is the index"),
+        (
+            vec!["--out".into(), d("h.jsonl"), "--since".into(), d("old.sidx"), "--previous".into(), d("h.jsonl")],
+            "the output file is the previous output",
+        ),
+    ];
+    for (args, needle) in cases {
+        let out = run(saring().args(["rescreen", "--customers"]).arg(&customers).args(&args));
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains(needle), "{args:?}: {needle}");
+        assert_eq!(std::fs::read_to_string(&customers).unwrap(), text, "{args:?}");
+        let made: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(made, ["c.csv"], "{args:?} wrote nothing");
+    }
+}

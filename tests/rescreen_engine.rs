@@ -262,6 +262,25 @@ fn csv_output() {
 }
 
 #[test]
+fn a_job_never_writes_over_its_customer_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = write_file(dir.path(), "c.csv", CUSTOMERS);
+    let mut job = Job::new(&input);
+    job.out = Some(dir.path().join(".").join("c.csv"));
+    let e = job.run(&screener(), &mut |_| {}).unwrap_err();
+    assert!(matches!(e, Error::InvalidInput(_)) && e.to_string().contains("the customer file"), "{e}");
+    job.out = Some(dir.path().join("out.jsonl"));
+    job.rejects = Some(input.clone());
+    assert!(job
+        .run(&screener(), &mut |_| {})
+        .unwrap_err()
+        .to_string()
+        .contains("the reject file is the customer file"));
+    assert_eq!(std::fs::read_to_string(&input).unwrap(), CUSTOMERS);
+    assert!(!dir.path().join("out.jsonl").exists());
+}
+
+#[test]
 fn threshold_is_passed_to_the_screener() {
     let dir = tempfile::tempdir().unwrap();
     let input = write_file(dir.path(), "c.csv", CUSTOMERS);

@@ -173,6 +173,13 @@ fn cli_uses_the_cached_bundled_index_and_builds_from_lists() {
     let out = saring(cache.path()).args(["index", "--out"]).arg(&out_file).arg(&junk).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("junk.txt"));
+    // A list given as the index file is refused, and left as it was.
+    let list = cache.path().join("un.xml");
+    std::fs::copy(&un, &list).unwrap();
+    let out = saring(cache.path()).args(["index", "--out"]).arg(&list).arg(cache.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the index file is a list file"));
+    assert_eq!(std::fs::read(&list).unwrap(), std::fs::read(&un).unwrap());
     // A missing index names the file and says why, once.
     let missing = cache.path().join("missing.sidx");
     let out = saring(cache.path()).args(["screen", "Kim", "--index"]).arg(&missing).output().unwrap();

@@ -914,39 +914,44 @@ pub fn source_hash(path: &Path) -> Result<String> {
 /// Records the lists' warnings (malformed records) in the report; a file that is not a list at all is an
 /// error.
 pub fn build_from_lists(paths: &[PathBuf], out: &Path) -> Result<BuildReport> {
+    let mut sources = Vec::new();
+    for p in paths {
+        sources.extend(lists::discover(p)?);
+    }
+    // The index is renamed over its path at the end: that path must not be one of the lists.
+    let reads: Vec<_> = sources.iter().map(|s| ("a list file", s.clone())).collect();
+    crate::files::distinct_files(&reads, &[("the index file", out.to_path_buf())])?;
     let mut builder = IndexBuilder::new(out)?;
     let mut warnings = Vec::new();
-    for p in paths {
-        for source in lists::discover(p)? {
-            let reader = lists::open(&source)?;
-            let info = reader.info.clone();
-            let mut entities = 0u64;
-            let mut source_warnings = 0u64;
-            for ev in reader {
-                match ev? {
-                    ListEvent::Entity(e) => {
-                        entities += 1;
-                        builder.add(&e)?;
-                    }
-                    ListEvent::Warning(w) => {
-                        source_warnings += 1;
-                        warnings.push(w);
-                    }
+    for source in sources {
+        let reader = lists::open(&source)?;
+        let info = reader.info.clone();
+        let mut entities = 0u64;
+        let mut source_warnings = 0u64;
+        for ev in reader {
+            match ev? {
+                ListEvent::Entity(e) => {
+                    entities += 1;
+                    builder.add(&e)?;
+                }
+                ListEvent::Warning(w) => {
+                    source_warnings += 1;
+                    warnings.push(w);
                 }
             }
-            builder.add_source(SourceInfo {
-                path: source.display().to_string(),
-                format: serde_json::to_value(info.format)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default(),
-                publisher: info.publisher,
-                publication_date: info.publication_date,
-                file_hash: source_hash(&source)?,
-                entities,
-                warnings: source_warnings,
-            });
         }
+        builder.add_source(SourceInfo {
+            path: source.display().to_string(),
+            format: serde_json::to_value(info.format)
+                .ok()
+                .and_then(|v| v.as_str().map(String::from))
+                .unwrap_or_default(),
+            publisher: info.publisher,
+            publication_date: info.publication_date,
+            file_hash: source_hash(&source)?,
+            entities,
+            warnings: source_warnings,
+        });
     }
     warnings.extend(builder.warnings().iter().cloned());
     let info = builder.finish()?;

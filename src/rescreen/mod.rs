@@ -197,6 +197,19 @@ impl Job {
         PathBuf::from(name)
     }
 
+    /// The files the job reads and the files it writes, each with what it is (see
+    /// [`distinct_files`](crate::files::distinct_files), which the run checks them with).
+    pub fn files(&self) -> (Vec<(&'static str, PathBuf)>, Vec<(&'static str, PathBuf)>) {
+        let mut reads = vec![("the customer file", self.customers.clone())];
+        reads.extend(self.delta.as_ref().and_then(|d| d.previous.clone()).map(|p| ("the previous output", p)));
+        let mut writes = vec![("the reject file", self.rejects_path())];
+        if let Some(out) = &self.out {
+            writes.push(("the output file", out.clone()));
+            writes.push(("the checkpoint", Checkpoint::path_for(out)));
+        }
+        (reads, writes)
+    }
+
     fn options_hash(&self) -> Result<String> {
         let delta = match &self.delta {
             Some(d) => d.fingerprint()?,
@@ -222,11 +235,13 @@ impl Job {
             }
         }
         let chunk_size = self.chunk_size.max(1);
+        let (reads, writes) = self.files();
+        crate::files::distinct_files(&reads, &writes)?;
+        let rejects_path = self.rejects_path();
+        let checkpoint_path = self.out.as_deref().map(Checkpoint::path_for);
         let input = InputIdentity::of(&self.customers)?;
         let options_hash = self.options_hash()?;
         let mut reader = CustomerReader::open(&self.customers)?;
-        let rejects_path = self.rejects_path();
-        let checkpoint_path = self.out.as_deref().map(Checkpoint::path_for);
 
         let mut sink = Sink::open(self, &rejects_path, checkpoint_path.as_deref(), &input, &options_hash)?;
         let resumed_from_row = sink.checkpoint.as_ref().map(|c| c.rows_committed).unwrap_or(0);

@@ -106,16 +106,25 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         (None, Some(out)) if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) => OutputFormat::Csv,
         _ => OutputFormat::Jsonl,
     };
-    // Cheap input checks first, so a bad dispositions file fails before the index is opened.
+    // Cheap input checks first, so a bad dispositions file fails before the index is opened; and no
+    // file written may be one read or another one written (`--out` naming the customer file).
+    let mut job = Job::new(&args.customers);
+    job.out = args.out.clone();
+    job.rejects = args.rejects.clone();
+    let (mut reads, mut writes) = job.files();
+    let given = |what, path: &Option<PathBuf>| path.clone().map(|p| (what, p));
+    reads.extend(given("the previous output", &args.previous));
+    reads.extend(given("the dispositions file", &args.dispositions));
+    reads.extend(given("the index", &args.index));
+    reads.extend(given("the older index", &args.since));
+    writes.extend(given("the summary file", &args.summary));
+    saring::files::distinct_files(&reads, &writes)?;
     let dispositions = match &args.dispositions {
         Some(path) => Some(Dispositions::read(path)?),
         None => None,
     };
     let (index, index_fingerprint) = open_index(args.index.as_deref())?;
-    let mut job = Job::new(&args.customers);
     job.dispositions = dispositions;
-    job.out = args.out.clone();
-    job.rejects = args.rejects.clone();
     job.format = format;
     job.threshold = args.threshold;
     job.chunk_size = args.chunk_size;
