@@ -48,4 +48,11 @@ fn inspect_text_and_missing_file() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("/no/such/list.csv") && err.contains("No such file"), "{err}");
+    assert_eq!(err.matches("/no/such/list.csv").count(), 1, "the path once: {err}");
+    // An error that does not name its source gets it in front.
+    let empty = tempfile::tempdir().unwrap();
+    let out = saring().args(["lists", "inspect", "--json"]).arg(empty.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end(), format!("error: {}: no list files found in this directory", empty.path().display()));
 }

@@ -173,6 +173,11 @@ fn cli_uses_the_cached_bundled_index_and_builds_from_lists() {
     let out = saring(cache.path()).args(["index", "--out"]).arg(&out_file).arg(&junk).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("junk.txt"));
+    // A directory as the index file: the error names it once.
+    let out = saring(cache.path()).args(["index", "--out"]).arg(cache.path()).arg(&un).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches(&cache.path().display().to_string()).count(), 1, "{err}");
     // A list given as the index file is refused, and left as it was.
     let list = cache.path().join("un.xml");
     std::fs::copy(&un, &list).unwrap();

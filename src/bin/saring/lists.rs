@@ -83,7 +83,7 @@ fn inspect(args: InspectArgs) -> anyhow::Result<ExitCode> {
     if args.json {
         outln!("{}", serde_json::to_string_pretty(&reports)?);
         for r in reports.iter().filter(|r| r.error.is_some()) {
-            eprintln!("error: {}: {}", r.source.display(), r.error.as_deref().unwrap_or_default());
+            eprintln!("error: {}", source_error(r));
         }
     } else {
         for r in &reports {
@@ -180,7 +180,18 @@ fn print_report(r: &Report) -> std::io::Result<()> {
     }
     if let Some(e) = &r.error {
         outln!("  error: {e}");
-        eprintln!("error: {}: {e}", r.source.display());
+        eprintln!("error: {}", source_error(r));
     }
     Ok(())
+}
+
+/// A source's error, naming the source once (most errors name their file already).
+fn source_error(r: &Report) -> String {
+    let e = r.error.as_deref().unwrap_or_default();
+    let source = r.source.display().to_string();
+    if e.starts_with(&source) {
+        e.to_string()
+    } else {
+        format!("{source}: {e}")
+    }
 }

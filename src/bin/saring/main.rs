@@ -78,7 +78,9 @@ fn is_broken_pipe(e: &anyhow::Error) -> bool {
 }
 
 /// The error and its causes, joined by `: `, each said once: a cause whose text the message already ends
-/// with is left out (an I/O error of saring's names its cause, which is also its source).
+/// with is left out (an I/O error of saring's names its cause, which is also its source), and so is a
+/// cause's leading `PATH: ` when the message already ends with that path (`building out.sidx` then
+/// `out.sidx: Is a directory`).
 fn message(e: &anyhow::Error) -> String {
     let mut out = String::new();
     for cause in e.chain() {
@@ -86,10 +88,16 @@ fn message(e: &anyhow::Error) -> String {
         if out.ends_with(&text) {
             continue;
         }
-        if !out.is_empty() {
-            out.push_str(": ");
+        let said = text.match_indices(": ").map(|(k, _)| k).find(|&k| k > 0 && out.ends_with(&text[..k]));
+        match said {
+            Some(k) => out.push_str(&text[k..]),
+            None => {
+                if !out.is_empty() {
+                    out.push_str(": ");
+                }
+                out.push_str(&text);
+            }
         }
-        out.push_str(&text);
     }
     out
 }
