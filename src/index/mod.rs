@@ -6,7 +6,7 @@
 //! scores them with [`compare_names`](crate::compare_names) and the entity qualifiers, and returns hits.
 //! [`Index::verify`] checks the whole-file checksum and decodes every record.
 //!
-//! The layout is described in [`format`].
+//! The layout is described in [`mod@format`].
 //!
 //! # Examples
 //!

@@ -172,7 +172,7 @@ fn skeleton_class(b: u8) -> Option<u8> {
 }
 
 /// Calls `emit` with the consonant-skeleton key of `term` (a typo-eligible word of letters), if it has
-/// one: [`SKELETON_MARK`], then its consonants by class with repeats collapsed, at most [`PREFIX`]` - 1`
+/// one: `SKELETON_MARK` (`#`), then its consonants by class with repeats collapsed, at most [`PREFIX`]` - 1`
 /// of them. Romanisations that differ in vowels, doubled letters and close consonants share it
 /// (`hassan`, `husayn` → `#sn`; `mohamed`, `muhammad` → `#mt`) where they are too many edits apart
 /// for the deletion variants. Skeletons of fewer than two consonants are not keys: too many words

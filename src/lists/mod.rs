@@ -1,4 +1,4 @@
-//! List readers: every publisher's real format becomes the same [`Entity`](crate::Entity) model.
+//! List readers: every publisher's real format becomes the same [`Entity`] model.
 //!
 //! [`open`] detects the format of a file (or of an OFAC CSV set's directory) and returns a
 //! [`ListReader`], a streaming iterator of [`ListEvent`]s: entities, and warnings for malformed records

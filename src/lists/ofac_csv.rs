@@ -7,7 +7,7 @@
 //! gender, digital currency addresses. The side files (aliases, addresses, comments) are small, so they
 //! are loaded into maps keyed by `ent_num`; the main file is then streamed row by row.
 //!
-//! The remark parsing helpers here ([`parse_date`], [`parse_feature`]) also serve the OFAC XML reader.
+//! The remark parsing helpers here ([`parse_date`], `parse_feature`) also serve the OFAC XML reader.
 
 use super::{country, ListEvent, ListFormat, ListInfo, ListReader, ListWarning};
 use crate::model::{Address, CryptoAddress, DateValue, Entity, EntityKind, EntityName, Gender, Identifier};

@@ -1,9 +1,9 @@
 //! OFAC `sdnList` XML (the SDN list and the consolidated non-SDN list share the layout).
 //!
 //! The file is streamed with quick-xml: each `sdnEntry` is gathered into a small element tree
-//! ([`Node`]) and mapped to an [`Entity`]; the tree also becomes `raw`. The header element is
+//! (`Node`) and mapped to an [`Entity`]; the tree also becomes `raw`. The header element is
 //! `publshInformation` (sic) with a `Publish_Date` in `MM/DD/YYYY`. The small XML tree reader here
-//! ([`XmlRecords`]) is shared with the UN reader.
+//! (`XmlRecords`) is shared with the UN reader.
 
 use super::ofac_csv::Feature;
 use super::ofac_csv::{alias_type, apply_feature, id_kind, identifier, parse_date, person_name, push_country};

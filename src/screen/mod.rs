@@ -3,7 +3,7 @@
 //! The query is validated ([`Query::validate`]: a name, well-formed dates, ISO country codes, sane
 //! thresholds) and its name analysed once. The index proposes candidate names with an estimated score
 //! ([`Index::screen`](crate::index::Index::screen), `index/candidates.rs`); they are scored with
-//! [`score_names`](crate::score_names) best estimate first, grouped by entity (the best name wins; weak
+//! [`score_names`](crate::score::score_names) best estimate first, grouped by entity (the best name wins; weak
 //! aliases are discounted) with the entity qualifiers applied ([`score::entity`](crate::score::entity)),
 //! until no later candidate can reach the results. The hits are sorted by score (then id), cut at
 //! `score_threshold` and `limit`, and filled with the explanation and the raw record. Bulk screening
@@ -450,7 +450,7 @@ fn floor_of(q: &ValidQuery) -> f32 {
 
 /// Screens an already validated query.
 ///
-/// Candidate names come best estimate first ([`candidates`](crate::index::candidates)); each is scored
+/// Candidate names come best estimate first (`index/candidates.rs`); each is scored
 /// fully and its entity's score (best name, qualifiers) updated. Scoring stops when a candidate's
 /// estimate plus the margin and the qualifiers' largest bonus falls below both the score threshold and
 /// the `limit`-th best entity score so far: no later candidate can then enter the results.
