@@ -16,6 +16,27 @@
 //! let sim = compare("Farkhad Ataullaevich Akilov", "AKILOV, Farkhad Ataullaevich", &CompareOptions::default());
 //! assert_eq!(sim.decision, Decision::Match);
 //! ```
+//!
+//! Screening: list files are built once into an index file ([`index`]), which opens in microseconds
+//! (memory-mapped) and screens [`screen::Query`]s, Iluma CFT-shaped, into hits with scores, decisions
+//! and explanations. [`index::Index::open_bundled`] opens (building on first use) the index of the lists
+//! bundled with saring; [`rescreen`] screens whole customer files.
+//!
+//! ```
+//! use saring::index::{build_from_lists, Index};
+//! use saring::screen::Query;
+//! use saring::Decision;
+//! # let dir = tempfile::tempdir().unwrap();
+//! # let path = dir.path().join("un.sidx");
+//! let un = saring::lists::bundled_dir().join("un_consolidated_2026-02-27.xml");
+//! build_from_lists(&[un], &path)?;
+//! let index = Index::open(&path)?;
+//! let query = Query { given_name: Some("Kim Kyong".into()), surname: Some("Ok".into()), ..Query::default() };
+//! let hit = &index.screen(&query)?.results[0];
+//! assert_eq!((hit.id.as_str(), hit.decision), ("UN-KPi.045", Decision::Match));
+//! assert!(!hit.explanation.name.tokens.is_empty()); // which query word met which list word, and how
+//! # Ok::<(), saring::Error>(())
+//! ```
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
