@@ -5,6 +5,10 @@
 use crate::{Error, Result};
 use std::path::{Path, PathBuf};
 
+/// Files a command reads or writes, each with what it is (`"the customer file"`), for
+/// [`distinct_files`].
+pub type Described = Vec<(&'static str, PathBuf)>;
+
 /// Checks that no file a command writes is a file it reads or another file it writes: each entry is
 /// what the file is and its path. Paths that exist are compared as files (so `./a` and a link to `a`
 /// are the same file); paths that do not exist yet, by their resolved directory and name.

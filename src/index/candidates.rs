@@ -49,6 +49,7 @@ use levenshtein_automata::Distance;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use xxhash_rust::xxh3::xxh3_64;
 
 /// How typo-tolerant lookups find the terms within a few edits of a query token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -279,21 +280,63 @@ struct LookupBuffers {
 /// The lookups of query tokens and joined pairs, kept per thread from query to query: in a stream of
 /// queries the same words come back (`muhammad`, `siti`, `al`), and what a word finds depends on the
 /// word alone (its text, tag and keys), the index and the options. Held for one index and one set of
-/// options at a time, at most [`LOOKUP_CACHE_BUDGET`] lookups (then emptied).
-#[derive(Default)]
+/// options at a time, at most [`LOOKUP_CACHE_BUDGET`] lookups of [`WORD_BUDGET`] words (then emptied).
+///
+/// Its buffers are allocated once, at their budgets (about 20 MB of address space a thread, whose
+/// pages are touched only as they fill), and emptying keeps them: no query pays for copying them to a
+/// larger buffer, rehashing the words or freeing each word's key, which cost single queries 1–3 ms at
+/// a time when the cache grew as it filled.
 struct LookupCache {
     /// The index instance and the options the lookups were made with.
     owner: Option<(u64, Typo, bool, bool)>,
-    /// A word's key (see [`token_key`], [`pair_key`]) → its lookups' range in `store`.
-    words: HashMap<Vec<u8>, (u32, u32)>,
+    /// The words kept, in the order they were met.
+    words: Vec<Kept>,
+    /// Each kept word's number, found by the xxh3 hash of its key (see [`token_key`], [`pair_key`]).
+    table: hashbrown::HashTable<u32>,
+    /// The kept words' keys, one after another.
+    keys: Vec<u8>,
     /// Lookups, with `tokens` 1 for a single token, 0b11 for a pair.
     store: Vec<Lookup>,
 }
 
+/// A word in the [`LookupCache`]: its key's hash, where its key is in `keys` and its lookups in `store`.
+#[derive(Clone, Copy)]
+struct Kept {
+    hash: u64,
+    key: (u32, u32),
+    lookups: (u32, u32),
+}
+
 /// Lookups held by one thread's [`LookupCache`] (about 40 bytes each).
 const LOOKUP_CACHE_BUDGET: usize = 1 << 18;
+/// Words held by one thread's [`LookupCache`] (the lookups of 5,000 perturbed list names make 60,000).
+const WORD_BUDGET: usize = 1 << 16;
+/// Bytes of the words' keys held by one thread's [`LookupCache`].
+const KEY_BUDGET: usize = 1 << 22;
+
+impl Default for LookupCache {
+    fn default() -> Self {
+        LookupCache {
+            owner: None,
+            words: Vec::with_capacity(WORD_BUDGET),
+            table: hashbrown::HashTable::with_capacity(WORD_BUDGET),
+            keys: Vec::with_capacity(KEY_BUDGET),
+            // One word's lookups may pass the budget before it is checked again.
+            store: Vec::with_capacity(LOOKUP_CACHE_BUDGET + LOOKUP_CACHE_BUDGET / 4),
+        }
+    }
+}
 
 impl LookupCache {
+    /// Forgets every word, keeping the buffers; the cache follows `owner` from now on.
+    fn forget(&mut self, owner: Option<(u64, Typo, bool, bool)>) {
+        self.words.clear();
+        self.table.clear();
+        self.keys.clear();
+        self.store.clear();
+        self.owner = owner;
+    }
+
     /// The cached lookups of `key`, after making them with `make` (which appends to the store) if
     /// needed; `tokens` replaces their placeholder token bits.
     fn get_or(
@@ -303,25 +346,41 @@ impl LookupCache {
         out: &mut Vec<Lookup>,
         make: impl FnOnce(&mut Vec<Lookup>) -> Result<()>,
     ) -> Result<()> {
-        let range = match self.words.get(key) {
-            Some(&r) => r,
+        let hash = xxh3_64(key);
+        let (words, keys) = (&self.words, &self.keys);
+        let same = |&k: &u32| words.get(k as usize).is_some_and(|w| w.hash == hash && w.key_in(keys) == key);
+        let range = match self.table.find(hash, same) {
+            Some(&k) => self.words[k as usize].lookups,
             None => {
-                if self.store.len() > LOOKUP_CACHE_BUDGET {
-                    self.words.clear();
-                    self.store.clear();
+                if self.store.len() > LOOKUP_CACHE_BUDGET
+                    || self.words.len() >= WORD_BUDGET
+                    || self.keys.len() + key.len() > KEY_BUDGET
+                {
+                    self.forget(self.owner);
                 }
                 let start = self.store.len();
                 if let Err(e) = make(&mut self.store) {
                     self.store.truncate(start);
                     return Err(e);
                 }
-                let r = (start as u32, self.store.len() as u32);
-                self.words.insert(key.to_vec(), r);
-                r
+                let lookups = (start as u32, self.store.len() as u32);
+                let k = self.words.len() as u32;
+                self.words.push(Kept { hash, key: (self.keys.len() as u32, key.len() as u32), lookups });
+                self.keys.extend_from_slice(key);
+                let words = &self.words;
+                self.table.insert_unique(hash, k, |&k| words[k as usize].hash);
+                lookups
             }
         };
         out.extend(self.store[range.0 as usize..range.1 as usize].iter().map(|l| Lookup { tokens, ..*l }));
         Ok(())
+    }
+}
+
+impl Kept {
+    /// The word's key, in the cache's `keys`.
+    fn key_in<'k>(&self, keys: &'k [u8]) -> &'k [u8] {
+        &keys[self.key.0 as usize..(self.key.0 + self.key.1) as usize]
     }
 }
 
@@ -358,7 +417,7 @@ fn lookups(
     let LookupBuffers { variants, ordinals, key, joined, cache } = buf;
     let owner = Some((index.instance, opts.typo, opts.phonetic, opts.initials));
     if cache.owner != owner {
-        *cache = LookupCache { owner, ..LookupCache::default() };
+        cache.forget(owner);
     }
     for (i, t) in tokens.iter().enumerate() {
         if t.text.is_empty() {
@@ -1642,6 +1701,52 @@ mod tests {
             assert!(fuzzy(&reversed, term) < FREE_JOIN_FLOOR, "{reversed} / {term}");
             assert_eq!(finds(&index, &format!("{second} {first}"), term, &opts), None, "{query} reversed");
         }
+    }
+
+    #[test]
+    fn the_lookup_cache_keeps_words_apart_and_empties_in_place() {
+        let made = std::cell::Cell::new(0);
+        // A word's one lookup has its key's length as offset.
+        let get = |cache: &mut LookupCache, key: &[u8], tokens: u32| -> Vec<(u32, u64)> {
+            let mut out = Vec::new();
+            let lookup =
+                Lookup { tokens: 1, offset: key.len() as u64, quality: 1.0, strong: true, len: 1, generator: false };
+            cache
+                .get_or(key, tokens, &mut out, |store| {
+                    made.set(made.get() + 1);
+                    store.push(lookup);
+                    Ok(())
+                })
+                .unwrap();
+            out.iter().map(|l| (l.tokens, l.offset)).collect()
+        };
+        let mut cache = LookupCache::default();
+        let capacities =
+            (cache.words.capacity(), cache.table.capacity(), cache.keys.capacity(), cache.store.capacity());
+        assert_eq!(get(&mut cache, b"ab", 0b10), [(0b10, 2)]);
+        assert_eq!(get(&mut cache, b"a", 0b1), [(0b1, 1)]);
+        // Kept: made once, with the token bits of the query that asks.
+        assert_eq!(get(&mut cache, b"ab", 0b100), [(0b100, 2)]);
+        assert_eq!(made.get(), 2);
+        // A failed make keeps nothing.
+        let failed = cache.get_or(b"x", 1, &mut Vec::new(), |store| {
+            store.push(Lookup { tokens: 1, offset: 99, quality: 1.0, strong: true, len: 1, generator: false });
+            Err(crate::Error::InvalidInput("damaged".into()))
+        });
+        assert!(failed.is_err());
+        assert_eq!(get(&mut cache, b"x", 1), [(1, 1)]);
+        assert_eq!(made.get(), 3);
+        // Full at its word budget: the next new word empties it, in place.
+        for k in cache.words.len()..WORD_BUDGET {
+            get(&mut cache, format!("w{k}").as_bytes(), 1);
+        }
+        assert_eq!(cache.words.len(), WORD_BUDGET);
+        get(&mut cache, b"new", 1);
+        assert_eq!((cache.words.len(), cache.table.len(), cache.store.len()), (1, 1, 1));
+        assert_eq!(get(&mut cache, b"ab", 1), [(1, 2)]);
+        assert_eq!(made.get(), 3 + WORD_BUDGET - 3 + 2);
+        let now = (cache.words.capacity(), cache.table.capacity(), cache.keys.capacity(), cache.store.capacity());
+        assert_eq!(now, capacities, "no buffer grew or shrank");
     }
 
     #[test]

@@ -39,6 +39,7 @@ pub mod output;
 pub use delta::{diff, Change, IndexDiff};
 pub use output::OutputFormat;
 
+use crate::files::Described;
 use crate::index::{Index, ScreenOptions};
 use crate::screen::{Hit, NameCache, NameCaches, Query};
 use crate::{Error, Result};
@@ -199,7 +200,7 @@ impl Job {
 
     /// The files the job reads and the files it writes, each with what it is (see
     /// [`distinct_files`](crate::files::distinct_files), which the run checks them with).
-    pub fn files(&self) -> (Vec<(&'static str, PathBuf)>, Vec<(&'static str, PathBuf)>) {
+    pub fn files(&self) -> (Described, Described) {
         let mut reads = vec![("the customer file", self.customers.clone())];
         reads.extend(self.delta.as_ref().and_then(|d| d.previous.clone()).map(|p| ("the previous output", p)));
         let mut writes = vec![("the reject file", self.rejects_path())];

@@ -6,17 +6,22 @@
 //! query as well, so the memo is kept per thread ([`ThreadMemo`]) and keyed by texts: each query
 //! word is interned once, and a (query word, list word) similarity computed for one query serves the
 //! next. The words are kept in one byte arena and compared in full, so a hash collision cannot return
-//! another word's similarity. The memo is emptied when it reaches [`MAX_ENTRIES`] similarities or
-//! [`MAX_WORDS`] query words (at most about 4 MB a thread).
+//! another word's similarity. The memo is emptied when it reaches [`MAX_ENTRIES`] similarities,
+//! [`MAX_WORDS`] query words or [`MAX_BYTES`] bytes of words. Its tables are allocated at those sizes
+//! when a thread first screens (about 6 MB of address space, touched as they fill) and emptying keeps
+//! them, so that no query pays for growing them or freeing their words.
 
 use crate::text::Name;
+use hashbrown::HashTable;
 use std::cell::Cell;
-use std::collections::HashMap;
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 /// Similarities kept before the memo is emptied.
 pub(crate) const MAX_ENTRIES: usize = 1 << 16;
 /// Query words interned before the memo is emptied.
 pub(crate) const MAX_WORDS: usize = 1 << 16;
+/// Bytes of list words (and of query words) kept before the memo is emptied.
+pub(crate) const MAX_BYTES: usize = 1 << 20;
 
 /// What a remembered similarity is of, besides the list-side word it is looked up with.
 #[derive(Debug, Clone, Copy)]
@@ -33,12 +38,19 @@ pub(crate) enum Key {
 /// Edit similarities of query words against list words, computed once each.
 #[derive(Debug, Default)]
 pub(crate) struct EditMemo {
-    /// Open addressing: 0 is empty, else an index into `entries` plus one. Length a power of two.
-    slots: Vec<u32>,
+    /// The similarities remembered, in the order they were computed.
     entries: Vec<Entry>,
+    /// Each entry's number, found by its hash: the xxh3 hash of the list word seeded with the key. (A
+    /// table of numbers stays small enough for the processor's caches.)
+    table: HashTable<u32>,
+    /// The list words of the entries, one after another.
     arena: Vec<u8>,
-    /// The query words met, each with its number.
-    words: HashMap<Box<str>, u32>,
+    /// The query words met; a word's number is its place here.
+    words: Vec<Word>,
+    /// Each query word's number, found by the xxh3 hash of the word.
+    word_table: HashTable<u32>,
+    /// The query words, one after another.
+    word_arena: Vec<u8>,
     /// The number of each token of the query being scored.
     ids: Vec<u32>,
     /// The number of the query being scored (keys by position hold it).
@@ -52,6 +64,19 @@ struct Entry {
     start: u32,
     len: u32,
     similarity: f32,
+}
+
+/// A query word met: its hash, and its text in `word_arena`.
+#[derive(Debug, Clone, Copy)]
+struct Word {
+    hash: u64,
+    start: u32,
+    len: u32,
+}
+
+/// The bytes at `start..start + len` of an arena.
+fn text(arena: &[u8], start: u32, len: u32) -> &[u8] {
+    &arena[start as usize..(start + len) as usize]
 }
 
 thread_local! {
@@ -97,23 +122,54 @@ impl EditMemo {
     /// remembered of their own positions can no longer be found. Empties the memo when it is full.
     pub(crate) fn start(&mut self, query: &Name) {
         self.serial = self.serial.wrapping_add(1);
-        if self.entries.len() >= MAX_ENTRIES || self.words.len() + query.tokens.len() > MAX_WORDS || self.serial == 0 {
+        let text_len: usize = query.tokens.iter().map(|t| t.text.len()).sum();
+        if self.entries.len() >= MAX_ENTRIES
+            || self.words.len() + query.tokens.len() > MAX_WORDS
+            || self.word_arena.len() + text_len > MAX_BYTES
+            || self.arena.len() >= MAX_BYTES
+            || self.serial == 0
+        {
             self.empty();
+        }
+        if self.entries.capacity() < MAX_ENTRIES {
+            self.entries.reserve_exact(MAX_ENTRIES);
+            let entries = &self.entries;
+            self.table.reserve(MAX_ENTRIES, |&k| entries[k as usize].hash);
+            self.arena.reserve_exact(MAX_BYTES);
+            self.words.reserve_exact(MAX_WORDS);
+            let words = &self.words;
+            self.word_table.reserve(MAX_WORDS, |&k| words[k as usize].hash);
+            self.word_arena.reserve_exact(MAX_BYTES);
         }
         self.ids.clear();
         for t in &query.tokens {
-            let next = self.words.len() as u32;
-            let id = *self.words.entry(t.text.as_str().into()).or_insert(next);
+            let bytes = t.text.as_bytes();
+            let hash = xxh3_64(bytes);
+            let (words, arena) = (&self.words, &self.word_arena);
+            let same = |&k: &u32| words.get(k as usize).is_some_and(|w| text(arena, w.start, w.len) == bytes);
+            let id = match self.word_table.find(hash, same) {
+                Some(&k) => k,
+                None => {
+                    let k = self.words.len() as u32;
+                    self.words.push(Word { hash, start: self.word_arena.len() as u32, len: bytes.len() as u32 });
+                    self.word_arena.extend_from_slice(bytes);
+                    let words = &self.words;
+                    self.word_table.insert_unique(hash, k, |&k| words[k as usize].hash);
+                    k
+                }
+            };
             self.ids.push(id);
         }
     }
 
     /// Forgets everything, keeping the buffers.
     fn empty(&mut self) {
-        self.slots.fill(0);
         self.entries.clear();
+        self.table.clear();
         self.arena.clear();
         self.words.clear();
+        self.word_table.clear();
+        self.word_arena.clear();
         self.serial = 1;
     }
 
@@ -130,52 +186,28 @@ impl EditMemo {
 
     /// The similarity of `key` to list word `word`, from `compute` the first time.
     pub(crate) fn get_or(&mut self, key: Key, word: &str, compute: impl FnOnce() -> f32) -> f32 {
-        if self.slots.len() < 2 * (self.entries.len() + 1) {
-            self.grow();
-        }
         let (key, bytes) = (self.code(key), word.as_bytes());
-        let hash = xxhash_rust::xxh3::xxh3_64_with_seed(bytes, key);
-        let mask = self.slots.len() - 1;
-        let mut at = hash as usize & mask;
-        loop {
-            let slot = self.slots[at];
-            if slot == 0 {
-                break;
-            }
-            let e = self.entries[slot as usize - 1];
-            if e.hash == hash
-                && e.key == key
-                && self.arena.get(e.start as usize..(e.start + e.len) as usize) == Some(bytes)
-            {
-                return e.similarity;
-            }
-            at = (at + 1) & mask;
+        let hash = xxh3_64_with_seed(bytes, key);
+        let (entries, arena) = (&self.entries, &self.arena);
+        let same = |&k: &u32| {
+            entries
+                .get(k as usize)
+                .is_some_and(|e| e.hash == hash && e.key == key && text(arena, e.start, e.len) == bytes)
+        };
+        if let Some(&k) = self.table.find(hash, same) {
+            return self.entries[k as usize].similarity;
         }
         let similarity = compute();
-        // Words are short; a memo that would outgrow `u32` offsets just stops remembering.
-        if let (Ok(start), Ok(len)) = (u32::try_from(self.arena.len()), u32::try_from(bytes.len())) {
-            if start.checked_add(len).is_some() {
-                self.arena.extend_from_slice(bytes);
-                self.entries.push(Entry { hash, key, start, len, similarity });
-                self.slots[at] = self.entries.len() as u32;
-            }
+        // Words are short; a memo whose words fill its bytes stops remembering until it is emptied.
+        if self.arena.len() + bytes.len() <= MAX_BYTES {
+            let (start, len) = (self.arena.len() as u32, bytes.len() as u32);
+            self.arena.extend_from_slice(bytes);
+            let k = self.entries.len() as u32;
+            self.entries.push(Entry { hash, key, start, len, similarity });
+            let entries = &self.entries;
+            self.table.insert_unique(hash, k, |&k| entries[k as usize].hash);
         }
         similarity
-    }
-
-    /// Doubles the table (at least 64 slots) and re-inserts the entries.
-    fn grow(&mut self) {
-        let n = (self.slots.len() * 2).max(64);
-        self.slots.clear();
-        self.slots.resize(n, 0);
-        let mask = n - 1;
-        for (k, e) in self.entries.iter().enumerate() {
-            let mut at = e.hash as usize & mask;
-            while self.slots[at] != 0 {
-                at = (at + 1) & mask;
-            }
-            self.slots[at] = k as u32 + 1;
-        }
     }
 }
 
@@ -241,6 +273,9 @@ mod tests {
         // Emptied in place: what it remembers again is found again.
         assert_eq!(memo.get_or(Key::Token(0), "7", || -2.0), -1.0);
         assert!(memo.entries.len() < 10 && memo.words.len() == 1);
+        // The tables were allocated at their full sizes, and emptying kept them.
+        assert!(memo.table.capacity() >= MAX_ENTRIES && memo.word_table.capacity() >= MAX_WORDS);
+        assert!(memo.entries.capacity() >= MAX_ENTRIES && memo.words.capacity() >= MAX_WORDS);
     }
 
     #[test]
