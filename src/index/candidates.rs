@@ -309,7 +309,7 @@ struct Kept {
 
 /// Lookups held by one thread's [`LookupCache`] (about 40 bytes each).
 const LOOKUP_CACHE_BUDGET: usize = 1 << 18;
-/// Words held by one thread's [`LookupCache`] (the lookups of 5,000 perturbed list names make 60,000).
+/// Words held by one thread's [`LookupCache`] (5,000 perturbed list names make tens of thousands).
 const WORD_BUDGET: usize = 1 << 16;
 /// Bytes of the words' keys held by one thread's [`LookupCache`].
 const KEY_BUDGET: usize = 1 << 22;
