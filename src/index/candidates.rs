@@ -282,7 +282,7 @@ struct LookupBuffers {
 /// word alone (its text, tag and keys), the index and the options. Held for one index and one set of
 /// options at a time, at most [`LOOKUP_CACHE_BUDGET`] lookups of [`WORD_BUDGET`] words (then emptied).
 ///
-/// Its buffers are allocated once, at their budgets (about 20 MB of address space a thread, whose
+/// Its buffers are allocated once, at their budgets (about 17 MB of address space a thread, whose
 /// pages are touched only as they fill), and emptying keeps them: no query pays for copying them to a
 /// larger buffer, rehashing the words or freeing each word's key, which cost single queries 1–3 ms at
 /// a time when the cache grew as it filled.
@@ -307,7 +307,7 @@ struct Kept {
     lookups: (u32, u32),
 }
 
-/// Lookups held by one thread's [`LookupCache`] (about 40 bytes each).
+/// Lookups held by one thread's [`LookupCache`] (32 bytes each).
 const LOOKUP_CACHE_BUDGET: usize = 1 << 18;
 /// Words held by one thread's [`LookupCache`] (5,000 perturbed list names make tens of thousands).
 const WORD_BUDGET: usize = 1 << 16;
