@@ -212,7 +212,14 @@ impl CustomerReader {
                     let name = String::from_utf8_lossy(raw);
                     let name = name.trim_start_matches('\u{feff}').trim().to_ascii_lowercase();
                     if let Some(k) = FIELD_NAMES.iter().position(|f| *f == name) {
-                        columns[k].get_or_insert(i);
+                        // Two columns of one field would leave one of them unread.
+                        if let Some(first) = columns[k].replace(i) {
+                            return Err(Error::ListParse {
+                                file: path.to_path_buf(),
+                                line: 1,
+                                reason: format!("the header names {name} twice (columns {} and {})", first + 1, i + 1),
+                            });
+                        }
                     }
                 }
                 if columns[0].is_none() {
@@ -646,6 +653,10 @@ mod tests {
         let f = write(".csv", "id,name\n1,a\n");
         let err = CustomerReader::open(f.path()).err().unwrap().to_string();
         assert!(err.contains(":1: the header has no customer_id column"), "{err}");
+        // A field named twice (whatever the case and spaces) is an error, not a column left unread.
+        let twice = write(".csv", "customer_id,name, Name \n1,Kim,Jong\n");
+        let err = CustomerReader::open(twice.path()).err().unwrap().to_string();
+        assert!(err.contains(":1: the header names name twice (columns 2 and 3)"), "{err}");
         let sniffed = write(".txt", "  {\"customer_id\":\"1\"}\n");
         assert_eq!(CustomerFormat::detect(sniffed.path()).unwrap(), CustomerFormat::Jsonl);
     }
