@@ -314,6 +314,13 @@ fn pairs_without_name_columns_exit_2() {
     let o = saring(&["compare", "--pairs", f.path().to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
 
+    // A column named twice would leave one of them unread.
+    let f = csv_file(b"name_a,name_b,Name_A\nKim,Kim Jong,Jong\n");
+    let o = saring(&["compare", "--pairs", f.path().to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(o.stdout.is_empty());
+    assert!(stderr(&o).contains("the header names name_a twice (columns 1 and 3)"), "{}", stderr(&o));
+
     let o = saring(&["compare", "--pairs", "/nonexistent/pairs.csv"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("/nonexistent/pairs.csv: cannot open"), "{}", stderr(&o));

@@ -335,17 +335,24 @@ impl CustomerReader {
                 let reject = |customer_id: Option<String>, reason: String| {
                     Ok(Some((line, Err(Reject { line, customer_id, reason, record: raw.clone() }))))
                 };
-                let value: serde_json::Value = match serde_json::from_slice(buf) {
-                    Ok(v) => v,
+                let Pairs(pairs) = match serde_json::from_slice(buf) {
+                    Ok(pairs) => pairs,
+                    Err(e) if e.classify() == serde_json::error::Category::Data => {
+                        return reject(None, "not a JSON object".into())
+                    }
                     Err(e) => return reject(None, format!("not valid JSON: {e}")),
                 };
-                let serde_json::Value::Object(map) = value else {
-                    return reject(None, "not a JSON object".into());
-                };
-                let customer_id = map.get("customer_id").and_then(scalar_string);
+                let customer_id = pairs.iter().find(|(k, _)| k == "customer_id").and_then(|(_, v)| scalar_string(v));
                 let mut fields = Fields::default();
-                for (key, value) in &map {
+                let mut given = Vec::new();
+                for (key, value) in &pairs {
                     let Some(slot) = fields.slot(key) else { continue };
+                    // A field given twice (`name`, or `name` and `Name`) would leave one of them unread.
+                    let field = key.trim().to_ascii_lowercase();
+                    if given.contains(&field) {
+                        return reject(customer_id, format!("field {field} given twice"));
+                    }
+                    given.push(field);
                     *slot = match value {
                         serde_json::Value::Null => None,
                         serde_json::Value::String(s) => non_empty(s),
@@ -356,6 +363,30 @@ impl CustomerReader {
                 return Ok(Some((line, Ok((fields, raw)))));
             },
         }
+    }
+}
+
+/// A JSON object's fields in their order, a key given twice kept twice (a `serde_json::Map` keeps the
+/// last one only).
+struct Pairs(Vec<(String, serde_json::Value)>);
+
+impl<'de> serde::Deserialize<'de> for Pairs {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Pairs, D::Error> {
+        struct Fields;
+        impl<'de> serde::de::Visitor<'de> for Fields {
+            type Value = Pairs;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Pairs, A::Error> {
+                let mut pairs = Vec::new();
+                while let Some(pair) = map.next_entry()? {
+                    pairs.push(pair);
+                }
+                Ok(Pairs(pairs))
+            }
+        }
+        d.deserialize_map(Fields)
     }
 }
 
@@ -604,10 +635,17 @@ mod tests {
              {\"customer_id\": \"X\", \"name\": 42}\n\
              {\"customer_id\": \"Y\", \"name\": \"A\", \"kind\": \"entity\"}\n\
              {\"customer_id\": \"G1\", \"given_name\": \"Ani\", \"gender\": \"P\"}\n\
-             {\"customer_id\": \"G2\", \"given_name\": \"Ani\", \"gender\": \"x\"}\n",
+             {\"customer_id\": \"G2\", \"given_name\": \"Ani\", \"gender\": \"x\"}\n\
+             {\"customer_id\": \"D1\", \"name\": \"Kim\", \"name\": \"Jong\"}\n\
+             {\"customer_id\": \"D2\", \"name\": \"Kim\", \" Name\": null, \"note\": 1, \"Note\": 2}\n",
         );
         let rows = rows(f.path());
-        assert_eq!(rows.len(), 8);
+        assert_eq!(rows.len(), 10);
+        // A field given twice, whatever its case, is a reject: one of them would go unread. Unknown
+        // fields are not looked at.
+        assert_eq!(reject(&rows[8]).reason, "field name given twice");
+        assert_eq!(reject(&rows[8]).customer_id.as_deref(), Some("D1"));
+        assert_eq!(reject(&rows[9]).reason, "field name given twice");
         assert_eq!(customer(&rows[6]).query.gender.as_deref(), Some("female"));
         assert_eq!(reject(&rows[7]).reason, "bad gender \"x\": expected male or female");
         let c = customer(&rows[0]);

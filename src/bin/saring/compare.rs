@@ -42,7 +42,7 @@ gets an error line and the run goes on.
 
 Exit status: 0 when the names or the file were read (even with error rows);
 2 on a usage error, invalid thresholds, an unreadable file, or a header
-without name_a and name_b.";
+without name_a and name_b (or naming one of its columns twice).";
 
 /// Compare two names (or a CSV of pairs) and print a 0–100 score and a decision.
 #[derive(clap::Args, Debug)]
@@ -278,6 +278,14 @@ fn find_columns(header: &csv::ByteRecord, source: &str) -> anyhow::Result<Column
         .map(|f| String::from_utf8_lossy(f).trim().trim_start_matches('\u{feff}').to_ascii_lowercase())
         .collect();
     let find = |want: &str| names.iter().position(|n| n == want);
+    // A column named twice would leave one of them unread.
+    for want in ["name_a", "name_b", "kind", "schema"] {
+        if let Some(first) = find(want) {
+            if let Some(again) = names.iter().skip(first + 1).position(|n| n == want) {
+                bail!("{source}: the header names {want} twice (columns {} and {})", first + 1, first + again + 2);
+            }
+        }
+    }
     let missing: Vec<&str> = ["name_a", "name_b"].into_iter().filter(|c| find(c).is_none()).collect();
     match (find("name_a"), find("name_b")) {
         (Some(name_a), Some(name_b)) => Ok(Columns { name_a, name_b, kind: find("kind").or_else(|| find("schema")) }),
