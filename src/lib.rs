@@ -47,6 +47,7 @@ pub mod lists;
 pub mod model;
 #[cfg(feature = "providers")]
 pub mod providers;
+pub mod records;
 pub mod rescreen;
 pub mod score;
 pub mod screen;

@@ -15,11 +15,13 @@
 //! | `list` | sub-list name (e.g. `internal-blacklist`) |
 //! | `remarks` | free text |
 //!
-//! Any other column is kept in `raw`, which holds the whole row.
+//! Any other column is kept in `raw`, which holds the whole row. A column named twice is an error, and
+//! a JSON line giving a key twice is skipped with a warning (one of the two values would be lost).
 
 use super::country;
 use super::{ListEvent, ListFormat, ListInfo, ListReader, ListWarning};
 use crate::model::{Address, DateValue, EntityName, Gender, NameQuality, NameType};
+use crate::records::{named_twice, Pairs};
 use crate::{Entity, EntityKind, Error, PartialDate, Publisher, Result};
 use serde_json::{Map, Value};
 use std::collections::VecDeque;
@@ -65,6 +67,14 @@ pub fn read(path: &Path, format: ListFormat) -> Result<ListReader> {
                 return Err(Error::ListFormat {
                     file: path.to_path_buf(),
                     reason: format!("custom CSV list needs a `name` column; header is {headers:?}"),
+                });
+            }
+            // Every column is read (into `raw` at least): one named twice would lose a value, such as
+            // a second `aliases` column.
+            if let Some((name, first, again)) = named_twice(headers.iter().map(String::as_str).enumerate()) {
+                return Err(Error::ListFormat {
+                    file: path.to_path_buf(),
+                    reason: format!("the header names {name} twice (columns {} and {})", first + 1, again + 1),
                 });
             }
             Box::new(CsvEvents {
@@ -176,9 +186,18 @@ impl Iterator for JsonlEvents {
             if text.is_empty() {
                 continue;
             }
-            match serde_json::from_str::<Value>(text) {
-                Ok(Value::Object(row)) => convert(row, &self.path, self.line, &mut self.pending),
-                Ok(_) => return Some(Ok(warning(&self.path, self.line, "line is not a JSON object; skipped".into()))),
+            match serde_json::from_str::<Pairs>(text) {
+                Ok(Pairs(pairs)) => {
+                    // A key given twice would lose one of its values (a second `aliases`).
+                    if let Some((key, _, _)) = named_twice(pairs.iter().map(|(k, _)| k.as_str()).enumerate()) {
+                        let reason = format!("key {key} given twice; skipped");
+                        return Some(Ok(warning(&self.path, self.line, reason)));
+                    }
+                    convert(pairs.into_iter().collect(), &self.path, self.line, &mut self.pending)
+                }
+                Err(e) if e.classify() == serde_json::error::Category::Data => {
+                    return Some(Ok(warning(&self.path, self.line, "line is not a JSON object; skipped".into())))
+                }
                 Err(e) => return Some(Ok(warning(&self.path, self.line, format!("invalid JSON ({e}); skipped")))),
             }
         }
@@ -306,6 +325,33 @@ mod tests {
         assert_eq!(sniff(Path::new("a.txt"), b"id,name\n"), None);
         assert_eq!(sniff(Path::new("a.jsonl"), b""), Some(ListFormat::CustomJsonl));
         assert_eq!(sniff(Path::new("a.NDJSON"), b"{}"), Some(ListFormat::CustomJsonl));
+    }
+
+    #[test]
+    fn a_field_given_twice_is_refused_rather_than_half_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("list.csv");
+        std::fs::write(&csv, "id,name,aliases,Aliases\n1,Budi,Bud,Budiman\n").unwrap();
+        let e = read(&csv, ListFormat::CustomCsv).err().expect("an error").to_string();
+        assert!(e.contains("the header names aliases twice (columns 3 and 4)"), "{e}");
+        let jsonl = dir.path().join("list.jsonl");
+        let lines = "{\"id\": 1, \"name\": \"Budi\", \"aliases\": [\"Bud\"], \"aliases\": \"Budiman\"}\n\
+                     {\"id\": 2, \"name\": \"Siti\", \"aliases\": \"Sity\"}\n\
+                     [1, 2]\n";
+        std::fs::write(&jsonl, lines).unwrap();
+        let events: Vec<ListEvent> = read(&jsonl, ListFormat::CustomJsonl).unwrap().map(Result::unwrap).collect();
+        let reasons: Vec<String> = events
+            .iter()
+            .filter_map(
+                |e| if let ListEvent::Warning(w) = e { Some(format!("{}: {}", w.line, w.reason)) } else { None },
+            )
+            .collect();
+        assert_eq!(reasons, ["1: key aliases given twice; skipped", "3: line is not a JSON object; skipped"]);
+        let ids: Vec<&str> = events
+            .iter()
+            .filter_map(|e| if let ListEvent::Entity(e) = e { Some(e.id.as_str()) } else { None })
+            .collect();
+        assert_eq!(ids, ["CUSTOM-2"]);
     }
 
     #[test]

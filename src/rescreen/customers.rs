@@ -11,6 +11,7 @@
 //! Every non-blank row becomes a [`CustomerRow`]: either a [`Customer`] ready to screen or a [`Reject`]
 //! with the line number and the reason. Only an unreadable file (an I/O error) stops the read.
 
+use crate::records::{named_twice, Pairs};
 use crate::screen::Query;
 use crate::{Error, PartialDate, Result};
 use serde::Serialize;
@@ -207,19 +208,23 @@ impl CustomerReader {
                         reason: "empty file: no header".into(),
                     });
                 }
+                let names: Vec<String> = header
+                    .iter()
+                    .map(|raw| String::from_utf8_lossy(raw).trim_start_matches('\u{feff}').trim().to_ascii_lowercase())
+                    .collect();
+                // Two columns of one field would leave one of them unread (unknown columns are not read).
+                let known = names.iter().map(String::as_str).enumerate().filter(|(_, n)| FIELD_NAMES.contains(n));
+                if let Some((name, first, again)) = named_twice(known) {
+                    return Err(Error::ListParse {
+                        file: path.to_path_buf(),
+                        line: 1,
+                        reason: format!("the header names {name} twice (columns {} and {})", first + 1, again + 1),
+                    });
+                }
                 let mut columns = vec![None; FIELD_NAMES.len()];
-                for (i, raw) in header.iter().enumerate() {
-                    let name = String::from_utf8_lossy(raw);
-                    let name = name.trim_start_matches('\u{feff}').trim().to_ascii_lowercase();
-                    if let Some(k) = FIELD_NAMES.iter().position(|f| *f == name) {
-                        // Two columns of one field would leave one of them unread.
-                        if let Some(first) = columns[k].replace(i) {
-                            return Err(Error::ListParse {
-                                file: path.to_path_buf(),
-                                line: 1,
-                                reason: format!("the header names {name} twice (columns {} and {})", first + 1, i + 1),
-                            });
-                        }
+                for (i, name) in names.iter().enumerate() {
+                    if let Some(k) = FIELD_NAMES.iter().position(|f| f == name) {
+                        columns[k] = Some(i);
                     }
                 }
                 if columns[0].is_none() {
@@ -343,16 +348,18 @@ impl CustomerReader {
                     Err(e) => return reject(None, format!("not valid JSON: {e}")),
                 };
                 let customer_id = pairs.iter().find(|(k, _)| k == "customer_id").and_then(|(_, v)| scalar_string(v));
+                // A field given twice (`name`, or `name` and `Name`) would leave one of them unread.
+                let known = pairs
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .enumerate()
+                    .filter(|(_, k)| Fields::default().slot(k).is_some());
+                if let Some((field, _, _)) = named_twice(known) {
+                    return reject(customer_id, format!("field {field} given twice"));
+                }
                 let mut fields = Fields::default();
-                let mut given = Vec::new();
                 for (key, value) in &pairs {
                     let Some(slot) = fields.slot(key) else { continue };
-                    // A field given twice (`name`, or `name` and `Name`) would leave one of them unread.
-                    let field = key.trim().to_ascii_lowercase();
-                    if given.contains(&field) {
-                        return reject(customer_id, format!("field {field} given twice"));
-                    }
-                    given.push(field);
                     *slot = match value {
                         serde_json::Value::Null => None,
                         serde_json::Value::String(s) => non_empty(s),
@@ -363,30 +370,6 @@ impl CustomerReader {
                 return Ok(Some((line, Ok((fields, raw)))));
             },
         }
-    }
-}
-
-/// A JSON object's fields in their order, a key given twice kept twice (a `serde_json::Map` keeps the
-/// last one only).
-struct Pairs(Vec<(String, serde_json::Value)>);
-
-impl<'de> serde::Deserialize<'de> for Pairs {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Pairs, D::Error> {
-        struct Fields;
-        impl<'de> serde::de::Visitor<'de> for Fields {
-            type Value = Pairs;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Pairs, A::Error> {
-                let mut pairs = Vec::new();
-                while let Some(pair) = map.next_entry()? {
-                    pairs.push(pair);
-                }
-                Ok(Pairs(pairs))
-            }
-        }
-        d.deserialize_map(Fields)
     }
 }
 

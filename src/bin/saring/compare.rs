@@ -279,12 +279,13 @@ fn find_columns(header: &csv::ByteRecord, source: &str) -> anyhow::Result<Column
         .collect();
     let find = |want: &str| names.iter().position(|n| n == want);
     // A column named twice would leave one of them unread.
-    for want in ["name_a", "name_b", "kind", "schema"] {
-        if let Some(first) = find(want) {
-            if let Some(again) = names.iter().skip(first + 1).position(|n| n == want) {
-                bail!("{source}: the header names {want} twice (columns {} and {})", first + 1, first + again + 2);
-            }
-        }
+    let read = names
+        .iter()
+        .map(String::as_str)
+        .enumerate()
+        .filter(|(_, n)| ["name_a", "name_b", "kind", "schema"].contains(n));
+    if let Some((name, first, again)) = saring::records::named_twice(read) {
+        bail!("{source}: the header names {name} twice (columns {} and {})", first + 1, again + 1);
     }
     let missing: Vec<&str> = ["name_a", "name_b"].into_iter().filter(|c| find(c).is_none()).collect();
     match (find("name_a"), find("name_b")) {
