@@ -381,6 +381,35 @@ fn unreadable_files_and_conflicting_fields_are_usage_errors() {
 }
 
 #[test]
+fn cli_batch_lines_name_the_fields_they_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = build(dir.path());
+    let queries = dir.path().join("q.jsonl");
+    std::fs::write(
+        &queries,
+        concat!(
+            "{\"given_name\": \"Kim Kyong\", \"surname\": \"Ok\", \"nationalty\": \"KP\", \"reference\": 7}\n",
+            "{\"Name\": \"Kim Kyong Ok\"}\n",
+            "{\"name\": \"Kim Kyong Ok\"}\n",
+            "{\"name\": \"Kim Kyong Ok\"} and more\n",
+        ),
+    )
+    .unwrap();
+    let out = saring().args(["screen", "--queries"]).arg(&queries).arg("--index").arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines = json_lines(&out);
+    // Screened, with the fields it did not know named (a misspelt nationality weighs nothing).
+    assert_eq!(lines[0]["results"][0]["id"], "UN-KPi.1");
+    assert_eq!(lines[0]["ignored_fields"], serde_json::json!(["nationalty", "reference"]));
+    // An error line says which fields were not read: `Name` is not `name`.
+    assert!(lines[1]["error"].as_str().unwrap().contains("no name"), "{}", lines[1]);
+    assert_eq!(lines[1]["ignored_fields"], serde_json::json!(["Name"]));
+    assert!(lines[2].get("ignored_fields").is_none(), "{}", lines[2]);
+    // Text after the object is not ignored: the line is not a query object.
+    assert!(lines[3]["error"].as_str().unwrap().contains("trailing characters"), "{}", lines[3]);
+}
+
+#[test]
 fn cli_batch_options_apply_to_the_lines_that_do_not_set_them() {
     let dir = tempfile::tempdir().unwrap();
     let path = build(dir.path());

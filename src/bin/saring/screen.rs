@@ -296,7 +296,13 @@ fn screen_line(
         Ok(l) => l,
         Err(e) => return error(format!("unreadable line: {e}")),
     };
-    let mut query: Query = match serde_json::from_str(line) {
+    // Fields the query does not know (a misspelt `nationalty`) are not an error, since callers' payloads
+    // carry fields of their own, but the result line names them.
+    let mut ignored = Vec::new();
+    let mut json = serde_json::Deserializer::from_str(line);
+    let parsed = serde_ignored::deserialize(&mut json, |path| ignored.push(path.to_string()))
+        .and_then(|q: Query| json.end().map(|()| q));
+    let mut query = match parsed {
         Ok(q) => q,
         Err(e) => return error(format!("not a query object: {e}")),
     };
@@ -313,7 +319,14 @@ fn screen_line(
             if !explain {
                 strip_explanations(&mut v);
             }
+            if !ignored.is_empty() {
+                v["ignored_fields"] = serde_json::json!(ignored);
+            }
             v.to_string()
+        }
+        // `no name` for a line that wrote `Name`: the ignored fields say why.
+        Err(e) if !ignored.is_empty() => {
+            serde_json::json!({ "line": n, "error": e.to_string(), "ignored_fields": ignored }).to_string()
         }
         Err(e) => error(e.to_string()),
     }
