@@ -255,6 +255,15 @@ fn json_lines(out: &std::process::Output) -> Vec<serde_json::Value> {
     String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
 }
 
+/// The JSON lines of `saring screen --queries` over a file of `lines`, against the index at `index`.
+fn batch(dir: &Path, index: &Path, lines: &str) -> Vec<serde_json::Value> {
+    let queries = dir.join("q.jsonl");
+    std::fs::write(&queries, lines).unwrap();
+    let out = saring().args(["screen", "--queries"]).arg(&queries).arg("--index").arg(index).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    json_lines(&out)
+}
+
 #[test]
 fn cli_screen_single_and_batch() {
     let dir = tempfile::tempdir().unwrap();
@@ -284,9 +293,9 @@ fn cli_screen_single_and_batch() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("date_of_birth"));
 
-    let queries = dir.path().join("q.jsonl");
-    std::fs::write(
-        &queries,
+    let lines = batch(
+        dir.path(),
+        &path,
         // Saved by a Windows editor: a byte order mark first, CRLF line ends.
         concat!(
             "\u{feff}{\"given_name\": \"Kim Kyong\", \"surname\": \"Ok\"}\r\n",
@@ -295,11 +304,7 @@ fn cli_screen_single_and_batch() {
             "{\"business_name\": \"Yuk Tung Energy\", \"business_domicile\": \"SG\"}\n",
             "{\"name\": \"x\", \"date_of_birth\": \"1975-13\"}\n",
         ),
-    )
-    .unwrap();
-    let out = saring().args(["screen", "--queries"]).arg(&queries).arg("--index").arg(&path).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let lines = json_lines(&out);
+    );
     assert_eq!(lines.len(), 4);
     assert_eq!(lines[0]["line"], 1);
     assert_eq!(lines[0]["results"][0]["id"], "UN-KPi.1");
@@ -384,20 +389,16 @@ fn unreadable_files_and_conflicting_fields_are_usage_errors() {
 fn cli_batch_lines_name_the_fields_they_ignored() {
     let dir = tempfile::tempdir().unwrap();
     let path = build(dir.path());
-    let queries = dir.path().join("q.jsonl");
-    std::fs::write(
-        &queries,
+    let lines = batch(
+        dir.path(),
+        &path,
         concat!(
             "{\"given_name\": \"Kim Kyong\", \"surname\": \"Ok\", \"nationalty\": \"KP\", \"reference\": 7}\n",
             "{\"Name\": \"Kim Kyong Ok\"}\n",
             "{\"name\": \"Kim Kyong Ok\"}\n",
             "{\"name\": \"Kim Kyong Ok\"} and more\n",
         ),
-    )
-    .unwrap();
-    let out = saring().args(["screen", "--queries"]).arg(&queries).arg("--index").arg(&path).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let lines = json_lines(&out);
+    );
     // Screened, with the fields it did not know named (a misspelt nationality weighs nothing).
     assert_eq!(lines[0]["results"][0]["id"], "UN-KPi.1");
     assert_eq!(lines[0]["ignored_fields"], serde_json::json!(["nationalty", "reference"]));
