@@ -108,3 +108,27 @@ fn no_file_written_is_one_read_or_another_written() {
         assert_eq!(made, ["c.csv"], "{args:?} wrote nothing");
     }
 }
+
+#[test]
+fn the_summary_names_the_columns_it_did_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let customers = write(dir.path(), "c.csv", "customer_id,name,nationalty,account_no\n1,Budi,ID,77\n");
+    let index = dir.path().join("un.sidx");
+    let un = saring::lists::bundled_dir().join("un_consolidated_2026-02-27.xml");
+    assert!(run(saring().args(["index", "--out"]).arg(&index).arg(&un)).status.success());
+    let summary = dir.path().join("summary.json");
+    let out = run(saring()
+        .args(["rescreen", "--customers"])
+        .arg(&customers)
+        .arg("--index")
+        .arg(&index)
+        .arg("--out")
+        .arg(dir.path().join("hits.jsonl"))
+        .arg("--summary")
+        .arg(&summary));
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("fields not read (not customer fields): account_no, nationalty"), "{err}");
+    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(json["unread_fields"], serde_json::json!(["account_no", "nationalty"]));
+}

@@ -15,6 +15,7 @@ use crate::records::{named_twice, Pairs};
 use crate::screen::Query;
 use crate::{Error, PartialDate, Result};
 use serde::Serialize;
+use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
@@ -175,7 +176,12 @@ pub struct CustomerReader {
     format: CustomerFormat,
     source: Source,
     bytes: Arc<AtomicU64>,
+    /// Columns (CSV) or keys (JSON lines, as met) that are not customer fields.
+    unread: BTreeSet<String>,
 }
+
+/// The most distinct unread keys of JSON lines remembered ([`CustomerReader::unread_fields`]).
+const MAX_UNREAD: usize = 32;
 
 impl CustomerReader {
     /// Opens a customer file, detecting its format.
@@ -189,6 +195,7 @@ impl CustomerReader {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let bytes = Arc::new(AtomicU64::new(0));
         let counting = Counting { inner: file, count: bytes.clone() };
+        let mut unread = BTreeSet::new();
         let source = match format {
             CustomerFormat::Csv => {
                 let delimiter =
@@ -223,8 +230,11 @@ impl CustomerReader {
                 }
                 let mut columns = vec![None; FIELD_NAMES.len()];
                 for (i, name) in names.iter().enumerate() {
-                    if let Some(k) = FIELD_NAMES.iter().position(|f| f == name) {
-                        columns[k] = Some(i);
+                    match FIELD_NAMES.iter().position(|f| f == name) {
+                        Some(k) => columns[k] = Some(i),
+                        None => {
+                            unread.insert(name.clone());
+                        }
                     }
                 }
                 if columns[0].is_none() {
@@ -240,12 +250,19 @@ impl CustomerReader {
                 Source::Jsonl { reader: BufReader::with_capacity(256 * 1024, counting), line: 0, buf: Vec::new() }
             }
         };
-        Ok(CustomerReader { path: path.to_path_buf(), format, source, bytes })
+        Ok(CustomerReader { path: path.to_path_buf(), format, source, bytes, unread })
     }
 
     /// The detected format.
     pub fn format(&self) -> CustomerFormat {
         self.format
+    }
+
+    /// The columns of a CSV header, or the keys of the JSON lines read so far (at most 32 of them),
+    /// that are not customer fields and so are not read: a file's own data (`account_no`), or a
+    /// misspelt field (`nationalty`), which weighs nothing.
+    pub fn unread_fields(&self) -> Vec<String> {
+        self.unread.iter().cloned().collect()
     }
 
     /// Bytes of the file read so far (for progress; read-ahead makes it run slightly ahead of the rows).
@@ -359,7 +376,12 @@ impl CustomerReader {
                 }
                 let mut fields = Fields::default();
                 for (key, value) in &pairs {
-                    let Some(slot) = fields.slot(key) else { continue };
+                    let Some(slot) = fields.slot(key) else {
+                        if self.unread.len() < MAX_UNREAD {
+                            self.unread.insert(key.trim().to_string());
+                        }
+                        continue;
+                    };
                     *slot = match value {
                         serde_json::Value::Null => None,
                         serde_json::Value::String(s) => non_empty(s),
@@ -674,6 +696,16 @@ mod tests {
         let f = write(".csv", "id,name\n1,a\n");
         let err = CustomerReader::open(f.path()).err().unwrap().to_string();
         assert!(err.contains(":1: the header has no customer_id column"), "{err}");
+        // Columns that are not customer fields are not read, and are named.
+        let extra = write(".csv", "customer_id,name,Nationalty,account_no\n1,Kim,KP,77\n");
+        assert_eq!(CustomerReader::open(extra.path()).unwrap().unread_fields(), ["account_no", "nationalty"]);
+        let lines = write(
+            ".jsonl",
+            "{\"customer_id\": 1, \"name\": \"a\", \"nationalty\": \"KP\"}\n{\"customer_id\": 2, \"name\": \"b\"}\n",
+        );
+        let mut r = CustomerReader::open(lines.path()).unwrap();
+        while r.next_row().unwrap().is_some() {}
+        assert_eq!(r.unread_fields(), ["nationalty"]);
         // A field named twice (whatever the case and spaces) is an error, not a column left unread.
         let twice = write(".csv", "customer_id,name, Name \n1,Kim,Jong\n");
         let err = CustomerReader::open(twice.path()).err().unwrap().to_string();

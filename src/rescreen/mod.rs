@@ -332,6 +332,7 @@ impl Job {
             rows_per_second: if elapsed > 0.0 { session_rows as f64 / elapsed } else { 0.0 },
             output: self.out.as_ref().map(|p| p.display().to_string()),
             rejects: rejects_path.display().to_string(),
+            unread_fields: reader.unread_fields(),
         })
     }
 }
@@ -747,6 +748,11 @@ pub struct Summary {
     pub output: Option<String>,
     /// The reject file.
     pub rejects: String,
+    /// Columns or keys of the customer file that are not customer fields, so not read
+    /// ([`CustomerReader::unread_fields`](customers::CustomerReader::unread_fields)): a misspelt
+    /// `nationalty` shows here.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unread_fields: Vec<String>,
 }
 
 impl std::fmt::Display for Summary {
@@ -763,6 +769,9 @@ impl std::fmt::Display for Summary {
         )?;
         if self.resumed_from_row > 0 {
             writeln!(f, "resumed after row {}", self.resumed_from_row)?;
+        }
+        if !self.unread_fields.is_empty() {
+            writeln!(f, "fields not read (not customer fields): {}", self.unread_fields.join(", "))?;
         }
         let join = |m: &BTreeMap<String, u64>| m.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ");
         writeln!(f, "hits {} on {} customers", c.hits, c.customers_with_hits)?;
