@@ -13,6 +13,14 @@ fn run(cmd: &mut Command) -> Output {
     out
 }
 
+/// An index of the bundled UN list, built by the binary into `dir`.
+fn un_index(dir: &Path) -> PathBuf {
+    let index = dir.join("un.sidx");
+    let un = saring::lists::bundled_dir().join("un_consolidated_2026-02-27.xml");
+    assert!(run(saring().args(["index", "--out"]).arg(&index).arg(&un)).status.success());
+    index
+}
+
 fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
     let p = dir.join(name);
     std::fs::write(&p, text).unwrap();
@@ -51,9 +59,7 @@ fn zero_threads_or_rows_per_chunk_are_refused() {
 fn resuming_a_finished_run_says_so_and_screens_again() {
     let dir = tempfile::tempdir().unwrap();
     let customers = write(dir.path(), "c.csv", "customer_id,name\n1,Kim Kyong Ok\n2,Budi\n");
-    let index = dir.path().join("un.sidx");
-    let un = saring::lists::bundled_dir().join("un_consolidated_2026-02-27.xml");
-    assert!(run(saring().args(["index", "--out"]).arg(&index).arg(&un)).status.success());
+    let index = un_index(dir.path());
     let out = dir.path().join("hits.csv");
     let rescreen = || {
         let mut c = saring();
@@ -113,9 +119,7 @@ fn no_file_written_is_one_read_or_another_written() {
 fn the_summary_names_the_columns_it_did_not_read() {
     let dir = tempfile::tempdir().unwrap();
     let customers = write(dir.path(), "c.csv", "customer_id,name,nationalty,account_no\n1,Budi,ID,77\n");
-    let index = dir.path().join("un.sidx");
-    let un = saring::lists::bundled_dir().join("un_consolidated_2026-02-27.xml");
-    assert!(run(saring().args(["index", "--out"]).arg(&index).arg(&un)).status.success());
+    let index = un_index(dir.path());
     let summary = dir.path().join("summary.json");
     let out = run(saring()
         .args(["rescreen", "--customers"])
