@@ -43,6 +43,7 @@
 pub mod error;
 pub mod files;
 pub mod index;
+mod interned;
 pub mod lists;
 pub mod model;
 #[cfg(feature = "providers")]

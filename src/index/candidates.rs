@@ -38,6 +38,7 @@ use super::build::PHONETIC_PREFIX;
 use super::format::{long_entries, long_entry, posting_parts, NameInfo};
 use super::typo::{self, max_distance};
 use super::Index;
+use crate::interned::Interned;
 use crate::score::{
     freely_joinable, fuzzy_at_least, may_fuzz, miss_cost, miss_costs, skeleton_meets, without_article, FuzzyReach,
     FuzzyScan, ADJACENT_JOIN_FLOOR, FREE_JOIN_FLOOR, FREE_JOIN_MIN_LEN, INITIAL, PHONETIC, SKELETON, VARIANT,
@@ -49,7 +50,6 @@ use levenshtein_automata::Distance;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
-use xxhash_rust::xxh3::xxh3_64;
 
 /// How typo-tolerant lookups find the terms within a few edits of a query token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -289,22 +289,12 @@ struct LookupBuffers {
 struct LookupCache {
     /// The index instance and the options the lookups were made with.
     owner: Option<(u64, Typo, bool, bool)>,
-    /// The words kept, in the order they were met.
-    words: Vec<Kept>,
-    /// Each kept word's number, found by the xxh3 hash of its key (see [`token_key`], [`pair_key`]).
-    table: hashbrown::HashTable<u32>,
-    /// The kept words' keys, one after another.
-    keys: Vec<u8>,
+    /// The words kept, by their keys (see [`token_key`], [`pair_key`]).
+    words: Interned,
+    /// Each kept word's lookups' range in `store`.
+    ranges: Vec<(u32, u32)>,
     /// Lookups, with `tokens` 1 for a single token, 0b11 for a pair.
     store: Vec<Lookup>,
-}
-
-/// A word in the [`LookupCache`]: its key's hash, where its key is in `keys` and its lookups in `store`.
-#[derive(Clone, Copy)]
-struct Kept {
-    hash: u64,
-    key: (u32, u32),
-    lookups: (u32, u32),
 }
 
 /// Lookups held by one thread's [`LookupCache`] (32 bytes each).
@@ -316,11 +306,12 @@ const KEY_BUDGET: usize = 1 << 22;
 
 impl Default for LookupCache {
     fn default() -> Self {
+        let mut words = Interned::default();
+        words.reserve(WORD_BUDGET, KEY_BUDGET);
         LookupCache {
             owner: None,
-            words: Vec::with_capacity(WORD_BUDGET),
-            table: hashbrown::HashTable::with_capacity(WORD_BUDGET),
-            keys: Vec::with_capacity(KEY_BUDGET),
+            words,
+            ranges: Vec::with_capacity(WORD_BUDGET),
             // One word's lookups may pass the budget before it is checked again.
             store: Vec::with_capacity(LOOKUP_CACHE_BUDGET + LOOKUP_CACHE_BUDGET / 4),
         }
@@ -331,8 +322,7 @@ impl LookupCache {
     /// Forgets every word, keeping the buffers; the cache follows `owner` from now on.
     fn forget(&mut self, owner: Option<(u64, Typo, bool, bool)>) {
         self.words.clear();
-        self.table.clear();
-        self.keys.clear();
+        self.ranges.clear();
         self.store.clear();
         self.owner = owner;
     }
@@ -346,15 +336,13 @@ impl LookupCache {
         out: &mut Vec<Lookup>,
         make: impl FnOnce(&mut Vec<Lookup>) -> Result<()>,
     ) -> Result<()> {
-        let hash = xxh3_64(key);
-        let (words, keys) = (&self.words, &self.keys);
-        let same = |&k: &u32| words.get(k as usize).is_some_and(|w| w.hash == hash && w.key_in(keys) == key);
-        let range = match self.table.find(hash, same) {
-            Some(&k) => self.words[k as usize].lookups,
+        let hash = Interned::hash(0, key);
+        let range = match self.words.get(hash, 0, key) {
+            Some(k) => self.ranges[k as usize],
             None => {
                 if self.store.len() > LOOKUP_CACHE_BUDGET
                     || self.words.len() >= WORD_BUDGET
-                    || self.keys.len() + key.len() > KEY_BUDGET
+                    || self.words.bytes() + key.len() > KEY_BUDGET
                 {
                     self.forget(self.owner);
                 }
@@ -363,24 +351,14 @@ impl LookupCache {
                     self.store.truncate(start);
                     return Err(e);
                 }
-                let lookups = (start as u32, self.store.len() as u32);
-                let k = self.words.len() as u32;
-                self.words.push(Kept { hash, key: (self.keys.len() as u32, key.len() as u32), lookups });
-                self.keys.extend_from_slice(key);
-                let words = &self.words;
-                self.table.insert_unique(hash, k, |&k| words[k as usize].hash);
-                lookups
+                let range = (start as u32, self.store.len() as u32);
+                self.words.insert(hash, 0, key);
+                self.ranges.push(range);
+                range
             }
         };
         out.extend(self.store[range.0 as usize..range.1 as usize].iter().map(|l| Lookup { tokens, ..*l }));
         Ok(())
-    }
-}
-
-impl Kept {
-    /// The word's key, in the cache's `keys`.
-    fn key_in<'k>(&self, keys: &'k [u8]) -> &'k [u8] {
-        &keys[self.key.0 as usize..(self.key.0 + self.key.1) as usize]
     }
 }
 
@@ -1721,8 +1699,7 @@ mod tests {
             out.iter().map(|l| (l.tokens, l.offset)).collect()
         };
         let mut cache = LookupCache::default();
-        let capacities =
-            (cache.words.capacity(), cache.table.capacity(), cache.keys.capacity(), cache.store.capacity());
+        let capacities = (cache.words.capacity(), cache.ranges.capacity(), cache.store.capacity());
         assert_eq!(get(&mut cache, b"ab", 0b10), [(0b10, 2)]);
         assert_eq!(get(&mut cache, b"a", 0b1), [(0b1, 1)]);
         // Kept: made once, with the token bits of the query that asks.
@@ -1742,10 +1719,10 @@ mod tests {
         }
         assert_eq!(cache.words.len(), WORD_BUDGET);
         get(&mut cache, b"new", 1);
-        assert_eq!((cache.words.len(), cache.table.len(), cache.store.len()), (1, 1, 1));
+        assert_eq!((cache.words.len(), cache.ranges.len(), cache.store.len()), (1, 1, 1));
         assert_eq!(get(&mut cache, b"ab", 1), [(1, 2)]);
         assert_eq!(made.get(), 3 + WORD_BUDGET - 3 + 2);
-        let now = (cache.words.capacity(), cache.table.capacity(), cache.keys.capacity(), cache.store.capacity());
+        let now = (cache.words.capacity(), cache.ranges.capacity(), cache.store.capacity());
         assert_eq!(now, capacities, "no buffer grew or shrank");
     }
 

@@ -11,10 +11,9 @@
 //! when a thread first screens (about 6 MB of address space, touched as they fill) and emptying keeps
 //! them, so that no query pays for growing them or freeing their words.
 
+use crate::interned::Interned;
 use crate::text::Name;
-use hashbrown::HashTable;
 use std::cell::Cell;
-use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 /// Similarities kept before the memo is emptied.
 pub(crate) const MAX_ENTRIES: usize = 1 << 16;
@@ -38,45 +37,16 @@ pub(crate) enum Key {
 /// Edit similarities of query words against list words, computed once each.
 #[derive(Debug, Default)]
 pub(crate) struct EditMemo {
-    /// The similarities remembered, in the order they were computed.
-    entries: Vec<Entry>,
-    /// Each entry's number, found by its hash: the xxh3 hash of the list word seeded with the key. (A
-    /// table of numbers stays small enough for the processor's caches.)
-    table: HashTable<u32>,
-    /// The list words of the entries, one after another.
-    arena: Vec<u8>,
-    /// The query words met; a word's number is its place here.
-    words: Vec<Word>,
-    /// Each query word's number, found by the xxh3 hash of the word.
-    word_table: HashTable<u32>,
-    /// The query words, one after another.
-    word_arena: Vec<u8>,
+    /// The list words remembered, each with its key ([`EditMemo::code`]) as tag.
+    entries: Interned,
+    /// The similarity of each entry.
+    similarities: Vec<f32>,
+    /// The query words met, each numbered.
+    words: Interned,
     /// The number of each token of the query being scored.
     ids: Vec<u32>,
     /// The number of the query being scored (keys by position hold it).
     serial: u32,
-}
-
-#[derive(Debug, Clone, Copy)]
-struct Entry {
-    hash: u64,
-    key: u64,
-    start: u32,
-    len: u32,
-    similarity: f32,
-}
-
-/// A query word met: its hash, and its text in `word_arena`.
-#[derive(Debug, Clone, Copy)]
-struct Word {
-    hash: u64,
-    start: u32,
-    len: u32,
-}
-
-/// The bytes at `start..start + len` of an arena.
-fn text(arena: &[u8], start: u32, len: u32) -> &[u8] {
-    &arena[start as usize..(start + len) as usize]
 }
 
 thread_local! {
@@ -125,38 +95,24 @@ impl EditMemo {
         let text_len: usize = query.tokens.iter().map(|t| t.text.len()).sum();
         if self.entries.len() >= MAX_ENTRIES
             || self.words.len() + query.tokens.len() > MAX_WORDS
-            || self.word_arena.len() + text_len > MAX_BYTES
-            || self.arena.len() >= MAX_BYTES
+            || self.words.bytes() + text_len > MAX_BYTES
+            || self.entries.bytes() >= MAX_BYTES
             || self.serial == 0
         {
             self.empty();
         }
         if self.entries.capacity() < MAX_ENTRIES {
-            self.entries.reserve_exact(MAX_ENTRIES);
-            let entries = &self.entries;
-            self.table.reserve(MAX_ENTRIES, |&k| entries[k as usize].hash);
-            self.arena.reserve_exact(MAX_BYTES);
-            self.words.reserve_exact(MAX_WORDS);
-            let words = &self.words;
-            self.word_table.reserve(MAX_WORDS, |&k| words[k as usize].hash);
-            self.word_arena.reserve_exact(MAX_BYTES);
+            self.entries.reserve(MAX_ENTRIES, MAX_BYTES);
+            self.similarities.reserve_exact(MAX_ENTRIES);
+            self.words.reserve(MAX_WORDS, MAX_BYTES);
         }
         self.ids.clear();
         for t in &query.tokens {
             let bytes = t.text.as_bytes();
-            let hash = xxh3_64(bytes);
-            let (words, arena) = (&self.words, &self.word_arena);
-            let same = |&k: &u32| words.get(k as usize).is_some_and(|w| text(arena, w.start, w.len) == bytes);
-            let id = match self.word_table.find(hash, same) {
-                Some(&k) => k,
-                None => {
-                    let k = self.words.len() as u32;
-                    self.words.push(Word { hash, start: self.word_arena.len() as u32, len: bytes.len() as u32 });
-                    self.word_arena.extend_from_slice(bytes);
-                    let words = &self.words;
-                    self.word_table.insert_unique(hash, k, |&k| words[k as usize].hash);
-                    k
-                }
+            let hash = Interned::hash(0, bytes);
+            let id = match self.words.get(hash, 0, bytes) {
+                Some(id) => id,
+                None => self.words.insert(hash, 0, bytes),
             };
             self.ids.push(id);
         }
@@ -165,11 +121,8 @@ impl EditMemo {
     /// Forgets everything, keeping the buffers.
     fn empty(&mut self) {
         self.entries.clear();
-        self.table.clear();
-        self.arena.clear();
+        self.similarities.clear();
         self.words.clear();
-        self.word_table.clear();
-        self.word_arena.clear();
         self.serial = 1;
     }
 
@@ -187,25 +140,15 @@ impl EditMemo {
     /// The similarity of `key` to list word `word`, from `compute` the first time.
     pub(crate) fn get_or(&mut self, key: Key, word: &str, compute: impl FnOnce() -> f32) -> f32 {
         let (key, bytes) = (self.code(key), word.as_bytes());
-        let hash = xxh3_64_with_seed(bytes, key);
-        let (entries, arena) = (&self.entries, &self.arena);
-        let same = |&k: &u32| {
-            entries
-                .get(k as usize)
-                .is_some_and(|e| e.hash == hash && e.key == key && text(arena, e.start, e.len) == bytes)
-        };
-        if let Some(&k) = self.table.find(hash, same) {
-            return self.entries[k as usize].similarity;
+        let hash = Interned::hash(key, bytes);
+        if let Some(k) = self.entries.get(hash, key, bytes) {
+            return self.similarities[k as usize];
         }
         let similarity = compute();
         // Words are short; a memo whose words fill its bytes stops remembering until it is emptied.
-        if self.arena.len() + bytes.len() <= MAX_BYTES {
-            let (start, len) = (self.arena.len() as u32, bytes.len() as u32);
-            self.arena.extend_from_slice(bytes);
-            let k = self.entries.len() as u32;
-            self.entries.push(Entry { hash, key, start, len, similarity });
-            let entries = &self.entries;
-            self.table.insert_unique(hash, k, |&k| entries[k as usize].hash);
+        if self.entries.bytes() + bytes.len() <= MAX_BYTES {
+            self.entries.insert(hash, key, bytes);
+            self.similarities.push(similarity);
         }
         similarity
     }
@@ -274,7 +217,6 @@ mod tests {
         assert_eq!(memo.get_or(Key::Token(0), "7", || -2.0), -1.0);
         assert!(memo.entries.len() < 10 && memo.words.len() == 1);
         // The tables were allocated at their full sizes, and emptying kept them.
-        assert!(memo.table.capacity() >= MAX_ENTRIES && memo.word_table.capacity() >= MAX_WORDS);
         assert!(memo.entries.capacity() >= MAX_ENTRIES && memo.words.capacity() >= MAX_WORDS);
     }
 
