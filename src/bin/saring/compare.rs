@@ -125,7 +125,8 @@ fn parse_threshold(s: &str) -> Result<f64, String> {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let thresholds = Thresholds::new(args.upper, args.lower)?;
     let options = CompareOptions { kind: args.kind.name_kind(), thresholds };
-    let result = match &args.pairs {
+    // `saring compare --pairs big.csv | head`: a closed pipe ends the run quietly (see `main`).
+    match &args.pairs {
         Some(path) => run_pairs(path, &options, args.explain),
         None => {
             let (Some(a), Some(b)) = (&args.name_a, &args.name_b) else {
@@ -137,9 +138,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             run_one(a, b, &options, &args)
         }
-    };
-    // `saring compare --pairs big.csv | head`: a closed pipe ends the run quietly (see `main`).
-    result
+    }
 }
 
 /// The `--json` object for one pair.

@@ -252,6 +252,7 @@ fn batch(
         chunk.clear();
         Ok(())
     };
+    let mut unreadable = None;
     for (i, line) in reader.lines().enumerate() {
         let n = i + 1;
         // A line that is not UTF-8 is reported and the run goes on; a byte order mark before the first
@@ -264,9 +265,8 @@ fn batch(
             }),
             Err(e) if e.kind() == std::io::ErrorKind::InvalidData => Err(e.to_string()),
             Err(e) => {
-                flush(&mut chunk, &mut out)?;
-                out.flush()?;
-                return Err(e).with_context(|| format!("reading {} at line {n}", file.display()));
+                unreadable = Some(anyhow::Error::new(e).context(format!("reading {} at line {n}", file.display())));
+                break;
             }
         };
         if line.as_ref().is_ok_and(|l| l.trim().is_empty()) {
@@ -279,7 +279,10 @@ fn batch(
     }
     flush(&mut chunk, &mut out)?;
     out.flush()?;
-    Ok(ExitCode::SUCCESS)
+    match unreadable {
+        Some(e) => Err(e),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }
 
 fn screen_line(
