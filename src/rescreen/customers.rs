@@ -370,7 +370,7 @@ impl CustomerReader {
                     .iter()
                     .map(|(k, _)| k.as_str())
                     .enumerate()
-                    .filter(|(_, k)| Fields::default().slot(k).is_some());
+                    .filter(|(_, k)| FIELD_NAMES.iter().any(|f| f.eq_ignore_ascii_case(k.trim())));
                 if let Some((field, _, _)) = named_twice(known) {
                     return reject(customer_id, format!("field {field} given twice"));
                 }
