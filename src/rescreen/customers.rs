@@ -377,7 +377,8 @@ impl CustomerReader {
                 let mut fields = Fields::default();
                 for (key, value) in &pairs {
                     let Some(slot) = fields.slot(key) else {
-                        if self.unread.len() < MAX_UNREAD {
+                        // Rows repeat their keys: a key already named is not copied again.
+                        if self.unread.len() < MAX_UNREAD && !self.unread.contains(key.trim()) {
                             self.unread.insert(key.trim().to_string());
                         }
                         continue;
